@@ -1,0 +1,69 @@
+using System.Text;
+
+namespace Sharpgres.Protocol.Backend;
+
+/// <summary>One field of a RowDescription.</summary>
+internal sealed record FieldDescription(string Name, uint TableOid, short ColumnNumber, uint TypeOid, short TypeSize, int TypeModifier, short FormatCode);
+
+/// <summary>
+/// RowDescription: the shape of a result. Immutable and shared: cached with prepared statements and per query text,
+/// and used as the key of typed row mappers.
+/// </summary>
+internal sealed class RowDescription
+{
+    public RowDescription(FieldDescription[] fields)
+    {
+        Fields = fields;
+        _ordinals = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < fields.Length; i++) _ordinals.TryAdd(fields[i].Name, i);
+    }
+
+    private readonly Dictionary<string, int> _ordinals;
+    private Dictionary<string, int>? _ordinalsIgnoreCase;
+
+    public FieldDescription[] Fields { get; }
+    public int Count => Fields.Length;
+
+    /// <summary>Ordinal of a column by name: exact match first, then case-insensitive; -1 when absent.</summary>
+    public int IndexOf(string name)
+    {
+        if (_ordinals.TryGetValue(name, out var i)) return i;
+        if (_ordinalsIgnoreCase is null)
+        {
+            var d = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (var k = 0; k < Fields.Length; k++) d.TryAdd(Fields[k].Name, k);
+            _ordinalsIgnoreCase = d;
+        }
+        return _ordinalsIgnoreCase.TryGetValue(name, out i) ? i : -1;
+    }
+
+    public static RowDescription Parse(ReadOnlySpan<byte> payload)
+    {
+        var reader = new SpanReader(payload);
+        var count = reader.ReadInt16();
+        var fields = new FieldDescription[count];
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadCString();
+            fields[i] = new FieldDescription(name, reader.ReadUInt32(), reader.ReadInt16(), reader.ReadUInt32(),
+                reader.ReadInt16(), reader.ReadInt32(), reader.ReadInt16());
+        }
+        return new RowDescription(fields);
+    }
+
+    /// <summary>Same columns and types (formats aside): a cached description still describes this result.</summary>
+    public bool SameShape(RowDescription other)
+    {
+        if (other.Fields.Length != Fields.Length) return false;
+        for (var i = 0; i < Fields.Length; i++)
+            if (other.Fields[i].TypeOid != Fields[i].TypeOid || other.Fields[i].Name != Fields[i].Name) return false;
+        return true;
+    }
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        foreach (var f in Fields) sb.Append(f.Name).Append(':').Append(f.TypeOid).Append(' ');
+        return sb.ToString();
+    }
+}

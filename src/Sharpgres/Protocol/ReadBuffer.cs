@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Sharpgres.Protocol;
+
+/// <summary>
+/// Receive side of a session: a pooled byte array that always holds whole backend messages, so parsers work on
+/// spans with no I/O inside. Grows for big messages (a 1 MB bytea arrives as one DataRow) and shrinks back.
+/// </summary>
+internal sealed class ReadBuffer : IDisposable
+{
+    internal const int DefaultSize = 16 * 1024;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(DefaultSize);
+    private int _start;   // first unread byte
+    private int _end;     // one past the last received byte
+    private int _payloadStart;
+    private int _payloadLength;
+
+    public Stream Stream { get; set; } = Stream.Null;
+
+    /// <summary>The payload of the message returned by the last successful read (valid until the next one).</summary>
+    public ReadOnlySpan<byte> Payload => _buffer.AsSpan(_payloadStart, _payloadLength);
+    public ReadOnlyMemory<byte> PayloadMemory => _buffer.AsMemory(_payloadStart, _payloadLength);
+    public int BufferedBytes => _end - _start;
+
+    /// <summary>Consumes one whole message from the buffer, if one is there.</summary>
+    public bool TryReadMessage(out BackendMessageCode code)
+    {
+        var available = _end - _start;
+        if (available >= 5)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
+            if (length < 4) throw new InterfaceError($"invalid message length {length} from the server");
+            if (available >= length + 1)
+            {
+                code = (BackendMessageCode)_buffer[_start];
+                _payloadStart = _start + 5;
+                _payloadLength = length - 4;
+                _start += length + 1;
+                return true;
+            }
+        }
+        code = default;
+        return false;
+    }
+
+    /// <summary>Reads from the stream until a whole message is buffered. The one place that receives bytes.</summary>
+    public async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (TryReadMessage(out var code)) return code;
+            var needed = 5;
+            if (_end - _start >= 5) needed = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
+            MakeRoom(needed);
+            var read = async
+                ? await Stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false)
+                : Stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
+            _end += read;
+        }
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> raw bytes (SSLRequest answer, no message framing).</summary>
+    public async ValueTask<byte> ReadRawByteAsync(bool async, CancellationToken ct)
+    {
+        while (_end - _start < 1)
+        {
+            MakeRoom(1);
+            var read = async
+                ? await Stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false)
+                : Stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
+            _end += read;
+        }
+        return _buffer[_start++];
+    }
+
+    /// <summary>Ensures the buffer can hold <paramref name="needed"/> bytes from _start, compacting or growing.</summary>
+    private void MakeRoom(int needed)
+    {
+        if (_start == _end) { _start = _end = 0; }
+        if (_buffer.Length - _start >= needed && _end < _buffer.Length) return;
+        var unread = _end - _start;
+        if (needed <= _buffer.Length && unread < _buffer.Length)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, unread);
+        }
+        else
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+            Buffer.BlockCopy(_buffer, _start, bigger, 0, unread);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+        _start = 0;
+        _end = unread;
+    }
+
+    /// <summary>Drops an oversized buffer once its big message is consumed, so one huge row doesn't pin memory.</summary>
+    public void ShrinkIfIdle()
+    {
+        if (_buffer.Length > 1024 * 1024 && _start == _end)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(DefaultSize);
+            _start = _end = 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        var b = _buffer;
+        _buffer = [];
+        if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
+    }
+}

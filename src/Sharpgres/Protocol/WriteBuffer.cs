@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Sharpgres.Protocol;
+
+/// <summary>
+/// Send side of a session: frontend messages are appended here and go out in one <see cref="FlushAsync"/> per
+/// round trip. Lengths are back-patched when a message ends, so writers never compute sizes up front.
+/// </summary>
+internal sealed class WriteBuffer : IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(ReadBuffer.DefaultSize);
+    private int _position;
+    private int _messageStart = -1;
+
+    public Stream Stream { get; set; } = Stream.Null;
+    public int Length => _position;
+
+    public void StartMessage(byte code)
+    {
+        Ensure(5);
+        _buffer[_position++] = code;
+        _messageStart = _position;
+        _position += 4;
+    }
+
+    /// <summary>Untyped messages (StartupMessage, SSLRequest, CancelRequest) have only a length.</summary>
+    public void StartUntypedMessage()
+    {
+        Ensure(4);
+        _messageStart = _position;
+        _position += 4;
+    }
+
+    public void EndMessage()
+    {
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_messageStart), _position - _messageStart);
+        _messageStart = -1;
+    }
+
+    public void WriteByte(byte value) { Ensure(1); _buffer[_position++] = value; }
+    public void WriteInt16(short value) { Ensure(2); BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_position), value); _position += 2; }
+    public void WriteInt32(int value) { Ensure(4); BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), value); _position += 4; }
+    public void WriteUInt32(uint value) { Ensure(4); BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(_position), value); _position += 4; }
+    public void WriteInt64(long value) { Ensure(8); BinaryPrimitives.WriteInt64BigEndian(_buffer.AsSpan(_position), value); _position += 8; }
+
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_position));
+        _position += bytes.Length;
+    }
+
+    /// <summary>A NUL-terminated UTF-8 string, as the protocol's String type.</summary>
+    public void WriteCString(string value)
+    {
+        WriteUtf8(value);
+        WriteByte(0);
+    }
+
+    public int WriteUtf8(ReadOnlySpan<char> value)
+    {
+        Ensure(Encoding.UTF8.GetMaxByteCount(value.Length));
+        var n = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
+        _position += n;
+        return n;
+    }
+
+    /// <summary>Reserves room for a 4-byte length written later by <see cref="PatchLength"/>; returns its position.</summary>
+    public int ReserveLength() { Ensure(4); var at = _position; _position += 4; return at; }
+    public void PatchLength(int at) => BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(at), _position - at - 4);
+    public void PatchInt32(int at, int value) => BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(at), value);
+
+    /// <summary>A span of <paramref name="size"/> writable bytes at the end; call <see cref="Advance"/> after.</summary>
+    public Span<byte> GetSpan(int size) { Ensure(size); return _buffer.AsSpan(_position, size); }
+    public void Advance(int count) => _position += count;
+
+    /// <summary>Drops everything written since <paramref name="position"/> (a message that failed to encode).</summary>
+    public void Truncate(int position) { _position = position; _messageStart = -1; }
+    public int Position => _position;
+
+    private void Ensure(int count)
+    {
+        if (_position + count <= _buffer.Length) return;
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_position + count, _buffer.Length * 2));
+        Buffer.BlockCopy(_buffer, 0, bigger, 0, _position);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+
+    /// <summary>Sends everything buffered: the one place that sends bytes.</summary>
+    public async ValueTask FlushAsync(bool async, CancellationToken ct)
+    {
+        if (_position == 0) return;
+        if (async)
+        {
+            await Stream.WriteAsync(_buffer.AsMemory(0, _position), ct).ConfigureAwait(false);
+            await Stream.FlushAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            Stream.Write(_buffer, 0, _position);
+            Stream.Flush();
+        }
+        _position = 0;
+        if (_buffer.Length > 1024 * 1024)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(ReadBuffer.DefaultSize);
+        }
+    }
+
+    public void Dispose()
+    {
+        var b = _buffer;
+        _buffer = [];
+        if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
+    }
+}
