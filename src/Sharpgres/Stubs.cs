@@ -38,10 +38,6 @@ namespace Sharpgres
         public ConnectionInfo Merge(ConnectionInfo o) => throw new NotImplementedException(o.ToString());
         internal ConnectionSettings Resolve(Func<string, string?>? getEnv = null, string? home = null) => throw new NotImplementedException(getEnv + home);
     }
-    public partial class Error
-    {
-        internal static Error FromDiagnostics(Diagnostics d, string? messageOverride = null) => new DatabaseError(messageOverride ?? d.Format(), d);
-    }
 }
 namespace Sharpgres.Auth
 {

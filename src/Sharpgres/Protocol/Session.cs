@@ -1,0 +1,201 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Protocol.Frontend;
+
+namespace Sharpgres.Protocol;
+
+/// <summary>
+/// One live server session: the socket and its buffers, the transaction status, the parameter statuses, and the
+/// one I/O core every public sync and async method goes through. Knows the protocol, not psycopg's model.
+/// </summary>
+internal sealed partial class Session : IDisposable
+{
+    private readonly ILogger _logger;
+    private Socket? _socket;
+    private Stream? _stream;
+    private int _busy;
+
+    private Session(ConnectionSettings settings, ConnectTarget target, ILogger logger)
+    {
+        Settings = settings;
+        Target = target;
+        _logger = logger;
+    }
+
+    public ConnectionSettings Settings { get; }
+    public ConnectTarget Target { get; }
+    public ReadBuffer Reader { get; } = new();
+    public WriteBuffer Writer { get; } = new();
+    public int ProcessId { get; private set; }
+    public int SecretKey { get; private set; }
+    public TransactionStatus TransactionStatus { get; private set; } = TransactionStatus.Idle;
+    public Dictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
+    public bool IsBroken { get; private set; }
+    public bool IsClosed { get; private set; }
+    public bool IsSecure => _stream is System.Net.Security.SslStream;
+    public int ServerVersion { get; private set; }
+
+    /// <summary>Raised for each NoticeResponse.</summary>
+    public Action<Diagnostics>? NoticeReceived { get; set; }
+    /// <summary>Raised when a ParameterStatus arrives (e.g. TimeZone after SET TIME ZONE).</summary>
+    public Action<string, string>? ParameterChanged { get; set; }
+    /// <summary>Raised for each NotificationResponse (LISTEN/NOTIFY): pid, channel, payload.</summary>
+    public Action<int, string, string>? NotificationReceived { get; set; }
+
+    /// <summary>
+    /// The I/O core: the next backend message that belongs to the current exchange. ParameterStatus, notices and
+    /// notifications can arrive at any time and are handled here, invisible to callers. Returns synchronously when
+    /// the message is already buffered.
+    /// </summary>
+    public ValueTask<BackendMessageCode> ReadMessageAsync(bool async, CancellationToken ct = default)
+    {
+        while (Reader.TryReadMessage(out var code))
+        {
+            if (!HandleAsynchronousMessage(code)) return new(code);
+        }
+        return ReadMessageSlowAsync(async, ct);
+    }
+
+    private async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct)
+    {
+        while (true)
+        {
+            BackendMessageCode code;
+            try
+            {
+                code = await Reader.ReadMessageSlowAsync(async, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
+            {
+                throw Break(e);
+            }
+            if (!HandleAsynchronousMessage(code)) return code;
+        }
+    }
+
+    private bool HandleAsynchronousMessage(BackendMessageCode code)
+    {
+        switch (code)
+        {
+            case BackendMessageCode.ParameterStatus:
+                var reader = new SpanReader(Reader.Payload);
+                var name = reader.ReadCString();
+                var value = reader.ReadCString();
+                Parameters[name] = value;
+                if (name == "server_version") ServerVersion = ParseServerVersion(value);
+                ParameterChanged?.Invoke(name, value);
+                return true;
+            case BackendMessageCode.NoticeResponse:
+                var notice = ErrorResponse.Parse(Reader.Payload);
+                _logger.LogInformation("{Severity}: {Message}", notice.Severity, notice.MessagePrimary);
+                try { NoticeReceived?.Invoke(notice); }
+                catch (Exception e) { _logger.LogError(e, "notice handler failed"); }
+                return true;
+            case BackendMessageCode.NotificationResponse:
+                var r = new SpanReader(Reader.Payload);
+                var pid = r.ReadInt32();
+                var channel = r.ReadCString();
+                var payload = r.ReadCString();
+                NotificationReceived?.Invoke(pid, channel, payload);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Sends what has been written since the last flush. One call per round trip.</summary>
+    public async ValueTask FlushAsync(bool async, CancellationToken ct = default)
+    {
+        try
+        {
+            await Writer.FlushAsync(async, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            throw Break(e);
+        }
+    }
+
+    /// <summary>Records the status byte of a ReadyForQuery that has just been read.</summary>
+    public void OnReadyForQuery()
+    {
+        TransactionStatus = Reader.Payload[0] switch
+        {
+            (byte)'I' => TransactionStatus.Idle,
+            (byte)'T' => TransactionStatus.InTransaction,
+            (byte)'E' => TransactionStatus.InError,
+            _ => throw Break(new InterfaceError($"unexpected transaction status '{(char)Reader.Payload[0]}' in ReadyForQuery")),
+        };
+        Reader.ShrinkIfIdle();
+    }
+
+    /// <summary>Marks one operation as running; a second concurrent caller gets an InterfaceError, never corruption.</summary>
+    public void EnterOperation()
+    {
+        if (IsClosed) throw new InterfaceError(IsBroken ? "the connection is lost" : "the connection is closed");
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+            throw new InterfaceError("another command is already in progress");
+    }
+
+    public void ExitOperation() => Volatile.Write(ref _busy, 0);
+    public bool IsBusy => Volatile.Read(ref _busy) != 0;
+
+    /// <summary>Marks the session unusable after an I/O failure or protocol violation and closes the socket.</summary>
+    public Exception Break(Exception cause)
+    {
+        if (!IsBroken) _logger.LogWarning(cause, "connection broken");
+        IsBroken = true;
+        IsClosed = true;
+        TransactionStatus = TransactionStatus.Unknown;
+        try { _stream?.Dispose(); } catch { /* already failing */ }
+        try { _socket?.Dispose(); } catch { /* already failing */ }
+        if (cause is Error error and not InterfaceError) return error;
+        if (cause is InterfaceError ie) return ie;
+        return new OperationalError("consuming input failed: server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.", null, cause);
+    }
+
+    /// <summary>An unexpected message: the session is out of step with the server and cannot be trusted.</summary>
+    public Exception Unexpected(BackendMessageCode code, string expected) =>
+        Break(new InterfaceError($"unexpected message '{(char)code}' from the server while waiting for {expected}"));
+
+    /// <summary>Reads and discards messages until ReadyForQuery: how every exchange ends, error or not.</summary>
+    public async ValueTask SkipUntilReadyAsync(bool async, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            var code = await ReadMessageAsync(async, ct).ConfigureAwait(false);
+            if (code == BackendMessageCode.ReadyForQuery) { OnReadyForQuery(); return; }
+        }
+    }
+
+    /// <summary>Sends Terminate and closes the socket. Never throws.</summary>
+    public async ValueTask CloseAsync(bool async)
+    {
+        if (IsClosed) return;
+        IsClosed = true;
+        try
+        {
+            Writer.Truncate(0);
+            Writer.WriteTerminate();
+            await Writer.FlushAsync(async, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) { _logger.LogDebug(e, "sending Terminate failed"); }
+        TransactionStatus = TransactionStatus.Unknown;
+        try { _stream?.Dispose(); } catch { /* closing anyway */ }
+        try { _socket?.Dispose(); } catch { /* closing anyway */ }
+        Reader.Dispose();
+        Writer.Dispose();
+    }
+
+    public void Dispose() => CloseAsync(false).GetAwaiter().GetResult();
+
+    private static int ParseServerVersion(string text)
+    {
+        // "15.4 (Debian 15.4-1)" → 150004, as libpq's PQserverVersion.
+        var digits = text.Split(' ')[0].Split('.');
+        int.TryParse(digits[0], out var major);
+        var minor = digits.Length > 1 && int.TryParse(digits[1], out var m) ? m : 0;
+        return major >= 10 ? major * 10000 + minor : major * 10000 + minor * 100;
+    }
+}

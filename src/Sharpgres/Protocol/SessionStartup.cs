@@ -1,0 +1,299 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Sharpgres.Auth;
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Protocol.Frontend;
+
+namespace Sharpgres.Protocol;
+
+/// <summary>Opening a session: trying hosts in order, TLS negotiation, StartupMessage, authentication.</summary>
+internal sealed partial class Session
+{
+    /// <summary>
+    /// Connects to the first target that accepts us and matches target_session_attrs, as libpq does; failures of
+    /// every host are reported together, each with libpq's "connection to server at ..." prefix.
+    /// </summary>
+    public static async ValueTask<Session> OpenAsync(ConnectionSettings settings, ILogger logger, bool async, CancellationToken ct)
+    {
+        var failures = new List<string>();
+        Exception? lastError = null;
+        var attrs = settings.TargetSessionAttrs;
+        // prefer-standby: a first pass for standbys, then any server (libpq).
+        var passes = attrs == TargetSessionAttrs.PreferStandby ? new[] { TargetSessionAttrs.Standby, TargetSessionAttrs.Any } : [attrs];
+        foreach (var wanted in passes)
+        {
+            foreach (var target in settings.Targets)
+            {
+                var session = new Session(settings, target, logger);
+                try
+                {
+                    await session.StartAsync(async, ct).ConfigureAwait(false);
+                    var mismatch = await session.CheckSessionAttrsAsync(wanted, async, ct).ConfigureAwait(false);
+                    if (mismatch is null) return session;
+                    failures.Add(session.Describe() + mismatch);
+                    await session.CloseAsync(async).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    await session.CloseAsync(async).ConfigureAwait(false);
+                    failures.Add(session.Describe() + session.FailureText(e));
+                    lastError = e;
+                }
+            }
+        }
+        var message = string.Join("\n", failures);
+        var diagnostics = (lastError as Error)?.Diagnostics;
+        if (settings.Targets.Count == 1 && diagnostics is not null && Error.FromDiagnostics(diagnostics, message) is OperationalError specific)
+            throw specific;
+        throw new OperationalError(message, diagnostics, lastError);
+    }
+
+    private string Describe() => Target.IsUnixSocket
+        ? $"connection to server on socket \"{Target.SocketPath}\" failed: "
+        : Target.HostAddr is { } addr && addr != Target.Host
+            ? $"connection to server at \"{Target.Host}\" ({addr}), port {Target.Port} failed: "
+            : $"connection to server at \"{Target.Host}\", port {Target.Port} failed: ";
+
+    private string FailureText(Exception e) => e switch
+    {
+        Error { Diagnostics: { } d } => $"{d.Severity}:  {d.Format()}",
+        Error err => err.Message,
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => Target.IsUnixSocket
+            ? "Connection refused\n\tIs the server running locally and accepting connections on that socket?"
+            : "Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?",
+        SocketException { SocketErrorCode: SocketError.AddressNotAvailable or SocketError.AddressFamilyNotSupported } when Target.IsUnixSocket
+            => "No such file or directory\n\tIs the server running locally and accepting connections on that socket?",
+        SocketException s => s.Message,
+        TimeoutException => "timeout expired",
+        OperationCanceledException => "timeout expired",
+        _ => e.Message,
+    };
+
+    /// <summary>Socket, TLS, StartupMessage, authentication, up to the first ReadyForQuery.</summary>
+    private async ValueTask StartAsync(bool async, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (Settings.ConnectTimeout is { } t) timeout.CancelAfter(t);
+        _socket = await Transport.ConnectSocketAsync(Target, Settings.ConnectTimeout, async, timeout.Token).ConfigureAwait(false);
+        if (Settings.ConnectTimeout is { } st) _socket.ReceiveTimeout = (int)st.TotalMilliseconds;
+        _stream = new NetworkStream(_socket, ownsSocket: false);
+        Reader.Stream = Writer.Stream = _stream;
+
+        if (!Target.IsUnixSocket && Settings.SslMode is not (SslMode.Disable or SslMode.Allow))
+            await NegotiateTlsAsync(async, timeout.Token).ConfigureAwait(false);
+
+        Writer.WriteStartup(StartupParameters());
+        await FlushAsync(async, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            await AuthenticateAsync(async, timeout.Token).ConfigureAwait(false);
+            await ReadUntilReadyAsync(async, timeout.Token).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
+        {
+            throw new TimeoutException("timeout expired", e);
+        }
+        _socket.ReceiveTimeout = 0;
+    }
+
+    private IEnumerable<KeyValuePair<string, string>> StartupParameters()
+    {
+        yield return new("user", Settings.User);
+        yield return new("database", Settings.DbName);
+        yield return new("client_encoding", "UTF8");
+        // ISO dates and full float precision make the text format exact and parseable (as pgjdbc does).
+        yield return new("DateStyle", "ISO, MDY");
+        yield return new("extra_float_digits", "3");
+        if ((Settings.ApplicationName ?? Settings.FallbackApplicationName) is { } app) yield return new("application_name", app);
+        if (Settings.Options is { } options) yield return new("options", options);
+    }
+
+    private async ValueTask NegotiateTlsAsync(bool async, CancellationToken ct)
+    {
+        Writer.WriteSslRequest();
+        await FlushAsync(async, ct).ConfigureAwait(false);
+        var answer = await Reader.ReadRawByteAsync(async, ct).ConfigureAwait(false);
+        if (answer == (byte)'S')
+        {
+            if (Reader.BufferedBytes > 0)   // CVE-2021-23222: bytes before the TLS handshake are an attack
+                throw new OperationalError("received unencrypted data after SSL response");
+            var ssl = await Transport.StartTlsAsync(_stream!, Target.Host, Settings, async, ct).ConfigureAwait(false);
+            _stream = ssl;
+            Reader.Stream = Writer.Stream = ssl;
+            return;
+        }
+        if (answer == (byte)'N')
+        {
+            if (Settings.SslMode >= SslMode.Require) throw new OperationalError("server does not support SSL, but SSL was required");
+            return;
+        }
+        throw new OperationalError($"received invalid response to SSL negotiation: {(char)answer}");
+    }
+
+    private async ValueTask AuthenticateAsync(bool async, CancellationToken ct)
+    {
+        ScramSha256Client? scram = null;
+        var usedChannelBinding = false;
+        while (true)
+        {
+            var code = await ReadMessageAsync(async, ct).ConfigureAwait(false);
+            if (code == BackendMessageCode.ErrorResponse) throw Error.FromDiagnostics(ErrorResponse.Parse(Reader.Payload));
+            if (code == BackendMessageCode.NegotiateProtocolVersion) { LogNegotiation(); continue; }
+            if (code != BackendMessageCode.Authentication) throw Unexpected(code, "authentication");
+            var payload = Reader.Payload;
+            var request = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(payload);
+            switch (request)
+            {
+                case 0: // AuthenticationOk
+                    if (Settings.ChannelBinding == ChannelBinding.Require && !usedChannelBinding)
+                        throw new OperationalError("channel binding required, but server authenticated client without channel binding");
+                    return;
+                case 3: // AuthenticationCleartextPassword
+                    RequireNoChannelBinding();
+                    Writer.WritePassword(Encoding.UTF8.GetBytes(RequirePassword()));
+                    break;
+                case 5: // AuthenticationMD5Password
+                    RequireNoChannelBinding();
+                    Writer.WritePassword(Md5Password.Compute(Settings.User, RequirePassword(), payload.Slice(4, 4)));
+                    break;
+                case 10: // AuthenticationSASL
+                    var mechanisms = ParseMechanisms(payload[4..]);
+                    var certificateHash = (_stream as SslStream)?.RemoteCertificate is { } remote
+                        ? ScramSha256Client.TlsServerEndPointHash(new X509Certificate2(remote)) : null;
+                    var (mechanism, binding) = ScramSha256Client.SelectMechanism(mechanisms, ToPolicy(Settings.ChannelBinding), certificateHash);
+                    usedChannelBinding = mechanism.EndsWith("-PLUS", StringComparison.Ordinal);
+                    scram = new ScramSha256Client(RequirePassword(), binding);
+                    Writer.WriteSaslInitialResponse(mechanism, scram.ClientFirstMessage());
+                    break;
+                case 11: // AuthenticationSASLContinue
+                    if (scram is null) throw Unexpected(code, "AuthenticationSASL");
+                    Writer.WriteSaslResponse(scram.ClientFinalMessage(payload[4..]));
+                    break;
+                case 12: // AuthenticationSASLFinal
+                    if (scram is null) throw Unexpected(code, "AuthenticationSASL");
+                    scram.VerifyServerFinal(payload[4..]);
+                    continue;
+                default:
+                    throw new OperationalError($"authentication method requested by server is not supported: {AuthName(request)}");
+            }
+            await FlushAsync(async, ct).ConfigureAwait(false);
+        }
+    }
+
+    private void RequireNoChannelBinding()
+    {
+        if (Settings.ChannelBinding == ChannelBinding.Require)
+            throw new OperationalError("channel binding required but not supported by server's authentication request");
+    }
+
+    private string RequirePassword() => Target.Password is { Length: > 0 } p ? p : throw new OperationalError("fe_sendauth: no password supplied");
+
+    private static ChannelBindingPolicy ToPolicy(ChannelBinding b) => b switch
+    {
+        ChannelBinding.Disable => ChannelBindingPolicy.Disable,
+        ChannelBinding.Require => ChannelBindingPolicy.Require,
+        _ => ChannelBindingPolicy.Prefer,
+    };
+
+    private static string AuthName(int request) => request switch
+    {
+        2 => "Kerberos V5",
+        6 => "SCM credentials",
+        7 or 8 => "GSSAPI",
+        9 => "SSPI",
+        _ => $"request {request}",
+    };
+
+    private static List<string> ParseMechanisms(ReadOnlySpan<byte> data)
+    {
+        var list = new List<string>();
+        var reader = new SpanReader(data);
+        while (reader.Remaining > 1)
+        {
+            var name = reader.ReadCString();
+            if (name.Length == 0) break;
+            list.Add(name);
+        }
+        return list;
+    }
+
+    private void LogNegotiation()
+    {
+        var reader = new SpanReader(Reader.Payload);
+        var minor = reader.ReadInt32();
+        _logger.LogDebug("server supports protocol 3.{Minor} only", minor);
+    }
+
+    /// <summary>After authentication: BackendKeyData, ParameterStatus... up to ReadyForQuery, or a FATAL error.</summary>
+    private async ValueTask ReadUntilReadyAsync(bool async, CancellationToken ct)
+    {
+        while (true)
+        {
+            var code = await ReadMessageAsync(async, ct).ConfigureAwait(false);
+            switch (code)
+            {
+                case BackendMessageCode.BackendKeyData:
+                    var reader = new SpanReader(Reader.Payload);
+                    ProcessId = reader.ReadInt32();
+                    SecretKey = reader.ReadInt32();
+                    break;
+                case BackendMessageCode.ReadyForQuery:
+                    OnReadyForQuery();
+                    return;
+                case BackendMessageCode.ErrorResponse:
+                    throw Error.FromDiagnostics(ErrorResponse.Parse(Reader.Payload));
+                default:
+                    throw Unexpected(code, "ReadyForQuery");
+            }
+        }
+    }
+
+    /// <summary>Null when the session matches target_session_attrs, else why not (libpq's wording).</summary>
+    private async ValueTask<string?> CheckSessionAttrsAsync(TargetSessionAttrs wanted, bool async, CancellationToken ct)
+    {
+        if (wanted == TargetSessionAttrs.Any) return null;
+        // Servers 14+ report these as ParameterStatus; older ones must be asked.
+        var readOnly = Parameters.TryGetValue("default_transaction_read_only", out var ro)
+            ? ro == "on" : await SimpleScalarAsync("SHOW transaction_read_only", async, ct).ConfigureAwait(false) == "on";
+        var standby = Parameters.TryGetValue("in_hot_standby", out var hs)
+            ? hs == "on" : await SimpleScalarAsync("SELECT pg_catalog.pg_is_in_recovery()", async, ct).ConfigureAwait(false) == "t";
+        return wanted switch
+        {
+            TargetSessionAttrs.ReadWrite when readOnly || standby => "session is read-only",
+            TargetSessionAttrs.ReadOnly when !readOnly && !standby => "session is not read-only",
+            TargetSessionAttrs.Primary when standby => "server is in hot standby mode",
+            TargetSessionAttrs.Standby when !standby => "server is not in hot standby mode",
+            _ => null,
+        };
+    }
+
+    /// <summary>One simple-protocol query returning the first column of the first row as text.</summary>
+    internal async ValueTask<string?> SimpleScalarAsync(string sql, bool async, CancellationToken ct)
+    {
+        Writer.WriteQuery(sql);
+        await FlushAsync(async, ct).ConfigureAwait(false);
+        string? value = null;
+        Error? error = null;
+        while (true)
+        {
+            var code = await ReadMessageAsync(async, ct).ConfigureAwait(false);
+            switch (code)
+            {
+                case BackendMessageCode.DataRow when value is null:
+                    var reader = new SpanReader(Reader.Payload);
+                    if (reader.ReadInt16() > 0 && reader.ReadInt32() is var len and >= 0) value = Encoding.UTF8.GetString(reader.ReadBytes(len));
+                    break;
+                case BackendMessageCode.ErrorResponse:
+                    error = Error.FromDiagnostics(ErrorResponse.Parse(Reader.Payload));
+                    break;
+                case BackendMessageCode.ReadyForQuery:
+                    OnReadyForQuery();
+                    if (error is not null) throw error;
+                    return value;
+            }
+        }
+    }
+}

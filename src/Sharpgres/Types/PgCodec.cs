@@ -1,0 +1,56 @@
+using Sharpgres.Protocol;
+
+namespace Sharpgres.Types;
+
+/// <summary>
+/// Converts one PostgreSQL type family to and from .NET, in both wire formats. Buffering, lengths and NULLs are
+/// handled by the callers; a codec sees one non-null value's bytes.
+/// </summary>
+public abstract class PgCodec
+{
+    /// <summary>The PostgreSQL type this codec writes (and reads by default).</summary>
+    public abstract uint Oid { get; }
+
+    /// <summary>The PostgreSQL type name, for messages and Description.</summary>
+    public abstract string PgTypeName { get; }
+
+    /// <summary>The .NET type values are read as by default (FetchOne, Row[i]).</summary>
+    public abstract Type ClrType { get; }
+
+    /// <summary>False when the codec can only read text: results of its type are asked for in text.</summary>
+    public virtual bool CanReadBinary => true;
+
+    /// <summary>The OID sent in Parse for a parameter; 0 leaves it to the server to infer (strings, as psycopg).</summary>
+    public virtual uint ParameterOid(object value) => Oid;
+
+    /// <summary>The format a parameter goes out in when the placeholder doesn't force one (%s).</summary>
+    public virtual PgFormat ParameterFormat(object value) => PgFormat.Binary;
+
+    /// <summary>Reads a value as <see cref="ClrType"/>, boxed (the untyped path).</summary>
+    public abstract object ReadObject(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context);
+
+    /// <summary>Writes a boxed parameter value in <paramref name="format"/> (no length prefix).</summary>
+    internal abstract void WriteObject(WriteBuffer buffer, object value, PgFormat format, in ReadContext context);
+}
+
+/// <summary>A typed read: implemented by codecs for each .NET type they can produce without boxing.</summary>
+public interface IPgReader<out T>
+{
+    T Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context);
+}
+
+/// <summary>A codec whose natural .NET type is <typeparamref name="T"/>.</summary>
+public abstract class PgCodec<T> : PgCodec, IPgReader<T> where T : notnull
+{
+    public override Type ClrType => typeof(T);
+
+    public abstract T Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context);
+
+    /// <summary>Writes one value in the given format (no length prefix).</summary>
+    internal abstract void Write(WriteBuffer buffer, T value, PgFormat format, in ReadContext context);
+
+    public override object ReadObject(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) => Read(data, format, context);
+
+    internal override void WriteObject(WriteBuffer buffer, object value, PgFormat format, in ReadContext context) =>
+        Write(buffer, (T)value, format, context);
+}
