@@ -7,7 +7,7 @@ namespace Sharpgres;
 /// Server errors carry <see cref="Diagnostics"/> and are raised as the class generated for their SQLSTATE
 /// (namespace <c>Sharpgres.Errors</c>).
 /// </summary>
-public class Error : DbException
+public partial class Error : DbException
 {
     public Error(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, inner) => Diagnostics = diagnostics;
