@@ -39,7 +39,3 @@ namespace Sharpgres
         internal ConnectionSettings Resolve(Func<string, string?>? getEnv = null, string? home = null) => throw new NotImplementedException(getEnv + home);
     }
 }
-namespace Sharpgres.Auth
-{
-    internal enum ChannelBindingPolicy { Disable, Prefer, Require }
-}

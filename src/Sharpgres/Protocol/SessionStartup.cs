@@ -161,9 +161,8 @@ internal sealed partial class Session
                     break;
                 case 10: // AuthenticationSASL
                     var mechanisms = ParseMechanisms(payload[4..]);
-                    var certificateHash = (_stream as SslStream)?.RemoteCertificate is { } remote
-                        ? ScramSha256Client.TlsServerEndPointHash(new X509Certificate2(remote)) : null;
-                    var (mechanism, binding) = ScramSha256Client.SelectMechanism(mechanisms, ToPolicy(Settings.ChannelBinding), certificateHash);
+                    var mechanism = ScramSha256Client.SelectMechanism(mechanisms, ToPolicy(Settings.ChannelBinding), IsSecure,
+                        ServerCertificateHash(), out var binding);
                     usedChannelBinding = mechanism.EndsWith("-PLUS", StringComparison.Ordinal);
                     scram = new ScramSha256Client(RequirePassword(), binding);
                     Writer.WriteSaslInitialResponse(mechanism, scram.ClientFirstMessage());
@@ -180,6 +179,22 @@ internal sealed partial class Session
                     throw new OperationalError($"authentication method requested by server is not supported: {AuthName(request)}");
             }
             await FlushAsync(async, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>tls-server-end-point data, or null when there is no TLS or the certificate gives no usable hash.</summary>
+    private byte[]? ServerCertificateHash()
+    {
+        if ((_stream as SslStream)?.RemoteCertificate is not { } remote) return null;
+        try
+        {
+            using var cert = new X509Certificate2(remote);
+            return ScramSha256Client.TlsServerEndPointHash(cert);
+        }
+        catch (OperationalError e)
+        {
+            _logger.LogDebug(e, "no channel binding data for this certificate");
+            return null;
         }
     }
 

@@ -1,0 +1,231 @@
+using Microsoft.Extensions.Logging;
+using Sharpgres.Protocol;
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Protocol.Frontend;
+using Sharpgres.Types;
+
+namespace Sharpgres;
+
+/// <summary>
+/// A connection to PostgreSQL with psycopg 3's transaction model: not in autocommit by default, the first statement
+/// opens a transaction, <see cref="Commit"/> / <see cref="Rollback"/> end it. Disposing rolls back an open transaction:
+/// Sharpgres never commits silently. One operation at a time; a second concurrent caller gets an InterfaceError.
+/// </summary>
+public sealed partial class Connection : IDisposable, IAsyncDisposable
+{
+    private readonly ILogger _logger;
+    private bool _autocommit;
+    private IsolationLevel? _isolationLevel;
+    private bool? _readOnly;
+    private bool? _deferrable;
+
+    private Connection(Session session, bool autocommit, ILogger logger)
+    {
+        Session = session;
+        _autocommit = autocommit;
+        _logger = logger;
+        Info = new SessionInfo(session);
+        Types = TypeRegistry.Global.CreateChild();
+        session.NoticeReceived = d => Notice?.Invoke(this, new NoticeEventArgs(d));
+        session.ParameterChanged = OnParameterChanged;
+        OnParameterChanged("TimeZone", session.Parameters.GetValueOrDefault("TimeZone", "UTC"));
+    }
+
+    internal Session Session { get; }
+
+    internal static async ValueTask<Connection> OpenAsync(ConnectionInfo info, bool autocommit, bool async, CancellationToken ct)
+    {
+        var settings = info.Resolve();
+        var logger = Pg.LoggerFactory.CreateLogger<Connection>();
+        foreach (var warning in settings.Warnings) logger.LogWarning("{Warning}", warning);
+        var session = await Session.OpenAsync(settings, logger, async, ct).ConfigureAwait(false);
+        return new Connection(session, autocommit, logger);
+    }
+
+    /// <summary>Details of the live session: host, port, server version, backend pid, parameter statuses.</summary>
+    public SessionInfo Info { get; }
+
+    /// <summary>This connection's type adapters; registrations here don't affect other connections.</summary>
+    public TypeRegistry Types { get; }
+
+    /// <summary>NoticeResponses from the server (RAISE NOTICE, warnings); they are also logged.</summary>
+    public event EventHandler<NoticeEventArgs>? Notice;
+
+    /// <summary>True once closed, by the user or because the connection broke.</summary>
+    public bool Closed => Session.IsClosed;
+
+    /// <summary>True when the connection was lost (server gone, protocol violation), not closed by the user.</summary>
+    public bool Broken => Session.IsBroken;
+
+    public TransactionStatus TransactionStatus => Info.TransactionStatus;
+
+    /// <summary>psycopg's autocommit: when true every statement commits at once. Can't change inside a transaction.</summary>
+    public bool Autocommit
+    {
+        get => _autocommit;
+        set { CheckNoTransaction(nameof(Autocommit)); _autocommit = value; }
+    }
+
+    /// <summary>Isolation level of the transactions this connection begins; null is the server's default.</summary>
+    public IsolationLevel? IsolationLevel
+    {
+        get => _isolationLevel;
+        set { CheckNoTransaction(nameof(IsolationLevel)); _isolationLevel = value; }
+    }
+
+    /// <summary>READ ONLY / READ WRITE for the transactions this connection begins; null is the server's default.</summary>
+    public bool? ReadOnly
+    {
+        get => _readOnly;
+        set { CheckNoTransaction(nameof(ReadOnly)); _readOnly = value; }
+    }
+
+    /// <summary>DEFERRABLE / NOT DEFERRABLE for the transactions this connection begins.</summary>
+    public bool? Deferrable
+    {
+        get => _deferrable;
+        set { CheckNoTransaction(nameof(Deferrable)); _deferrable = value; }
+    }
+
+    /// <summary>Statements executed this many times are prepared server-side (psycopg: 5); null never prepares.</summary>
+    public int? PrepareThreshold { get; set; } = 5;
+
+    /// <summary>How many prepared statements a connection keeps (LRU), as psycopg's prepared_max.</summary>
+    public int PreparedMax { get; set; } = 100;
+
+    internal TimeZoneInfo SessionTimeZone { get; private set; } = TimeZoneInfo.Utc;
+
+    private void OnParameterChanged(string name, string value)
+    {
+        if (name != "TimeZone") return;
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(value, out var zone)) SessionTimeZone = zone;
+        else if (TryParsePosixOffset(value, out var fixedZone)) SessionTimeZone = fixedZone;
+        else
+        {
+            _logger.LogWarning("unknown TimeZone '{Zone}': timestamptz values are read in UTC", value);
+            SessionTimeZone = TimeZoneInfo.Utc;
+        }
+    }
+
+    /// <summary>PostgreSQL reports SET TIME ZONE 5 as "&lt;+05&gt;-05": POSIX signs are inverted.</summary>
+    private static bool TryParsePosixOffset(string value, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        var end = value.LastIndexOf('>');
+        var text = end >= 0 ? value[(end + 1)..] : value;
+        if (!TimeSpan.TryParse(text.TrimStart('+', '-').Contains(':') ? text.TrimStart('+', '-') : text.TrimStart('+', '-') + ":00", out var span)) return false;
+        var offset = text.StartsWith('-') ? span : -span;
+        zone = TimeZoneInfo.CreateCustomTimeZone(value, offset, value, value);
+        return true;
+    }
+
+    internal ReadContext ReadContext => new(Types, SessionTimeZone, null);
+
+    private void CheckNoTransaction(string what)
+    {
+        if (!Closed && Session.TransactionStatus != TransactionStatus.Idle)
+            throw new ProgrammingError($"can't change '{what}' now: connection in transaction status {Session.TransactionStatus}");
+    }
+
+    /// <summary>A client-side cursor (psycopg's default cursor): results are buffered when Execute returns.</summary>
+    public Cursor Cursor() { CheckOpen(); return new Cursor(this, RowFactory.Tuple); }
+
+    /// <summary>A client-side cursor producing rows with <paramref name="rowFactory"/> (e.g. RowFactory.Dict).</summary>
+    public Cursor Cursor(RowFactory rowFactory) { CheckOpen(); return new Cursor(this, rowFactory); }
+
+    internal void CheckOpen()
+    {
+        if (Session.IsClosed) throw new InterfaceError(Session.IsBroken ? "the connection is lost" : "the connection is closed");
+    }
+
+    /// <summary>The SQL that opens a transaction with this connection's characteristics.</summary>
+    internal string BeginStatement()
+    {
+        if (_isolationLevel is null && _readOnly is null && _deferrable is null) return "BEGIN";
+        var sql = "BEGIN";
+        if (_isolationLevel is { } level)
+            sql += " ISOLATION LEVEL " + level switch
+            {
+                Sharpgres.IsolationLevel.ReadUncommitted => "READ UNCOMMITTED",
+                Sharpgres.IsolationLevel.ReadCommitted => "READ COMMITTED",
+                Sharpgres.IsolationLevel.RepeatableRead => "REPEATABLE READ",
+                _ => "SERIALIZABLE",
+            };
+        if (_readOnly is { } ro) sql += ro ? " READ ONLY" : " READ WRITE";
+        if (_deferrable is { } d) sql += d ? " DEFERRABLE" : " NOT DEFERRABLE";
+        return sql;
+    }
+
+    /// <summary>True when the next statement must open a transaction first (psycopg's implicit BEGIN).</summary>
+    internal bool NeedsBegin => !_autocommit && Session.TransactionStatus == TransactionStatus.Idle;
+
+    /// <summary>Commits the current transaction; does nothing when none is open.</summary>
+    public void Commit() => EndTransactionAsync("COMMIT", false, default).GetAwaiter().GetResult();
+    public Task CommitAsync(CancellationToken cancellationToken = default) => EndTransactionAsync("COMMIT", true, cancellationToken).AsTask();
+
+    /// <summary>Rolls back the current transaction; does nothing when none is open.</summary>
+    public void Rollback() => EndTransactionAsync("ROLLBACK", false, default).GetAwaiter().GetResult();
+    public Task RollbackAsync(CancellationToken cancellationToken = default) => EndTransactionAsync("ROLLBACK", true, cancellationToken).AsTask();
+
+    private async ValueTask EndTransactionAsync(string command, bool async, CancellationToken ct)
+    {
+        CheckOpen();
+        if (_transactionDepth > 0)
+            throw new ProgrammingError($"explicit {command.ToLowerInvariant()}() forbidden within a Transaction block (use the block's Commit or dispose it)");
+        if (Session.TransactionStatus == TransactionStatus.Idle) return;
+        await RunCommandAsync(command, async, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one statement through the simple protocol, discarding results; throws the server's error.</summary>
+    internal async ValueTask RunCommandAsync(string sql, bool async, CancellationToken ct)
+    {
+        Session.EnterOperation();
+        var registration = Session.RegisterCancellation(ct);
+        try
+        {
+            Session.Writer.WriteQuery(sql);
+            await Session.FlushAsync(async, ct).ConfigureAwait(false);
+            Error? error = null;
+            while (true)
+            {
+                var code = await Session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+                if (code == BackendMessageCode.ErrorResponse) error ??= Error.FromDiagnostics(ErrorResponse.Parse(Session.Reader.Payload));
+                else if (code == BackendMessageCode.ReadyForQuery) { Session.OnReadyForQuery(); break; }
+            }
+            if (error is not null) throw error;
+        }
+        finally
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+            Session.ClearCancelDeadline();
+            Session.ExitOperation();
+        }
+    }
+
+    /// <summary>psycopg's conn.execute: a new cursor, executed, returned.</summary>
+    public Cursor Execute(string query, params object?[] args)
+    {
+        var cur = Cursor();
+        cur.Execute(query, args);
+        return cur;
+    }
+
+    public async Task<Cursor> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
+    {
+        var cur = Cursor();
+        await cur.ExecuteAsync(query, args, cancellationToken).ConfigureAwait(false);
+        return cur;
+    }
+
+    /// <summary>Asks the server to cancel the running statement (a CancelRequest on a separate socket). Thread-safe.</summary>
+    public void Cancel() => Session.SendCancelAsync(false).GetAwaiter().GetResult();
+    public Task CancelAsync() => Session.SendCancelAsync(true).AsTask();
+
+    /// <summary>Closes the connection, rolling back any open transaction (the server does so on Terminate). Idempotent.</summary>
+    public void Close() => Session.CloseAsync(false).GetAwaiter().GetResult();
+    public ValueTask CloseAsync() => Session.CloseAsync(true);
+    public void Dispose() => Close();
+    public ValueTask DisposeAsync() => CloseAsync();
+
+    public override string ToString() => Closed ? "<Connection closed>" : $"<Connection {Info}>";
+}

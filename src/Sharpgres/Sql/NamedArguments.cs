@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace Sharpgres.Sql;
+
+/// <summary>
+/// Turns the object passed for %(name)s placeholders into a name → value map: a dictionary as is, an anonymous
+/// object or POCO through its public properties (getters cached per type).
+/// </summary>
+internal static class NamedArguments
+{
+    private static readonly ConcurrentDictionary<Type, (string Name, Func<object, object?> Get)[]> Getters = new();
+
+    public static IReadOnlyDictionary<string, object?> From(object source)
+    {
+        switch (source)
+        {
+            case IReadOnlyDictionary<string, object?> ro: return ro;
+            case IDictionary<string, object?> d: return new Dictionary<string, object?>(d);
+            case System.Collections.IDictionary legacy:
+                var map = new Dictionary<string, object?>();
+                foreach (System.Collections.DictionaryEntry e in legacy) map[e.Key.ToString()!] = e.Value;
+                return map;
+        }
+        var getters = Getters.GetOrAdd(source.GetType(), static t => t
+            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+            .Select(p => (p.Name, (Func<object, object?>)p.GetValue))
+            .ToArray());
+        var result = new Dictionary<string, object?>(getters.Length, StringComparer.Ordinal);
+        foreach (var (name, get) in getters) result[name] = get(source);
+        return result;
+    }
+}

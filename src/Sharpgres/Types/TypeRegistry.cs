@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace Sharpgres.Types;
+
+/// <summary>
+/// Picks codecs: by OID for results, by .NET type for parameters. Registries chain global → connection → cursor,
+/// so a type registered on one connection doesn't leak to another (psycopg's adapters maps).
+/// </summary>
+public sealed class TypeRegistry
+{
+    private readonly TypeRegistry? _parent;
+    private readonly ConcurrentDictionary<uint, PgCodec> _byOid = new();
+    private readonly ConcurrentDictionary<Type, PgCodec> _byType = new();
+    private readonly ConcurrentDictionary<uint, string> _names = new();
+
+    private TypeRegistry(TypeRegistry? parent) => _parent = parent;
+
+    /// <summary>The built-in codecs every connection starts from.</summary>
+    public static TypeRegistry Global { get; } = BuiltinCodecs.CreateGlobal();
+
+    internal static TypeRegistry CreateRoot() => new(null);
+
+    internal static JsonSerializerOptions DefaultJsonOptions { get; } = new(JsonSerializerDefaults.General);
+
+    /// <summary>A registry that sees everything this one has, and whose registrations stay its own.</summary>
+    public TypeRegistry CreateChild() => new(this);
+
+    /// <summary>Registers a codec for its OID and, unless told otherwise, as the parameter codec of its .NET type.</summary>
+    public void Register(PgCodec codec, bool forParameters = true, params Type[] alsoFor)
+    {
+        _byOid[codec.Oid] = codec;
+        _names[codec.Oid] = codec.PgTypeName;
+        if (forParameters) _byType[codec.ClrType] = codec;
+        foreach (var t in alsoFor) _byType[t] = codec;
+    }
+
+    /// <summary>Registers a codec only as the reader of another OID (e.g. varchar read by the text codec).</summary>
+    public void RegisterReader(uint oid, string name, PgCodec codec)
+    {
+        _byOid[oid] = codec;
+        _names[oid] = name;
+    }
+
+    /// <summary>Registers a codec only as the writer of a .NET type.</summary>
+    public void RegisterWriter(Type type, PgCodec codec) => _byType[type] = codec;
+
+    public PgCodec? ForOid(uint oid) =>
+        _byOid.TryGetValue(oid, out var codec) ? codec : _parent?.ForOid(oid);
+
+    public PgCodec? ForType(Type type)
+    {
+        for (var registry = this; registry is not null; registry = registry._parent)
+            if (registry._byType.TryGetValue(type, out var codec)) return codec;
+        return null;
+    }
+
+    /// <summary>The codec for a parameter value: its exact type, then its base types and interfaces.</summary>
+    internal PgCodec ForParameter(object value)
+    {
+        var type = value.GetType();
+        if (ForType(type) is { } exact) return exact;
+        for (var t = type.BaseType; t is not null && t != typeof(object); t = t.BaseType)
+            if (ForType(t) is { } byBase) { RegisterWriter(type, byBase); return byBase; }
+        foreach (var i in type.GetInterfaces())
+            if (ForType(i) is { } byInterface) return byInterface;
+        if (BuiltinCodecs.TryCreateFor(type, this) is { } made) { RegisterWriter(type, made); return made; }
+        throw new ProgrammingError($"cannot adapt type '{type.Name}': register a codec for it with conn.Types.Register(...) or pass it as a string");
+    }
+
+    /// <summary>The type's name in PostgreSQL, for Description; "unknown" when not known.</summary>
+    public string NameOf(uint oid) =>
+        _names.TryGetValue(oid, out var n) ? n : _parent?.NameOf(oid) ?? "unknown";
+
+    internal void RememberName(uint oid, string name) => _names[oid] = name;
+}
