@@ -131,7 +131,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     public Cursor Cursor() { CheckOpen(); return new Cursor(this, RowFactory.Tuple); }
 
     /// <summary>A client-side cursor producing rows with <paramref name="rowFactory"/> (e.g. RowFactory.Dict).</summary>
-    public Cursor Cursor(RowFactory rowFactory) { CheckOpen(); return new Cursor(this, rowFactory); }
+    public Cursor<TRow> Cursor<TRow>(RowFactory<TRow> rowFactory) { CheckOpen(); return new Cursor<TRow>(this, rowFactory); }
 
     internal void CheckOpen()
     {

@@ -26,6 +26,7 @@ internal sealed partial class Session : IDisposable
     public ConnectionSettings Settings { get; }
     public ConnectTarget Target { get; }
     public ReadBuffer Reader { get; } = new();
+    public StatementCache Statements { get; } = new();
     public WriteBuffer Writer { get; } = new();
     public int ProcessId { get; private set; }
     public int SecretKey { get; private set; }

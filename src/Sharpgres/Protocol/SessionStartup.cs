@@ -148,6 +148,8 @@ internal sealed partial class Session
             switch (request)
             {
                 case 0: // AuthenticationOk
+                    if (scram is { IsServerVerified: false })
+                        throw new OperationalError("server sent AuthenticationOk without completing SCRAM authentication");
                     if (Settings.ChannelBinding == ChannelBinding.Require && !usedChannelBinding)
                         throw new OperationalError("channel binding required, but server authenticated client without channel binding");
                     return;

@@ -1,0 +1,35 @@
+namespace Sharpgres;
+
+/// <summary>
+/// One entry of <c>Cursor.Description</c>: DB-API's seven fields (name, type_code, display_size, internal_size,
+/// precision, scale, null_ok), as psycopg's Column.
+/// </summary>
+public sealed record Column(string Name, uint TypeCode, string TypeName, int? DisplaySize, int? InternalSize, int? Precision, int? Scale, bool? NullOk)
+{
+    internal static Column From(Protocol.Backend.FieldDescription f, Types.TypeRegistry types)
+    {
+        var mod = f.TypeModifier;
+        int? precision = null, scale = null, display = null;
+        switch (f.TypeOid)
+        {
+            case Types.Oids.Numeric when mod >= 4:
+                precision = ((mod - 4) >> 16) & 0xFFFF;
+                scale = (mod - 4) & 0xFFFF;
+                display = precision + (scale > 0 ? 2 : 1);
+                break;
+            case Types.Oids.Varchar or Types.Oids.BpChar when mod >= 4:
+                display = mod - 4;
+                break;
+            case Types.Oids.Bit or Types.Oids.Varbit when mod >= 0:
+                display = mod;
+                break;
+            case Types.Oids.Timestamp or Types.Oids.TimestampTz or Types.Oids.Time or Types.Oids.TimeTz or Types.Oids.Interval when mod >= 0:
+                precision = mod & 0xFFFF;
+                break;
+        }
+        return new Column(f.Name, f.TypeOid, types.NameOf(f.TypeOid), display, f.TypeSize < 0 ? null : f.TypeSize, precision, scale, null);
+    }
+}
+
+/// <summary>How <c>Scroll</c> moves: relative to the current position or to an absolute index.</summary>
+public enum ScrollMode { Relative, Absolute }

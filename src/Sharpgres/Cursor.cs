@@ -1,0 +1,197 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
+using Sharpgres.Results;
+
+namespace Sharpgres;
+
+/// <summary>
+/// psycopg's client-side cursor: <see cref="Execute(string, object?[])"/> sends a query (placeholders bound
+/// server-side, never spliced), buffers its result, and the Fetch methods walk it. Rows are shaped by the cursor's
+/// row factory; typed reads (<see cref="FetchOne{T}"/>) map columns onto records, classes, tuples or scalars.
+/// </summary>
+public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRow>, IAsyncEnumerable<TRow>
+{
+    private readonly RowFactory<TRow> _factory;
+    private readonly List<ResultSet> _results = [];
+    private int _resultIndex;
+    private ResultSet? _current;
+    private int _position;
+    private long _rowCount = -1;
+    private bool _closed;
+
+    internal Cursor(Connection connection, RowFactory<TRow> factory)
+    {
+        Connection = connection;
+        _factory = factory;
+    }
+
+    public Connection Connection { get; }
+
+    public bool Closed => _closed;
+
+    /// <summary>How many rows FetchMany returns by default (DB-API arraysize, default 1).</summary>
+    public int ArraySize { get; set; } = 1;
+
+    /// <summary>
+    /// psycopg 3's rowcount: -1 before any execute and for statements without a count; the number of rows of a
+    /// SELECT right after Execute; affected rows for INSERT/UPDATE/DELETE/MERGE; the sum over ExecuteMany.
+    /// </summary>
+    public long RowCount => _rowCount;
+
+    /// <summary>0-based index of the next row to fetch; null when there is no result.</summary>
+    public int? RowNumber => _current?.Description is null ? null : _position;
+
+    /// <summary>The columns of the current result (DB-API description); null when it has none.</summary>
+    public IReadOnlyList<Column>? Description => _current?.Description?.Fields.Select(f => Column.From(f, Connection.Types)).ToArray();
+
+    /// <summary>The command tag of the last statement, e.g. "INSERT 0 1".</summary>
+    public string? StatusMessage => _current?.CommandTag;
+
+    /// <summary>The number of rows of the current result.</summary>
+    internal int ResultCount => _current?.Count ?? 0;
+
+    private void CheckOpen()
+    {
+        if (_closed) throw new InterfaceError("the cursor is closed");
+        Connection.CheckOpen();
+    }
+
+    private ResultSet CheckResult()
+    {
+        CheckOpen();
+        if (_current is null) throw new ProgrammingError("no result available");
+        if (_current.Description is null) throw new ProgrammingError("the last operation didn't produce a result");
+        return _current;
+    }
+
+    internal void SetResults(List<ResultSet> results, long rowCount)
+    {
+        _results.Clear();
+        _results.AddRange(results);
+        _resultIndex = 0;
+        _current = results.Count > 0 ? results[0] : null;
+        _position = 0;
+        _rowCount = rowCount;
+    }
+
+    private void ResetResults()
+    {
+        _results.Clear();
+        _current = null;
+        _position = 0;
+        _rowCount = -1;
+    }
+
+    /// <summary>Moves to the next result of a multi-statement Execute or ExecuteMany(returning: true); false when none.</summary>
+    public bool NextSet()
+    {
+        CheckOpen();
+        if (_resultIndex + 1 >= _results.Count) return false;
+        _current = _results[++_resultIndex];
+        _position = 0;
+        _rowCount = _current.RowCount;
+        return true;
+    }
+
+    /// <summary>The next row, or null past the end.</summary>
+    public TRow? FetchOne()
+    {
+        var result = CheckResult();
+        if (_position >= result.Count) return default;
+        return _factory.Make(new Row(result, _position++));
+    }
+
+    /// <summary>Up to <paramref name="size"/> next rows (0: <see cref="ArraySize"/>).</summary>
+    public IReadOnlyList<TRow> FetchMany(int size = 0)
+    {
+        var result = CheckResult();
+        if (size <= 0) size = ArraySize;
+        var n = Math.Min(size, result.Count - _position);
+        var rows = new TRow[n];
+        for (var i = 0; i < n; i++) rows[i] = _factory.Make(new Row(result, _position++));
+        return rows;
+    }
+
+    /// <summary>All the remaining rows.</summary>
+    public IReadOnlyList<TRow> FetchAll() => FetchMany(Math.Max(1, ResultCountRemaining()));
+
+    private int ResultCountRemaining() { var r = CheckResult(); return r.Count - _position; }
+
+    /// <summary>Moves the position (psycopg's scroll); out of range raises IndexOutOfRangeException and doesn't move.</summary>
+    public void Scroll(int value, ScrollMode mode = ScrollMode.Relative)
+    {
+        var result = CheckResult();
+        var target = mode == ScrollMode.Relative ? _position + value : value;
+        if (target < 0 || target >= result.Count)
+            throw new IndexOutOfRangeException($"position {target} out of result range (0 to {result.Count - 1})");
+        _position = target;
+    }
+
+    /// <summary>The next row mapped onto <typeparamref name="T"/>, or default past the end.</summary>
+    public T? FetchOne<T>()
+    {
+        var result = CheckResult();
+        if (_position >= result.Count) return default;
+        return RowMapper<T>.For(result.Description!).Map(result, _position++);
+    }
+
+    /// <summary>Up to <paramref name="size"/> next rows mapped onto <typeparamref name="T"/>.</summary>
+    public IReadOnlyList<T> FetchMany<T>(int size = 0)
+    {
+        var result = CheckResult();
+        if (size <= 0) size = ArraySize;
+        var n = Math.Min(size, result.Count - _position);
+        var mapper = RowMapper<T>.For(result.Description!);
+        var rows = new T[n];
+        for (var i = 0; i < n; i++) rows[i] = mapper.Map(result, _position++);
+        return rows;
+    }
+
+    /// <summary>All remaining rows mapped onto <typeparamref name="T"/>.</summary>
+    public IReadOnlyList<T> FetchAll<T>() => FetchMany<T>(Math.Max(1, ResultCountRemaining()));
+
+    public Task<TRow?> FetchOneAsync(CancellationToken cancellationToken = default) => Task.FromResult(FetchOne());
+    public Task<IReadOnlyList<TRow>> FetchManyAsync(int size = 0, CancellationToken cancellationToken = default) => Task.FromResult(FetchMany(size));
+    public Task<IReadOnlyList<TRow>> FetchAllAsync(CancellationToken cancellationToken = default) => Task.FromResult(FetchAll());
+    public Task<T?> FetchOneAsync<T>(CancellationToken cancellationToken = default) => Task.FromResult(FetchOne<T>());
+    public Task<IReadOnlyList<T>> FetchAllAsync<T>(CancellationToken cancellationToken = default) => Task.FromResult(FetchAll<T>());
+
+    /// <summary>Iterates the remaining rows (psycopg: <c>for row in cur</c>).</summary>
+    public IEnumerator<TRow> GetEnumerator()
+    {
+        while (true)
+        {
+            var result = CheckResult();
+            if (_position >= result.Count) yield break;
+            yield return _factory.Make(new Row(result, _position++));
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public async IAsyncEnumerator<TRow> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var row in this)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return row;
+        }
+    }
+
+    /// <summary>Closes the cursor and frees its result. Idempotent.</summary>
+    public void Close()
+    {
+        _closed = true;
+        ResetResults();
+    }
+
+    public void Dispose() => Close();
+    public ValueTask DisposeAsync() { Close(); return ValueTask.CompletedTask; }
+}
+
+/// <summary>The default cursor, producing <see cref="Row"/>s.</summary>
+public sealed class Cursor : Cursor<Row>
+{
+    internal Cursor(Connection connection, RowFactory<Row> factory) : base(connection, factory) { }
+}

@@ -1,0 +1,195 @@
+using Sharpgres.Protocol;
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Protocol.Frontend;
+using Sharpgres.Results;
+using Sharpgres.Sql;
+using Sharpgres.Types;
+
+namespace Sharpgres;
+
+/// <summary>Execute and ExecuteMany: one round trip per statement, one per chunk of parameter sets.</summary>
+public partial class Cursor<TRow>
+{
+    /// <summary>
+    /// Executes a query with %s placeholders bound to <paramref name="args"/> in order; when the query uses
+    /// %(name)s placeholders, pass one object or dictionary whose properties / keys name the values.
+    /// Without arguments the query is sent untouched (so '%' needs no escaping).
+    /// </summary>
+    public Cursor<TRow> Execute(string query, params object?[] args)
+    {
+        ExecuteAsync(query, args, null, false, default).GetAwaiter().GetResult();
+        return this;
+    }
+
+    /// <summary>Executes with named parameters from a dictionary: %(name)s.</summary>
+    public Cursor<TRow> Execute(string query, IReadOnlyDictionary<string, object?> args)
+    {
+        ExecuteCoreAsync(query, null, args, null, false, default).GetAwaiter().GetResult();
+        return this;
+    }
+
+    /// <summary>Executes, forcing (true) or forbidding (false) a server-side prepared statement.</summary>
+    public Cursor<TRow> Execute(string query, object?[] args, bool prepare)
+    {
+        ExecuteAsync(query, args, prepare, false, default).GetAwaiter().GetResult();
+        return this;
+    }
+
+    /// <summary>An interpolated query: every hole becomes a bound parameter, never SQL text.</summary>
+    public Cursor<TRow> Execute(ref PgInterpolatedStringHandler query)
+    {
+        ExecuteCoreAsync(query.Sql, query.Arguments, null, null, false, default).GetAwaiter().GetResult();
+        return this;
+    }
+
+    public async Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
+    {
+        await ExecuteAsync(query, args, null, true, cancellationToken).ConfigureAwait(false);
+        return this;
+    }
+
+    /// <summary>Async execute with named parameters (an object or a dictionary).</summary>
+    public async Task<Cursor<TRow>> ExecuteAsync(string query, object namedArgs, CancellationToken cancellationToken = default)
+    {
+        await ExecuteCoreAsync(query, null, NamedArguments.From(namedArgs), null, true, cancellationToken).ConfigureAwait(false);
+        return this;
+    }
+
+    public async Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args, bool prepare, CancellationToken cancellationToken = default)
+    {
+        await ExecuteAsync(query, args, prepare, true, cancellationToken).ConfigureAwait(false);
+        return this;
+    }
+
+    public Task<Cursor<TRow>> ExecuteAsync(ref PgInterpolatedStringHandler query, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(query.Sql, query.Arguments, cancellationToken);
+
+    /// <summary>One object for a query with %(name)s placeholders is the name source; otherwise args are positional.</summary>
+    private ValueTask ExecuteAsync(string query, object?[]? args, bool? prepare, bool async, CancellationToken ct)
+    {
+        if (args is [{ } single] && single is not string && !IsScalar(single) && ParsedQuery.Get(query).Names is not null)
+            return ExecuteCoreAsync(query, null, NamedArguments.From(single), prepare, async, ct);
+        return ExecuteCoreAsync(query, args, null, prepare, async, ct);
+    }
+
+    private static bool IsScalar(object value) => value.GetType() is var t && (t.IsPrimitive || t.IsEnum || t.Namespace == "System");
+
+    internal async ValueTask ExecuteCoreAsync(string query, object?[]? positional, IReadOnlyDictionary<string, object?>? named,
+        bool? prepare, bool async, CancellationToken ct)
+    {
+        CheckOpen();
+        ResetResults();
+        var noArgs = (positional is null || positional.Length == 0) && named is null;
+        if (noArgs && SqlText.HasMultipleStatements(query))
+        {
+            await ExecuteSimpleAsync(query, async, ct).ConfigureAwait(false);
+            return;
+        }
+        string sql;
+        BoundParameters parameters;
+        if (noArgs)
+        {
+            sql = query;
+            parameters = BoundParameters.Empty;
+        }
+        else
+        {
+            var parsed = ParsedQuery.Get(query);
+            sql = parsed.Sql;
+            parameters = BoundParameters.Create(parsed, parsed.Arrange(positional, named), Connection.Types);
+        }
+        await ExecuteExtendedAsync(sql, parameters, prepare, retry: true, async, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Several statements without parameters: the simple protocol, one result per statement.</summary>
+    private async ValueTask ExecuteSimpleAsync(string query, bool async, CancellationToken ct)
+    {
+        var session = Connection.Session;
+        session.EnterOperation();
+        var registration = session.RegisterCancellation(ct);
+        try
+        {
+            var readyCount = 1;
+            if (Connection.NeedsBegin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
+            session.Writer.WriteQuery(query);
+            await session.FlushAsync(async, ct).ConfigureAwait(false);
+            var results = new List<ResultSet>();
+            var error = await ResultReader.ReadAsync(session, results, readyCount, Connection.ReadContext, async, ct).ConfigureAwait(false);
+            if (readyCount == 2 && results.Count > 0 && results[0].Description is null && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
+            if (error is not null) throw error;
+            SetResults(results, results.Count > 0 ? results[0].RowCount : -1);
+        }
+        finally
+        {
+            await EndOperationAsync(session, registration).ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask EndOperationAsync(Session session, CancellationTokenRegistration registration)
+    {
+        await registration.DisposeAsync().ConfigureAwait(false);
+        session.ClearCancelDeadline();
+        session.ExitOperation();
+    }
+
+    /// <summary>
+    /// The extended protocol round trip: [BEGIN] [Close evicted] [Parse] Bind [Describe] Execute Sync — one flush.
+    /// </summary>
+    private async ValueTask ExecuteExtendedAsync(string sql, BoundParameters parameters, bool? prepare, bool retry, bool async, CancellationToken ct)
+    {
+        var session = Connection.Session;
+        session.EnterOperation();
+        var registration = session.RegisterCancellation(ct);
+        var wasIdle = session.TransactionStatus == TransactionStatus.Idle;
+        StatementPlan plan;
+        Error? error;
+        List<ResultSet> results;
+        try
+        {
+            var readyCount = 1;
+            if (Connection.NeedsBegin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
+            WritePendingCloses(session);
+            plan = StatementPlan.Create(Connection, session, sql, parameters, prepare);
+            plan.Write(session.Writer, parameters, Connection.ReadContext);
+            session.Writer.WriteSync();
+            await session.FlushAsync(async, ct).ConfigureAwait(false);
+            results = new List<ResultSet>(1);
+            error = await ResultReader.ReadAsync(session, results, readyCount, Connection.ReadContext, async, ct, plan.KnownDescription).ConfigureAwait(false);
+            if (readyCount == 2 && results.Count > 0 && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
+        }
+        finally
+        {
+            await EndOperationAsync(session, registration).ConfigureAwait(false);
+        }
+
+        if (error is null)
+        {
+            var result = results.Count > 0 ? results[^1] : new ResultSet(null, Connection.ReadContext);
+            plan.Succeeded(result.Description);
+            plan.Trim(Connection.PreparedMax);
+            SetResults([result], result.RowCount);
+            return;
+        }
+        plan.Failed();
+        // A prepared plan invalidated by DDL ("cached plan must not change result type"), or prepared statements
+        // dropped by DISCARD: prepare again once, when no transaction was aborted by the failure.
+        if (retry && plan.WasPrepared && wasIdle && Connection.Autocommit && IsStalePlan(error))
+        {
+            await ExecuteExtendedAsync(sql, parameters, prepare, retry: false, async, ct).ConfigureAwait(false);
+            return;
+        }
+        throw error;
+    }
+
+    private static bool IsStalePlan(Error e) =>
+        e.SqlState is "0A000" && e.Diagnostics?.MessagePrimary?.Contains("cached plan must not change result type") == true
+        || e.SqlState is "26000";
+
+    private static void WritePendingCloses(Session session)
+    {
+        var pending = session.Statements.PendingCloses;
+        if (pending.Count == 0) return;
+        foreach (var name in pending) session.Writer.WriteClose((byte)'S', name);
+        pending.Clear();
+    }
+}

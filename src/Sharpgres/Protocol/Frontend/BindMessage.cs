@@ -1,0 +1,89 @@
+using Sharpgres.Types;
+
+namespace Sharpgres.Protocol.Frontend;
+
+/// <summary>
+/// Bind: parameter formats and values (each written by its codec straight into the buffer, length back-patched),
+/// then the result formats.
+/// </summary>
+internal static class BindMessage
+{
+    public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short resultFormat, in ReadContext context)
+    {
+        var start = w.Position;
+        w.StartMessage((byte)'B');
+        w.WriteByte(0);                 // unnamed portal
+        w.WriteCString(statement);
+        var count = parameters.Count;
+        w.WriteInt16((short)count);
+        for (var i = 0; i < count; i++) w.WriteInt16((short)parameters.Formats[i]);
+        w.WriteInt16((short)count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var value = parameters.Values[i];
+                if (value is null) { w.WriteInt32(-1); continue; }
+                var at = w.ReserveLength();
+                parameters.Codecs[i]!.WriteObject(w, value, parameters.Formats[i], context);
+                w.PatchLength(at);
+            }
+        }
+        catch
+        {
+            w.Truncate(start);   // a value that can't be encoded leaves nothing half-written
+            throw;
+        }
+        w.WriteInt16(1);
+        w.WriteInt16(resultFormat);
+        w.EndMessage();
+    }
+}
+
+/// <summary>The parameters of one execution: values in $n order with the codec, OID and format chosen for each.</summary>
+internal readonly struct BoundParameters
+{
+    public BoundParameters(object?[] values, PgCodec?[] codecs, PgFormat[] formats, uint[] oids)
+    {
+        Values = values;
+        Codecs = codecs;
+        Formats = formats;
+        Oids = oids;
+    }
+
+    public object?[] Values { get; }
+    public PgCodec?[] Codecs { get; }
+    public PgFormat[] Formats { get; }
+    public uint[] Oids { get; }
+    public int Count => Values.Length;
+
+    public static BoundParameters Empty { get; } = new([], [], [], []);
+
+    /// <summary>Chooses a codec per value from its .NET type; fails before anything is sent.</summary>
+    public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types)
+    {
+        var n = values.Length;
+        if (n == 0) return Empty;
+        var codecs = new PgCodec?[n];
+        var formats = new PgFormat[n];
+        var oids = new uint[n];
+        for (var i = 0; i < n; i++)
+        {
+            var value = values[i];
+            if (value is null or DBNull) { values[i] = null; formats[i] = PgFormat.Text; continue; }
+            var codec = types.ForParameter(value);
+            codecs[i] = codec;
+            formats[i] = query.FormatFor(i, codec, value);
+            // A string forced to binary must say it is text: binary input of "unknown" isn't defined.
+            oids[i] = formats[i] == PgFormat.Binary && codec.ParameterOid(value) == 0 ? codec.Oid : codec.ParameterOid(value);
+        }
+        return new BoundParameters(values, codecs, formats, oids);
+    }
+
+    /// <summary>A key part for the prepared-statement cache: the same SQL with other parameter types is another statement.</summary>
+    public string OidKey()
+    {
+        if (Oids.Length == 0) return "";
+        return string.Join(',', Oids);
+    }
+}

@@ -1,0 +1,87 @@
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Protocol.Frontend;
+using Sharpgres.Types;
+
+namespace Sharpgres.Protocol;
+
+/// <summary>
+/// How one execution of a statement goes on the wire: which statement name, whether to Parse and Describe, and
+/// which result format to ask for. Binary results need a known shape, so the first run of a SQL text asks for text
+/// and remembers the RowDescription; later runs ask binary when every column has a binary codec.
+/// </summary>
+internal sealed class StatementPlan
+{
+    private readonly StatementCache _cache;
+    private readonly StatementCache.Entry _entry;
+    private readonly string _sql;
+    private readonly bool _parse;
+    private readonly bool _describe;
+    private readonly bool _prepareNow;
+    private readonly short _resultFormat;
+
+    private StatementPlan(StatementCache cache, StatementCache.Entry entry, string sql, string name, bool parse, bool describe, bool prepareNow, short resultFormat)
+    {
+        _cache = cache;
+        _entry = entry;
+        _sql = sql;
+        Name = name;
+        _parse = parse;
+        _describe = describe;
+        _prepareNow = prepareNow;
+        _resultFormat = resultFormat;
+    }
+
+    public string Name { get; }
+    public bool WasPrepared => Name.Length > 0;
+
+    public static StatementPlan Create(Connection connection, Session session, string sql, in BoundParameters parameters, bool? prepare)
+    {
+        var cache = session.Statements;
+        var entry = cache.Touch(sql, parameters.OidKey());
+        var shape = entry.Description ?? cache.ShapeOf(sql);
+        var format = shape is not null && AllBinary(shape, connection.Types) ? (short)1 : (short)0;
+        if (entry.PreparedName is { } prepared)
+        {
+            var known = entry.Description is { } d && d.Fields.All(f => f.FormatCode == format);
+            return new StatementPlan(cache, entry, sql, prepared, parse: false, describe: !known, prepareNow: false, format);
+        }
+        var threshold = connection.PrepareThreshold;
+        var shouldPrepare = prepare ?? (threshold is { } t && entry.Executions > t);
+        if (shouldPrepare)
+            return new StatementPlan(cache, entry, sql, cache.NewName(), parse: true, describe: true, prepareNow: true, format);
+        return new StatementPlan(cache, entry, sql, "", parse: true, describe: true, prepareNow: false, format);
+    }
+
+    private static bool AllBinary(RowDescription shape, TypeRegistry types)
+    {
+        foreach (var f in shape.Fields)
+            if (types.ForOid(f.TypeOid) is not { CanReadBinary: true }) return false;
+        return true;
+    }
+
+    public void Write(WriteBuffer w, in BoundParameters parameters, in ReadContext context)
+    {
+        if (_parse) w.WriteParse(Name, _sql, parameters.Oids);
+        w.WriteBind(Name, parameters, _resultFormat, context);
+        if (_describe) w.WriteDescribe((byte)'P', "");
+        w.WriteExecute("");
+    }
+
+    /// <summary>The description to decode with when Describe was skipped.</summary>
+    public RowDescription? KnownDescription => _describe ? null : _entry.Description;
+
+    public void Succeeded(RowDescription? description)
+    {
+        if (description is not null) _cache.RememberShape(_sql, description);
+        if (_prepareNow) _cache.MarkPrepared(_entry, Name);
+        if (WasPrepared && description is not null) _entry.Description = description;
+    }
+
+    public void Failed()
+    {
+        if (WasPrepared && !_prepareNow) _cache.Forget(_entry);
+        if (_prepareNow) _entry.Executions = 0;
+    }
+
+    public void Trim(int max) => _cache.Trim(max);
+}

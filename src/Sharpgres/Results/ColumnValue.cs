@@ -1,0 +1,61 @@
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Types;
+
+namespace Sharpgres.Results;
+
+/// <summary>Decoding one column's bytes with the codec its OID selects: the boxed and the typed way.</summary>
+internal static class ColumnValue
+{
+    public static object? ReadObject(ReadOnlySpan<byte> bytes, int length, FieldDescription field, in ReadContext context)
+    {
+        if (length < 0) return null;
+        var codec = context.Types.ForOid(field.TypeOid);
+        var format = (PgFormat)field.FormatCode;
+        if (codec is null || (format == PgFormat.Binary && !codec.CanReadBinary))
+        {
+            // No codec: text arrives as the type's text (we only ask binary for types we can read).
+            return format == PgFormat.Text ? System.Text.Encoding.UTF8.GetString(bytes) : bytes.ToArray();
+        }
+        return codec.ReadObject(bytes, format, context);
+    }
+
+    public static T Read<T>(ReadOnlySpan<byte> bytes, int length, FieldDescription field, in ReadContext context)
+    {
+        if (length < 0)
+        {
+            if (default(T) is null) return default!;
+            throw new InvalidCastException($"column '{field.Name}' is NULL: read it as a nullable type ({typeof(T).Name}?)");
+        }
+        var codec = context.Types.ForOid(field.TypeOid);
+        if (codec is IPgReader<T> reader) return reader.Read(bytes, (PgFormat)field.FormatCode, context);
+        return TypedReadFallback<T>.Read(bytes, field, context, codec);
+    }
+}
+
+/// <summary>
+/// Reads for types the column's codec doesn't produce directly: Nullable&lt;T&gt; of a supported T, object, and
+/// conversions of the boxed value (e.g. an int column read as string). Built once per T.
+/// </summary>
+internal static class TypedReadFallback<T>
+{
+    private static readonly Type? Underlying = Nullable.GetUnderlyingType(typeof(T));
+
+    public static T Read(ReadOnlySpan<byte> bytes, FieldDescription field, in ReadContext context, PgCodec? codec)
+    {
+        var value = ColumnValue.ReadObject(bytes, bytes.Length, field, context);
+        if (value is T t) return t;
+        var target = Underlying ?? typeof(T);
+        if (value is not null && target.IsInstanceOfType(value)) return (T)value;
+        try
+        {
+            if (target == typeof(string)) return (T)(object)(value?.ToString() ?? "");
+            if (value is IConvertible && typeof(IConvertible).IsAssignableFrom(target))
+                return (T)Convert.ChangeType(value, target, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+        {
+            throw new InvalidCastException($"cannot read column '{field.Name}' ({codec?.PgTypeName ?? "oid " + field.TypeOid}) as {typeof(T).Name}: {e.Message}", e);
+        }
+        throw new InvalidCastException($"cannot read column '{field.Name}' ({codec?.PgTypeName ?? "oid " + field.TypeOid}) as {typeof(T).Name}");
+    }
+}

@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Types;
+
+namespace Sharpgres.Results;
+
+/// <summary>
+/// Maps result rows onto <typeparamref name="T"/>: scalars from column 0, value tuples by position, records by
+/// constructor parameter names, classes by settable properties — names matched case-insensitively with snake_case
+/// equal to PascalCase. Built once per (T, row shape) as a compiled delegate that reads each column with its typed
+/// reader, so values are never boxed.
+/// </summary>
+internal sealed class RowMapper<T>
+{
+    private static readonly ConditionalWeakTable<RowDescription, RowMapper<T>> Cache = new();
+    private readonly Func<RowAccess, T> _map;
+
+    private RowMapper(Func<RowAccess, T> map) => _map = map;
+
+    public static RowMapper<T> For(RowDescription description) =>
+        Cache.GetValue(description, static d => new RowMapper<T>(Build(d)));
+
+    public T Map(ResultSet result, int index)
+    {
+        var access = RowAccess.Rent(result, index);
+        try { return _map(access); }
+        finally { RowAccess.Return(access); }
+    }
+
+    /// <summary>Maps a row that lives in a receive buffer (streaming): the bytes are valid only during the call.</summary>
+    internal T Map(RowAccess access) => _map(access);
+
+    private static Func<RowAccess, T> Build(RowDescription d)
+    {
+        var type = typeof(T);
+        var access = Expression.Parameter(typeof(RowAccess), "row");
+        Expression body;
+        if (IsScalar(type))
+        {
+            if (d.Count < 1) throw new ProgrammingError($"cannot map a result with no columns onto {type.Name}");
+            body = Get(access, type, 0);
+        }
+        else if (IsValueTuple(type))
+        {
+            body = BuildTuple(access, type, d, 0);
+        }
+        else
+        {
+            body = BuildObject(access, type, d);
+        }
+        return Expression.Lambda<Func<RowAccess, T>>(body, access).Compile();
+    }
+
+    private static Expression Get(ParameterExpression access, Type type, int ordinal) =>
+        Expression.Call(access, typeof(RowAccess).GetMethod(nameof(RowAccess.Get))!.MakeGenericMethod(type), Expression.Constant(ordinal));
+
+    private static Expression BuildTuple(ParameterExpression access, Type type, RowDescription d, int offset)
+    {
+        var args = type.GetGenericArguments();
+        var ctor = type.GetConstructor(args)!;
+        var values = new Expression[args.Length];
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (i == 7) { values[i] = BuildTuple(access, args[i], d, offset + 7); continue; }   // TRest
+            if (offset + i >= d.Count)
+                throw new ProgrammingError($"cannot map a result of {d.Count} columns onto {TypeName(typeof(T))}: too few columns");
+            values[i] = Get(access, args[i], offset + i);
+        }
+        if (offset == 0 && CountTupleItems(type) != d.Count)
+            throw new ProgrammingError($"cannot map a result of {d.Count} columns onto {TypeName(typeof(T))}");
+        return Expression.New(ctor, values);
+    }
+
+    private static int CountTupleItems(Type type)
+    {
+        var args = type.GetGenericArguments();
+        return args.Length == 8 ? 7 + CountTupleItems(args[7]) : args.Length;
+    }
+
+    private static Expression BuildObject(ParameterExpression access, Type type, RowDescription d)
+    {
+        var columns = new Dictionary<string, int>();
+        for (var i = 0; i < d.Count; i++) columns.TryAdd(Normalize(d.Fields[i].Name), i);
+
+        // A record or immutable class: the public constructor whose parameters are all columns, the longest first.
+        var ctor = type.GetConstructors()
+            .Where(c => c.GetParameters().Length > 0 && c.GetParameters().All(p => columns.ContainsKey(Normalize(p.Name!))))
+            .OrderByDescending(c => c.GetParameters().Length)
+            .FirstOrDefault();
+        var used = new HashSet<int>();
+        NewExpression creation;
+        if (ctor is not null)
+        {
+            var args = ctor.GetParameters().Select(p =>
+            {
+                var ordinal = columns[Normalize(p.Name!)];
+                used.Add(ordinal);
+                return Get(access, p.ParameterType, ordinal);
+            });
+            creation = Expression.New(ctor, args);
+        }
+        else if (type.GetConstructor(Type.EmptyTypes) is { } empty || type.IsValueType)
+        {
+            creation = type.IsValueType ? Expression.New(type) : Expression.New(empty!);
+        }
+        else
+        {
+            var parameters = type.GetConstructors().FirstOrDefault()?.GetParameters() ?? [];
+            var missing = parameters.Select(p => p.Name!).Where(n => !columns.ContainsKey(Normalize(n)));
+            throw new ProgrammingError($"cannot map the result onto {type.Name}: no column for constructor parameter(s) {string.Join(", ", missing)} (columns: {string.Join(", ", d.Fields.Select(f => f.Name))})");
+        }
+
+        var bindings = new List<MemberBinding>();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (!property.CanWrite || property.SetMethod is not { IsPublic: true }) continue;
+            if (!columns.TryGetValue(Normalize(property.Name), out var ordinal) || used.Contains(ordinal)) continue;
+            used.Add(ordinal);
+            bindings.Add(Expression.Bind(property, Get(access, property.PropertyType, ordinal)));
+        }
+        if (used.Count == 0)
+            throw new ProgrammingError($"cannot map the result onto {type.Name}: none of the columns ({string.Join(", ", d.Fields.Select(f => f.Name))}) matches a constructor parameter or settable property");
+        return Expression.MemberInit(creation, bindings);
+    }
+
+    /// <summary>snake_case, camelCase and PascalCase compare equal: lowercase, no underscores.</summary>
+    private static string Normalize(string name) => name.Replace("_", "").ToLowerInvariant();
+
+    private static bool IsValueTuple(Type t) => t.IsValueType && t.IsGenericType && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
+
+    internal static bool IsScalar(Type t)
+    {
+        var u = Nullable.GetUnderlyingType(t) ?? t;
+        return u.IsPrimitive || u.IsEnum || u.IsArray || u == typeof(string) || u == typeof(object)
+               || (u.Namespace is { } ns && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal)) && !IsValueTuple(u))
+               || typeof(PgCodec).Assembly == u.Assembly && u.Namespace == "Sharpgres.Types";
+    }
+
+    private static string TypeName(Type t) => t.IsGenericType ? t.Name[..t.Name.IndexOf('`')] + "<" + string.Join(", ", t.GetGenericArguments().Select(TypeName)) + ">" : t.Name;
+}
+
+/// <summary>
+/// What a mapper reads from: one row's column ranges over the bytes of a buffered result. Pooled per thread,
+/// so mapping a row allocates only the mapped object.
+/// </summary>
+internal sealed class RowAccess
+{
+    [ThreadStatic] private static RowAccess? _spare;
+    private (int Start, int Length)[] _ranges = new (int, int)[16];
+    private ResultSet? _result;
+    private int _index;
+    private int _count;
+
+    public static RowAccess Rent(ResultSet result, int index)
+    {
+        var access = _spare ?? new RowAccess();
+        _spare = null;
+        access.Load(result, index);
+        return access;
+    }
+
+    public static void Return(RowAccess access)
+    {
+        access._result = null;
+        _spare = access;
+    }
+
+    private void Load(ResultSet result, int index)
+    {
+        _result = result;
+        _index = index;
+        _count = result.Description!.Count;
+        if (_ranges.Length < _count) _ranges = new (int, int)[_count];
+        ResultSet.ColumnRanges(result.RowData(index), _ranges.AsSpan(0, _count));
+    }
+
+    public TValue Get<TValue>(int ordinal)
+    {
+        var (start, length) = _ranges[ordinal];
+        var result = _result!;
+        var data = length > 0 ? result.RowData(_index).Slice(start, length) : default;
+        return ColumnValue.Read<TValue>(data, length, result.Description!.Fields[ordinal], result.Context);
+    }
+}

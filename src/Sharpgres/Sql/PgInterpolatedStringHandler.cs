@@ -1,0 +1,41 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Sharpgres;
+
+/// <summary>
+/// Lets <c>cur.Execute($"SELECT * FROM people WHERE city = {city}")</c> bind every hole as a server-side parameter:
+/// the literal parts become the SQL (with '%' escaped), each hole becomes %s (or %b / %t with <c>{x:b}</c>,
+/// <c>{x:t}</c>). Injection is impossible by construction: values never touch the SQL text.
+/// </summary>
+[InterpolatedStringHandler]
+public ref struct PgInterpolatedStringHandler
+{
+    private readonly StringBuilder _sql;
+    private readonly List<object?> _args;
+
+    public PgInterpolatedStringHandler(int literalLength, int formattedCount)
+    {
+        _sql = new StringBuilder(literalLength + formattedCount * 2);
+        _args = new List<object?>(formattedCount);
+    }
+
+    public void AppendLiteral(string value) => _sql.Append(value.Replace("%", "%%"));
+
+    public void AppendFormatted<T>(T value) => AppendFormatted(value, null);
+
+    public void AppendFormatted<T>(T value, string? format)
+    {
+        _sql.Append(format switch
+        {
+            null or "" or "s" => "%s",
+            "b" => "%b",
+            "t" => "%t",
+            _ => throw new ProgrammingError($"unknown placeholder format '{format}' in interpolated query: use :b or :t"),
+        });
+        _args.Add(value);
+    }
+
+    internal readonly string Sql => _sql.ToString();
+    internal readonly object?[] Arguments => _args.ToArray();
+}

@@ -1,0 +1,68 @@
+using System.Collections;
+using System.Globalization;
+using System.Text;
+
+namespace Sharpgres;
+
+/// <summary>Python-like reprs of values, so printed rows read like the tutorials' output.</summary>
+internal static class ValueFormatter
+{
+    public static void AppendRepr(StringBuilder sb, object? value)
+    {
+        switch (value)
+        {
+            case null: sb.Append("None"); break;
+            case string s: sb.Append('\'').Append(s.Replace("\\", "\\\\").Replace("'", "\\'")).Append('\''); break;
+            case bool b: sb.Append(b ? "True" : "False"); break;
+            case double d: sb.Append(FormatDouble(d)); break;
+            case float f: sb.Append(FormatDouble(f)); break;
+            case decimal m: sb.Append("Decimal('").Append(m.ToString(CultureInfo.InvariantCulture)).Append("')"); break;
+            case IFormattable formattable when value is not IEnumerable:
+                sb.Append(formattable.ToString(null, CultureInfo.InvariantCulture)); break;
+            case byte[] bytes: sb.Append("b'").Append(Convert.ToHexString(bytes)).Append('\''); break;
+            case IDictionary dict:
+                sb.Append('{');
+                var first = true;
+                foreach (DictionaryEntry e in dict)
+                {
+                    if (!first) sb.Append(", ");
+                    first = false;
+                    AppendRepr(sb, e.Key);
+                    sb.Append(": ");
+                    AppendRepr(sb, e.Value);
+                }
+                sb.Append('}');
+                break;
+            case IEnumerable list and not string:
+                sb.Append('[');
+                var firstItem = true;
+                foreach (var item in list)
+                {
+                    if (!firstItem) sb.Append(", ");
+                    firstItem = false;
+                    AppendRepr(sb, item);
+                }
+                sb.Append(']');
+                break;
+            default: sb.Append(value); break;
+        }
+    }
+
+    private static string FormatDouble(double d) =>
+        double.IsNaN(d) ? "nan" : double.IsPositiveInfinity(d) ? "inf" : double.IsNegativeInfinity(d) ? "-inf"
+        : d == Math.Floor(d) && Math.Abs(d) < 1e16 ? d.ToString("0.0", CultureInfo.InvariantCulture)
+        : d.ToString("R", CultureInfo.InvariantCulture);
+
+    public static bool ValuesEqual(object? a, object? b)
+    {
+        if (a is null || b is null) return a is null && b is null;
+        if (a is byte[] x && b is byte[] y) return x.AsSpan().SequenceEqual(y);
+        if (a is IEnumerable ea && a is not string && b is IEnumerable eb && b is not string)
+        {
+            var la = ea.Cast<object?>().ToList();
+            var lb = eb.Cast<object?>().ToList();
+            return la.Count == lb.Count && la.Zip(lb).All(p => ValuesEqual(p.First, p.Second));
+        }
+        return a.Equals(b);
+    }
+}
