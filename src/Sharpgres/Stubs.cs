@@ -34,6 +34,7 @@ namespace Sharpgres
     {
         public static ConnectionInfo Empty { get; } = new();
         public static ConnectionInfo Parse(string s) => throw new NotImplementedException(s);
+        public static ConnectionInfo FromDictionary(IEnumerable<KeyValuePair<string, string?>> v) => throw new NotImplementedException(v.ToString());
         public ConnectionInfo With(string k, string? v) => throw new NotImplementedException(k + v);
         public ConnectionInfo Merge(ConnectionInfo o) => throw new NotImplementedException(o.ToString());
         internal ConnectionSettings Resolve(Func<string, string?>? getEnv = null, string? home = null) => throw new NotImplementedException(getEnv + home);

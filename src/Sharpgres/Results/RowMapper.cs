@@ -102,9 +102,13 @@ internal sealed class RowMapper<T>
             });
             creation = Expression.New(ctor, args);
         }
-        else if (type.GetConstructor(Type.EmptyTypes) is { } empty || type.IsValueType)
+        else if (type.IsValueType)
         {
-            creation = type.IsValueType ? Expression.New(type) : Expression.New(empty!);
+            creation = Expression.New(type);
+        }
+        else if (type.GetConstructor(Type.EmptyTypes) is { } empty)
+        {
+            creation = Expression.New(empty);
         }
         else
         {

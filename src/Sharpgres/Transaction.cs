@@ -1,0 +1,85 @@
+namespace Sharpgres;
+
+/// <summary>
+/// A transaction block, psycopg's <c>with conn.transaction():</c>. Opening one sends BEGIN, or a SAVEPOINT when a
+/// transaction or another block is already open; <see cref="Commit"/> ends it (COMMIT / RELEASE SAVEPOINT);
+/// disposing it without Commit rolls back to where it began. Blocks nest to any depth and close in reverse order.
+/// </summary>
+public sealed class Transaction : IDisposable, IAsyncDisposable
+{
+    private readonly string? _savepoint;
+    private bool _done;
+
+    private Transaction(Connection connection, string? savepoint)
+    {
+        Connection = connection;
+        _savepoint = savepoint;
+    }
+
+    public Connection Connection { get; }
+
+    /// <summary>The SAVEPOINT name of a nested block; null for the block that began the transaction.</summary>
+    public string? SavepointName => _savepoint;
+
+    internal static async ValueTask<Transaction> BeginAsync(Connection connection, bool async, CancellationToken ct)
+    {
+        connection.CheckOpen();
+        var depth = connection.TransactionDepth;
+        string? savepoint = null;
+        if (connection.Session.TransactionStatus == TransactionStatus.Idle)
+            await connection.RunCommandAsync(connection.BeginStatement(), async, ct).ConfigureAwait(false);
+        else
+        {
+            savepoint = $"_sg_sp_{depth + 1}";
+            await connection.RunCommandAsync($"SAVEPOINT {savepoint}", async, ct).ConfigureAwait(false);
+        }
+        connection.TransactionDepth = depth + 1;
+        return new Transaction(connection, savepoint);
+    }
+
+    /// <summary>Ends the block keeping its work: COMMIT, or RELEASE SAVEPOINT for a nested block.</summary>
+    public void Commit() => EndAsync(commit: true, async: false, default).GetAwaiter().GetResult();
+    public Task CommitAsync(CancellationToken cancellationToken = default) => EndAsync(true, true, cancellationToken).AsTask();
+
+    /// <summary>Ends the block undoing its work: ROLLBACK, or ROLLBACK TO SAVEPOINT for a nested block.</summary>
+    public void Rollback() => EndAsync(commit: false, async: false, default).GetAwaiter().GetResult();
+    public Task RollbackAsync(CancellationToken cancellationToken = default) => EndAsync(false, true, cancellationToken).AsTask();
+
+    private async ValueTask EndAsync(bool commit, bool async, CancellationToken ct)
+    {
+        if (_done) throw new ProgrammingError("the transaction block is already finished");
+        _done = true;
+        Connection.TransactionDepth--;
+        if (Connection.Closed) return;   // the server rolled back when the session ended
+        var sql = (commit, _savepoint) switch
+        {
+            (true, null) => "COMMIT",
+            (false, null) => "ROLLBACK",
+            (true, { } sp) => $"RELEASE SAVEPOINT {sp}",
+            (false, { } sp) => $"ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}",
+        };
+        await Connection.RunCommandAsync(sql, async, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Rolls the block back unless it was committed. Never commits.</summary>
+    public void Dispose()
+    {
+        if (!_done) EndAsync(commit: false, async: false, default).GetAwaiter().GetResult();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_done) await EndAsync(commit: false, async: true, default).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// Throw inside <c>conn.Transaction(tx => ...)</c> to roll the block back quietly (psycopg's <c>Rollback</c>):
+/// the exception is swallowed by the block it names (or the innermost one) and the code after the block goes on.
+/// </summary>
+public class Rollback : Exception
+{
+    public Rollback(Transaction? transaction = null) : base("rollback requested") => Transaction = transaction;
+
+    public Transaction? Transaction { get; }
+}
