@@ -259,6 +259,7 @@ internal sealed partial class Session
                     break;
                 case BackendMessageCode.ReadyForQuery:
                     OnReadyForQuery();
+                    Started = true;
                     return;
                 case BackendMessageCode.ErrorResponse:
                     throw Error.FromDiagnostics(ErrorResponse.Parse(Reader.Payload));
