@@ -17,6 +17,7 @@ public sealed class AuthServerFixture : IDisposable
                 "host all md5_user 127.0.0.1/32 md5",
                 "host all plain_user 127.0.0.1/32 password",
                 "host all trust_user 127.0.0.1/32 trust",
+                "hostssl all cert_user 127.0.0.1/32 cert",
             },
         });
         using var admin = Pg.Connect(Server.ConnectionString(unixSocket: true), autocommit: true);
@@ -25,6 +26,7 @@ public sealed class AuthServerFixture : IDisposable
         admin.Execute("RESET password_encryption");
         admin.Execute("CREATE ROLE plain_user LOGIN PASSWORD 'it''s a Secret'");
         admin.Execute("CREATE ROLE trust_user LOGIN");
+        admin.Execute("CREATE ROLE cert_user LOGIN");
         admin.Execute("CREATE ROLE scram_user LOGIN PASSWORD 'it''s a Secret'");
         // Read-only on this server only: target_session_attrs=read-write must skip it.
         admin.Execute("CREATE ROLE multi_user LOGIN PASSWORD 'it''s a Secret'");
@@ -72,6 +74,17 @@ public class AuthTests(AuthServerFixture fx) : IClassFixture<AuthServerFixture>
         Assert.Contains($"FATAL:  password authentication failed for user \"{user}\"", e.Message);
         Assert.Equal("28P01", e.SqlState);
         Assert.DoesNotContain("wrong password", e.Message);
+    }
+
+    [Fact]
+    public void Client_certificate_authenticates_with_sslcert_and_sslkey()
+    {
+        var (cert, key) = fx.Server.IssueClientCertificate("cert_user");
+        using var conn = Pg.Connect(fx.Conninfo("cert_user", null, $"sslmode=verify-ca sslrootcert={fx.Server.CaCertificatePath} sslcert={cert} sslkey={key}"));
+        Assert.Equal("cert_user", conn.Execute("SELECT current_user").FetchOne()![0]);
+        Assert.True(conn.Info.IsSecure);
+        // Without the certificate the cert method refuses the connection.
+        Assert.ThrowsAny<OperationalError>(() => Pg.Connect(fx.Conninfo("cert_user", null, "sslmode=require sslcert=/nonexistent sslkey=/nonexistent")));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class CursorTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         Assert.Equal(3, rows.Count);
         Assert.Equal(pyName, rows[0]["my_name"]);
         Assert.Equal(1234, rows[0].Get<int>("my_number"));
-        Assert.Equal("('first\\'last%s', 1234)", rows[0].ToString());
+        Assert.Equal("(\"first'last%s\", 1234)", rows[0].ToString());
         conn.Rollback();
     }
 
