@@ -10,6 +10,8 @@ namespace Sharpgres.Results;
 /// </summary>
 internal sealed class ResultSet
 {
+    // Chunks start small and double: a one-row result must not cost a 256 KB (large object heap) array.
+    private const int FirstChunkSize = 512;
     private const int ChunkSize = 256 * 1024;
     private readonly List<byte[]> _chunks = [];
     private byte[] _current = [];
@@ -33,7 +35,8 @@ internal sealed class ResultSet
     {
         if (_used + dataRow.Length > _current.Length)
         {
-            _current = new byte[Math.Max(ChunkSize, dataRow.Length)];
+            var size = _current.Length == 0 ? FirstChunkSize : Math.Min(_current.Length * 2, ChunkSize);
+            _current = new byte[Math.Max(size, dataRow.Length)];
             _chunks.Add(_current);
             _used = 0;
         }
