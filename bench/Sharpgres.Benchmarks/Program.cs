@@ -19,6 +19,7 @@ namespace Sharpgres.Benchmarks;
 ///   run [--quick|--full] [--artifacts DIR] [BenchmarkDotNet args, e.g. --filter *Point*]
 ///   server --conninfo-file FILE     starts the shared TempServer, writes its conninfo, runs until SIGTERM/Ctrl-C
 ///   report DIR [--out docs/benchmarks.md] [--svg docs/benchmarks.svg]
+///   probe [filter ...] [--rounds N] [--ms M]   interleaved A/B figures for tuning (see Probe)
 /// bench/run.sh strings them together.
 /// </summary>
 public static class Program
@@ -32,6 +33,7 @@ public static class Program
             "run" => Run(rest),
             "server" => Server(rest),
             "report" => Report.Write(rest),
+            "probe" => Probe.Run(rest),
             _ => Usage(),
         };
     }
