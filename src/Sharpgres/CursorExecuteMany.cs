@@ -91,7 +91,7 @@ public partial class Cursor<TRow>
             if (begin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
             var implicitTransaction = !begin && session.TransactionStatus == TransactionStatus.Idle;
             var shape = session.Statements.ShapeOf(sql);
-            var format = shape is not null && shape.Fields.All(f => Connection.Types.ForOid(f.TypeOid) is { CanReadBinary: true }) ? (short)1 : (short)0;
+            var format = ResultFormats.Uniform(shape, Connection.Types);
             uint[]? parsedOids = null;
             var context = Connection.ReadContext;
             foreach (var parameters in chunk)

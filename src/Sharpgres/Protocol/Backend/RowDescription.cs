@@ -22,6 +22,10 @@ internal sealed class RowDescription
     private Dictionary<string, int>? _ordinalsIgnoreCase;
 
     public FieldDescription[] Fields { get; }
+
+    /// <summary>The Bind result formats for this shape under one registry (see ResultFormats.PerColumn).</summary>
+    internal sealed record FormatCache(Types.TypeRegistry Types, short[] Formats);
+    internal FormatCache? CachedFormats { get; set; }
     public int Count => Fields.Length;
 
     /// <summary>Ordinal of a column by name: exact match first, then case-insensitive; -1 when absent.</summary>

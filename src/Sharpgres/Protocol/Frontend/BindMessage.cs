@@ -8,7 +8,11 @@ namespace Sharpgres.Protocol.Frontend;
 /// </summary>
 internal static class BindMessage
 {
-    public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short resultFormat, in ReadContext context)
+    public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short resultFormat, in ReadContext context) =>
+        w.WriteBind(statement, parameters, resultFormat == 0 ? ResultFormats.AllText : ResultFormats.AllBinary, context);
+
+    /// <param name="resultFormats">One code for every column, or one per column (protocol: Bind's result-column format codes).</param>
+    public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short[] resultFormats, in ReadContext context)
     {
         var start = w.Position;
         w.StartMessage((byte)'B');
@@ -34,8 +38,8 @@ internal static class BindMessage
             w.Truncate(start);   // a value that can't be encoded leaves nothing half-written
             throw;
         }
-        w.WriteInt16(1);
-        w.WriteInt16(resultFormat);
+        w.WriteInt16((short)resultFormats.Length);
+        foreach (var format in resultFormats) w.WriteInt16(format);
         w.EndMessage();
     }
 }
