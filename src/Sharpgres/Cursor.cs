@@ -74,6 +74,17 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
         _rowCount = rowCount;
     }
 
+    /// <summary>One result (the usual Execute): no list allocated for it.</summary>
+    internal void SetResult(ResultSet result, long rowCount)
+    {
+        _results.Clear();
+        _results.Add(result);
+        _resultIndex = 0;
+        _current = result;
+        _position = 0;
+        _rowCount = rowCount;
+    }
+
     private void ResetResults()
     {
         _results.Clear();

@@ -167,7 +167,7 @@ public partial class Cursor<TRow>
             var result = results.Count > 0 ? results[^1] : new ResultSet(null, Connection.ReadContext);
             plan.Succeeded(result.Description);
             plan.Trim(Connection.PreparedMax);
-            SetResults([result], result.RowCount);
+            SetResult(result, result.RowCount);
             return;
         }
         plan.Failed();

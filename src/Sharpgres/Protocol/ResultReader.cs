@@ -33,7 +33,7 @@ internal static class ResultReader
                     break;
                 case BackendMessageCode.CommandComplete:
                     current ??= new ResultSet(known, context);
-                    current.Complete(CommandComplete.ParseTag(session.Reader.Payload));
+                    current.Complete(session.CommandTag());
                     results.Add(current);
                     current = null;
                     break;

@@ -37,7 +37,7 @@ internal sealed class StatementPlan
     public static StatementPlan Create(Connection connection, Session session, string sql, in BoundParameters parameters, bool? prepare)
     {
         var cache = session.Statements;
-        var entry = cache.Touch(sql, parameters.OidKey());
+        var entry = cache.Touch(sql, parameters.Oids);
         if (entry.PreparedName is { } prepared)
         {
             // The prepared statement's own description: its columns are fixed, so each can have its own format.

@@ -10,13 +10,15 @@ namespace Sharpgres.Results;
 /// </summary>
 internal sealed class ResultSet
 {
-    // Chunks start small and double: a one-row result must not cost a 256 KB (large object heap) array.
-    private const int FirstChunkSize = 512;
+    // The first chunk holds exactly the first row (a one-row result costs one small array); later chunks start at
+    // 1 KB and double up to 256 KB, so big results stay a few hundred arrays and small ones don't waste memory.
+    private const int SecondChunkSize = 1024;
     private const int ChunkSize = 256 * 1024;
-    private readonly List<byte[]> _chunks = [];
+    private byte[] _first = [];
+    private List<byte[]>? _more;          // chunks after the first
     private byte[] _current = [];
     private int _used;
-    private long[] _rows = new long[16];   // (chunk index << 32) | offset of each row's DataRow body
+    private long[] _rows = new long[4];   // (chunk index << 32) | offset of each row's DataRow body
 
     public ResultSet(RowDescription? description, ReadContext context)
     {
@@ -35,14 +37,21 @@ internal sealed class ResultSet
     {
         if (_used + dataRow.Length > _current.Length)
         {
-            var size = _current.Length == 0 ? FirstChunkSize : Math.Min(_current.Length * 2, ChunkSize);
+            if (Count == 0)
+            {
+                _current = _first = dataRow.ToArray();
+                _rows[Count++] = 0;
+                _used = dataRow.Length;
+                return;
+            }
+            var size = _more is null ? SecondChunkSize : Math.Min(_current.Length * 2, ChunkSize);
             _current = new byte[Math.Max(size, dataRow.Length)];
-            _chunks.Add(_current);
+            (_more ??= []).Add(_current);
             _used = 0;
         }
         dataRow.CopyTo(_current.AsSpan(_used));
         if (Count == _rows.Length) Array.Resize(ref _rows, Count * 2);
-        _rows[Count++] = ((long)(_chunks.Count - 1) << 32) | (uint)_used;
+        _rows[Count++] = ((long)(_more?.Count ?? 0) << 32) | (uint)_used;
         _used += dataRow.Length;
     }
 
@@ -56,7 +65,8 @@ internal sealed class ResultSet
     public ReadOnlySpan<byte> RowData(int index)
     {
         var location = _rows[index];
-        var chunk = _chunks[(int)(location >> 32)];
+        var chunkIndex = (int)(location >> 32);
+        var chunk = chunkIndex == 0 ? _first : _more![chunkIndex - 1];
         var offset = (int)(location & 0xFFFFFFFF);
         return chunk.AsSpan(offset);   // parsers read only as far as the row's own lengths say
     }

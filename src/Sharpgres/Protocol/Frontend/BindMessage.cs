@@ -83,11 +83,4 @@ internal readonly struct BoundParameters
         }
         return new BoundParameters(values, codecs, formats, oids);
     }
-
-    /// <summary>A key part for the prepared-statement cache: the same SQL with other parameter types is another statement.</summary>
-    public string OidKey()
-    {
-        if (Oids.Length == 0) return "";
-        return string.Join(',', Oids);
-    }
 }
