@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
@@ -60,6 +61,7 @@ internal sealed partial class Session : IDisposable
         return ReadMessageSlowAsync(async, ct);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct)
     {
         while (true)
