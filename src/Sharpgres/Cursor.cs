@@ -152,9 +152,8 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
         var result = CheckResult();
         if (size <= 0) size = ArraySize;
         var n = Math.Min(size, result.Count - _position);
-        var mapper = RowMapper<T>.For(result.Description!);
         var rows = new T[n];
-        for (var i = 0; i < n; i++) rows[i] = mapper.Map(result, _position++);
+        RowMapper<T>.For(result.Description!).MapRange(result, ref _position, rows);
         return rows;
     }
 

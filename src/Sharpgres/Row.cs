@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections;
 using System.Text;
 using Sharpgres.Protocol.Backend;
@@ -48,7 +49,7 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         if ((uint)index >= (uint)ranges.Length) throw new IndexOutOfRangeException($"column index {index} out of range: the row has {ranges.Length} columns");
         var (start, length) = ranges[index];
         var data = length > 0 ? _result.RowData(_index).Slice(start, length) : default;
-        return ColumnValue.Read<T>(data, length, Shape.Fields[index], _result.Context);
+        return ColumnValue.Read<T>(data, length, Shape.Fields[index], _result.CodecAt(index), _result.Context);
     }
 
     public T Get<T>(string column) => Get<T>(Ordinal(column));
@@ -69,14 +70,18 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     private object?[] Values()
     {
         if (_values is not null) return _values;
-        var ranges = Ranges();
+        // Walks the DataRow once (Int16 count, then Int32 length and bytes per column): no ranges array needed.
         var data = _result.RowData(_index);
-        var values = new object?[ranges.Length];
+        var fields = Shape.Fields;
+        var values = new object?[fields.Length];
         var context = _result.Context;
+        var position = 2;
         for (var i = 0; i < values.Length; i++)
         {
-            var (start, length) = ranges[i];
-            values[i] = ColumnValue.ReadObject(length > 0 ? data.Slice(start, length) : default, length, Shape.Fields[i], context);
+            var length = BinaryPrimitives.ReadInt32BigEndian(data[position..]);
+            position += 4;
+            values[i] = ColumnValue.ReadObject(length > 0 ? data.Slice(position, length) : default, length, fields[i], _result.CodecAt(i), context);
+            if (length > 0) position += length;
         }
         return _values = values;
     }

@@ -45,7 +45,7 @@ internal sealed class ResultSet
                 return;
             }
             var size = _more is null ? SecondChunkSize : Math.Min(_current.Length * 2, ChunkSize);
-            _current = new byte[Math.Max(size, dataRow.Length)];
+            _current = GC.AllocateUninitializedArray<byte>(Math.Max(size, dataRow.Length));   // every byte is written before it is read
             (_more ??= []).Add(_current);
             _used = 0;
         }
@@ -59,6 +59,35 @@ internal sealed class ResultSet
     {
         CommandTag = tag;
         RowCount = CommandComplete.RowCountOf(tag);
+    }
+
+    /// <summary>
+    /// The codec of each column, looked up once per result rather than once per value (a registry lookup walks the
+    /// connection's registry, then the global one).
+    /// </summary>
+    public PgCodec? CodecAt(int ordinal)
+    {
+        var codecs = _codecs ??= LookUpCodecs();
+        return codecs[ordinal];
+    }
+
+    private PgCodec?[]? _codecs;
+
+    private PgCodec?[] LookUpCodecs()
+    {
+        var fields = Description!.Fields;
+        var codecs = new PgCodec?[fields.Length];
+        for (var i = 0; i < codecs.Length; i++) codecs[i] = Context.Types.ForOid(fields[i].TypeOid);
+        return codecs;
+    }
+
+    /// <summary>Where row <paramref name="index"/>'s DataRow body starts: its chunk and offset.</summary>
+    public byte[] RowChunk(int index, out int offset)
+    {
+        var location = _rows[index];
+        offset = (int)(location & 0xFFFFFFFF);
+        var chunkIndex = (int)(location >> 32);
+        return chunkIndex == 0 ? _first : _more![chunkIndex - 1];
     }
 
     /// <summary>The DataRow body of row <paramref name="index"/>: Int16 count, then (Int32 length, bytes) per column.</summary>

@@ -30,6 +30,26 @@ internal sealed class RowMapper<T>
         finally { RowAccess.Return(access); }
     }
 
+    /// <summary>
+    /// Maps the rows from <paramref name="position"/> on into <paramref name="rows"/> with one RowAccess for all of them,
+    /// moving the position past each row before mapping it (as fetching one row at a time does).
+    /// </summary>
+    public void MapRange(ResultSet result, ref int position, Span<T> rows)
+    {
+        if (rows.IsEmpty) return;
+        var access = RowAccess.Rent(result, position);
+        try
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                if (i > 0) access.MoveTo(position);
+                position++;
+                rows[i] = _map(access);
+            }
+        }
+        finally { RowAccess.Return(access); }
+    }
+
     /// <summary>Maps a row that lives in a receive buffer (streaming): the bytes are valid only during the call.</summary>
     internal T Map(RowAccess access) => _map(access);
 
@@ -155,7 +175,8 @@ internal sealed class RowAccess
     [ThreadStatic] private static RowAccess? _spare;
     private (int Start, int Length)[] _ranges = new (int, int)[16];
     private ResultSet? _result;
-    private int _index;
+    private byte[] _chunk = [];
+    private int _offset;
     private int _count;
 
     public static RowAccess Rent(ResultSet result, int index)
@@ -175,17 +196,23 @@ internal sealed class RowAccess
     private void Load(ResultSet result, int index)
     {
         _result = result;
-        _index = index;
         _count = result.Description!.Count;
         if (_ranges.Length < _count) _ranges = new (int, int)[_count];
-        ResultSet.ColumnRanges(result.RowData(index), _ranges.AsSpan(0, _count));
+        MoveTo(index);
+    }
+
+    /// <summary>Points at another row of the same result.</summary>
+    public void MoveTo(int index)
+    {
+        _chunk = _result!.RowChunk(index, out _offset);
+        ResultSet.ColumnRanges(_chunk.AsSpan(_offset), _ranges.AsSpan(0, _count));
     }
 
     public TValue Get<TValue>(int ordinal)
     {
         var (start, length) = _ranges[ordinal];
         var result = _result!;
-        var data = length > 0 ? result.RowData(_index).Slice(start, length) : default;
-        return ColumnValue.Read<TValue>(data, length, result.Description!.Fields[ordinal], result.Context);
+        var data = length > 0 ? new ReadOnlySpan<byte>(_chunk, _offset + start, length) : default;
+        return ColumnValue.Read<TValue>(data, length, result.Description!.Fields[ordinal], result.CodecAt(ordinal), result.Context);
     }
 }
