@@ -13,8 +13,11 @@ namespace Sharpgres;
 /// </summary>
 public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
 {
-    private readonly ResultSet _result;
+    private readonly ResultSet? _result;
     private readonly int _index;
+    private readonly byte[]? _own;   // a streamed row: its own copy of the DataRow body
+    private readonly RowDescription _shape;
+    private readonly ReadContext _context;
     private (int Start, int Length)[]? _ranges;
     private object?[]? _values;
 
@@ -22,9 +25,21 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     {
         _result = result;
         _index = index;
+        _shape = result.Description!;
+        _context = result.Context;
     }
 
-    private RowDescription Shape => _result.Description!;
+    /// <summary>A row that owns its bytes (streaming): independent of the receive buffer it was read from.</summary>
+    internal Row(RowDescription shape, in ReadContext context, ReadOnlySpan<byte> dataRow)
+    {
+        _own = dataRow.ToArray();
+        _shape = shape;
+        _context = context;
+    }
+
+    private RowDescription Shape => _shape;
+
+    private ReadOnlySpan<byte> Data => _own is not null ? _own : _result!.RowData(_index);
 
     public int Count => Shape.Count;
 
@@ -47,8 +62,8 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         var ranges = Ranges();
         if ((uint)index >= (uint)ranges.Length) throw new IndexOutOfRangeException($"column index {index} out of range: the row has {ranges.Length} columns");
         var (start, length) = ranges[index];
-        var data = length > 0 ? _result.RowData(_index).Slice(start, length) : default;
-        return ColumnValue.Read<T>(data, length, Shape.Fields[index], _result.Context);
+        var data = length > 0 ? Data.Slice(start, length) : default;
+        return ColumnValue.Read<T>(data, length, Shape.Fields[index], _context);
     }
 
     public T Get<T>(string column) => Get<T>(Ordinal(column));
@@ -60,7 +75,7 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         if (_ranges is null)
         {
             var r = new (int, int)[Shape.Count];
-            ResultSet.ColumnRanges(_result.RowData(_index), r);
+            ResultSet.ColumnRanges(Data, r);
             _ranges = r;
         }
         return _ranges;
@@ -70,9 +85,9 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     {
         if (_values is not null) return _values;
         var ranges = Ranges();
-        var data = _result.RowData(_index);
+        var data = Data;
         var values = new object?[ranges.Length];
-        var context = _result.Context;
+        var context = _context;
         for (var i = 0; i < values.Length; i++)
         {
             var (start, length) = ranges[i];

@@ -23,6 +23,10 @@ internal sealed class ReadBuffer : IDisposable
     public ReadOnlyMemory<byte> PayloadMemory => _buffer.AsMemory(_payloadStart, _payloadLength);
     public int BufferedBytes => _end - _start;
 
+    /// <summary>True when a whole message is already buffered: the next read won't touch the socket.</summary>
+    public bool HasWholeMessage =>
+        _end - _start >= 5 && _end - _start >= BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
+
     /// <summary>Consumes one whole message from the buffer, if one is there.</summary>
     public bool TryReadMessage(out BackendMessageCode code)
     {

@@ -59,12 +59,13 @@ internal sealed class StatementPlan
         return true;
     }
 
-    public void Write(WriteBuffer w, in BoundParameters parameters, in ReadContext context)
+    /// <summary>Writes the execution; <paramref name="maxRows"/> &gt; 0 suspends the portal after that many rows (streaming).</summary>
+    public void Write(WriteBuffer w, in BoundParameters parameters, in ReadContext context, int maxRows = 0)
     {
         if (_parse) w.WriteParse(Name, _sql, parameters.Oids);
         w.WriteBind(Name, parameters, _resultFormat, context);
         if (_describe) w.WriteDescribe((byte)'P', "");
-        w.WriteExecute("");
+        w.WriteExecute("", maxRows);
     }
 
     /// <summary>The description to decode with when Describe was skipped.</summary>

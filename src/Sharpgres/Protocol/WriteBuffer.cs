@@ -80,6 +80,9 @@ internal sealed class WriteBuffer : IDisposable
     public void Truncate(int position) { _position = position; _messageStart = -1; }
     public int Position => _position;
 
+    /// <summary>The bytes written since <paramref name="start"/> (COPY text escaping rewrites a value in place).</summary>
+    public ReadOnlySpan<byte> WrittenSince(int start) => _buffer.AsSpan(start, _position - start);
+
     private void Ensure(int count)
     {
         if (_position + count <= _buffer.Length) return;

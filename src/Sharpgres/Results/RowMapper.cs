@@ -33,6 +33,14 @@ internal sealed class RowMapper<T>
     /// <summary>Maps a row that lives in a receive buffer (streaming): the bytes are valid only during the call.</summary>
     internal T Map(RowAccess access) => _map(access);
 
+    /// <summary>Maps a DataRow body that isn't part of a buffered result (a streamed row, a binary COPY row).</summary>
+    internal T Map(RowDescription shape, in ReadContext context, ReadOnlyMemory<byte> dataRow)
+    {
+        var access = RowAccess.Rent(shape, context, dataRow);
+        try { return _map(access); }
+        finally { RowAccess.Return(access); }
+    }
+
     private static Func<RowAccess, T> Build(RowDescription d)
     {
         var type = typeof(T);
@@ -157,6 +165,9 @@ internal sealed class RowAccess
     private ResultSet? _result;
     private int _index;
     private int _count;
+    private ReadOnlyMemory<byte> _bytes;   // used when _result is null
+    private RowDescription _shape = null!;
+    private ReadContext _context;
 
     public static RowAccess Rent(ResultSet result, int index)
     {
@@ -166,9 +177,20 @@ internal sealed class RowAccess
         return access;
     }
 
+    public static RowAccess Rent(RowDescription shape, in ReadContext context, ReadOnlyMemory<byte> dataRow)
+    {
+        var access = _spare ?? new RowAccess();
+        _spare = null;
+        access._result = null;
+        access._bytes = dataRow;
+        access.Load(shape, context);
+        return access;
+    }
+
     public static void Return(RowAccess access)
     {
         access._result = null;
+        access._bytes = default;
         _spare = access;
     }
 
@@ -176,16 +198,24 @@ internal sealed class RowAccess
     {
         _result = result;
         _index = index;
-        _count = result.Description!.Count;
-        if (_ranges.Length < _count) _ranges = new (int, int)[_count];
-        ResultSet.ColumnRanges(result.RowData(index), _ranges.AsSpan(0, _count));
+        Load(result.Description!, result.Context);
     }
+
+    private void Load(RowDescription shape, in ReadContext context)
+    {
+        _shape = shape;
+        _context = context;
+        _count = shape.Count;
+        if (_ranges.Length < _count) _ranges = new (int, int)[_count];
+        ResultSet.ColumnRanges(Data, _ranges.AsSpan(0, _count));
+    }
+
+    private ReadOnlySpan<byte> Data => _result is { } r ? r.RowData(_index) : _bytes.Span;
 
     public TValue Get<TValue>(int ordinal)
     {
         var (start, length) = _ranges[ordinal];
-        var result = _result!;
-        var data = length > 0 ? result.RowData(_index).Slice(start, length) : default;
-        return ColumnValue.Read<TValue>(data, length, result.Description!.Fields[ordinal], result.Context);
+        var data = length > 0 ? Data.Slice(start, length) : default;
+        return ColumnValue.Read<TValue>(data, length, _shape.Fields[ordinal], _context);
     }
 }
