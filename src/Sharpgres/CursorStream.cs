@@ -143,6 +143,7 @@ public partial class Cursor<TRow>
     {
         private RowStream? _stream;
         private T _current = default!;
+        private bool _disposed;
 
         public T Current => _current;
         object? IEnumerator.Current => _current;
@@ -152,7 +153,7 @@ public partial class Cursor<TRow>
 
         private async ValueTask<bool> MoveNextAsync(bool async)
         {
-            if (_stream is { Done: true }) return false;
+            if (_disposed || _stream is { Done: true }) return false;
             _stream ??= await cursor.StartStreamAsync(query, positional, named, async, ct).ConfigureAwait(false);
             bool more;
             try
@@ -175,6 +176,7 @@ public partial class Cursor<TRow>
 
         private async ValueTask DisposeAsync(bool async)
         {
+            _disposed = true;
             linked?.Dispose();
             if (_stream is null || _stream.Done) return;
             await _stream.StopAsync(async).ConfigureAwait(false);
