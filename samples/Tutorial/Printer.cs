@@ -48,7 +48,7 @@ public sealed class Printer(TextWriter output)
     public T Let<T>(string name, T value, [CallerArgumentExpression(nameof(value))] string code = "")
     {
         var repr = Repr(value);
-        var shown = value is string or IFormattable && repr != code ? $"   // {repr}" : "";
+        var shown = (value is string s && !s.Contains('\n') || value is IFormattable) && repr != code ? $"   // {repr}" : "";
         WriteCode($"var {name} = {code};{shown}");
         return value;
     }
