@@ -19,18 +19,8 @@ public sealed class ConsoleCollection
 [Collection(ConsoleCollection.Name)]
 public partial class ReadmeTests
 {
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Sharpgres.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no Sharpgres.sln above {AppContext.BaseDirectory}");
-    }
-
-    private static string Read(string relativePath) =>
-        File.ReadAllText(Path.Combine(RepoRoot(), relativePath)).Replace("\r\n", "\n");
-
     private static IReadOnlyList<string> Blocks(string language) =>
-        FencedBlock().Matches(Read("README.md")).Where(m => m.Groups["lang"].Value == language).Select(m => m.Groups["code"].Value).ToList();
+        FencedBlock().Matches(Repo.Read("README.md")).Where(m => m.Groups["lang"].Value == language).Select(m => m.Groups["code"].Value).ToList();
 
     [GeneratedRegex(@"^```(?<lang>\w*)\n(?<code>.*?)^```$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex FencedBlock();
@@ -41,7 +31,7 @@ public partial class ReadmeTests
         var blocks = Blocks("csharp");
         Assert.NotEmpty(blocks);
         var readme = string.Join("\n\n", blocks.Select(b => b.TrimEnd('\n'))).Split('\n');
-        var tour = Read("samples/Readme/Tour.cs").TrimEnd('\n').Split('\n');
+        var tour = Repo.Read("samples/Readme/Tour.cs").TrimEnd('\n').Split('\n');
         var i = 0;
         while (i < readme.Length && i < tour.Length && readme[i] == tour[i]) i++;
         Assert.True(i == readme.Length && i == tour.Length,
