@@ -111,13 +111,17 @@ public sealed class Printer(TextWriter output)
     /// <summary><c>Sharpgres.Errors.UndefinedTable: relation "t" does not exist</c>, as psycopg's traceback ends.</summary>
     public static string Describe(Exception e) => $"{e.GetType().FullName}: {e.Message}";
 
-    /// <summary>Values as the C# interactive shows them; rows as the tuples the tutorials print.</summary>
+    /// <summary>Values as the C# interactive shows them, dates in ISO order; rows as the tuples the tutorials print.</summary>
     public static string Repr(object? value) => value switch
     {
         null => "null",
         string s => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"",
         bool b => b ? "true" : "false",
         Row row => row.ToString(),
+        DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        TimeOnly t => t.ToString("HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture).TrimEnd('.'),
+        DateTime dt => dt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture).TrimEnd('.'),
+        DateTimeOffset dto => dto.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Repr)) + "]",
         _ => value.ToString() ?? "",
