@@ -46,6 +46,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
     /// <summary>One queued statement and who wants its result.</summary>
     internal sealed class PendingStatement(Action<ResultSet>? deliver, Action<Error>? fail, StatementPlan? plan)
     {
+        public Protocol.Backend.RowDescription? Known => plan?.KnownDescription;
         public void Deliver(ResultSet r) { plan?.Succeeded(r.Description); deliver?.Invoke(r); }
         public void Fail(Error e) { plan?.Failed(); fail?.Invoke(e); }
     }
@@ -77,36 +78,23 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
         {
             session.Writer.WriteSync();
             await session.FlushAsync(async, ct).ConfigureAwait(false);
-            ResultSet? current = null;
-            var context = _connection.ReadContext;
+            var assembler = new ResultAssembler(_connection.ReadContext, null);
             while (true)
             {
                 var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+                assembler.Known = _pending.TryPeek(out var head) ? head.Known : null;
+                if (assembler.Accept(session, code, out var completed))
+                {
+                    if (completed is not null && _pending.TryDequeue(out var done)) done.Deliver(completed);
+                    continue;
+                }
                 switch (code)
                 {
-                    case BackendMessageCode.ParseComplete or BackendMessageCode.BindComplete or BackendMessageCode.CloseComplete:
-                        break;
-                    case BackendMessageCode.RowDescription:
-                        current = new ResultSet(RowDescription.Parse(session.Reader.Payload), context);
-                        break;
-                    case BackendMessageCode.NoData:
-                        current = new ResultSet(null, context);
-                        break;
-                    case BackendMessageCode.DataRow:
-                        if (current is null) throw session.Unexpected(code, "RowDescription");
-                        current.AddRow(session.Reader.Payload);
-                        break;
-                    case BackendMessageCode.CommandComplete or BackendMessageCode.EmptyQueryResponse:
-                        current ??= new ResultSet(null, context);
-                        current.Complete(code == BackendMessageCode.CommandComplete ? CommandComplete.ParseTag(session.Reader.Payload) : "");
-                        if (_pending.TryDequeue(out var done)) done.Deliver(current);
-                        current = null;
-                        break;
                     case BackendMessageCode.ErrorResponse:
                         var error = Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload));
                         first ??= error;
                         if (_pending.TryDequeue(out var failed)) failed.Fail(error);
-                        current = null;
+                        assembler.Reset();
                         break;
                     case BackendMessageCode.ReadyForQuery:
                         session.OnReadyForQuery();

@@ -91,6 +91,25 @@ public class PipelineTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public void Prepared_statements_are_used_inside_a_pipeline()
+    {
+        using var conn = db.Connect(autocommit: true);
+        var cursors = new List<Cursor>();
+        using (conn.Pipeline())
+        {
+            for (var i = 0; i < 12; i++) cursors.Add(conn.Cursor().Execute("SELECT %s::int4 * 3", i));
+        }
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => i * 3), cursors.Select(c => c.FetchOne()!.Get<int>(0)));
+        using (conn.Pipeline())
+        {
+            cursors.Clear();
+            for (var i = 0; i < 3; i++) cursors.Add(conn.Cursor().Execute("SELECT %s::int4 * 3", i));
+        }
+        Assert.Equal([0, 3, 6], cursors.Select(c => c.FetchOne()!.Get<int>(0)));
+        Assert.Equal(1L, conn.Execute("SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT $1::int4 * 3'").FetchOne()![0]);
+    }
+
+    [Fact]
     public void Several_statements_in_one_execute_are_refused_in_a_pipeline()
     {
         using var conn = db.Connect(autocommit: true);
