@@ -37,6 +37,10 @@ try { cur.Execute("SELECT * FROM no_such_table"); }
 catch (UndefinedTable e) { Console.WriteLine($"{e.SqlState}: {e.Message}"); }   // 42P01: relation "no_such_table" does not exist
 conn.Rollback();                                 // until then, every statement raises InFailedSqlTransaction
 
+cur.ExecuteMany("INSERT INTO people (name, city) VALUES (%s, %s)", [("Kim Poe", "Lakeside"), ("Lu Tan", "Lakeside")]);
+Console.WriteLine(cur.RowCount);                 // 2 — pipelined: one round trip for all the sets
+conn.Commit();
+
 await using var aconn = await Pg.ConnectAsync(conninfo, autocommit: true);
 await using var acur = aconn.Cursor();
 await acur.ExecuteAsync("SELECT name FROM people WHERE city = %s", ["Rustmore"]);

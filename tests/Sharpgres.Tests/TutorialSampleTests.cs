@@ -97,6 +97,7 @@ public class TutorialSampleTests
             Assert.Matches("^Sharpgres.Errors.InvalidPassword: .*password authentication failed for user", output.Expect("> Pg.Connect(dbInfo.With(\"password\", \"wrong-password\")).Close()"));
         Assert.Matches("^Sharpgres.OperationalError: .*database \"test1\" does not exist", output.Expect("> Pg.Connect(dbInfo.With(\"dbname\", \"test1\")).Close()"));
         output.Expect("Successfully connected to the database.");
+        output.Expect("> dbCursor.ExecuteMany(insertRecord, records)", "> dbCursor.RowCount", "100");
         output.Expect("> dbCursor.FetchOne()", "(1, 'Jane Lee', 'Rustmore', 'Rust programmer')");
         output.Expect("> foreach (var record in dbCursor.FetchMany(10)) Console.WriteLine(record);",
             "(2, 'Marcel Connelly', 'North Ledner', 'Corporate Functionality Producer')");
