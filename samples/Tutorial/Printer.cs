@@ -25,9 +25,6 @@ public sealed class Printer(TextWriter output)
     /// <summary>Output that isn't the value of an expression (e.g. a Console.WriteLine of the tutorial).</summary>
     public void Line(string text) => Output.WriteLine(text);
 
-    /// <summary>Prints a line of C# that isn't run through the printer (declarations).</summary>
-    public void Code(string code) => WriteCode(code);
-
     /// <summary>Prints and runs a statement.</summary>
     public void Run(Action statement, [CallerArgumentExpression(nameof(statement))] string code = "")
     {
@@ -122,6 +119,7 @@ public sealed class Printer(TextWriter output)
         TimeOnly t => t.ToString("HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture).TrimEnd('.'),
         DateTime dt => dt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture).TrimEnd('.'),
         DateTimeOffset dto => dto.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFzzz", System.Globalization.CultureInfo.InvariantCulture),
+        System.Runtime.CompilerServices.ITuple tuple => "(" + string.Join(", ", Enumerable.Range(0, tuple.Length).Select(i => Repr(tuple[i]))) + ")",
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Repr)) + "]",
         _ => value.ToString() ?? "",
