@@ -62,15 +62,8 @@ internal sealed class FloatCodec<T>(uint oid, string name) : PgCodec<T>, IPgRead
     {
         var d = double.CreateTruncating(value);
         if (format == PgFormat.Text) { buffer.WriteUtf8(Format(d)); return; }
-        if (IsSingle)
-        {
-            BinaryPrimitives.WriteSingleBigEndian(buffer.GetSpan(4), (float)d);
-            buffer.Advance(4);
-        }
-        else
-        {
-            BinaryPrimitives.WriteDoubleBigEndian(buffer.GetSpan(8), d);
-            buffer.Advance(8);
-        }
+        // NaN goes out as the server's own NaN bits (.NET's double.NaN has the sign bit set).
+        if (IsSingle) buffer.WriteInt32(double.IsNaN(d) ? 0x7FC00000 : BitConverter.SingleToInt32Bits((float)d));
+        else buffer.WriteInt64(double.IsNaN(d) ? 0x7FF8000000000000 : BitConverter.DoubleToInt64Bits(d));
     }
 }
