@@ -124,8 +124,15 @@ internal static class DateTimeText
     public static DataError OutOfRange(string type, ReadOnlySpan<byte> text, string clr) =>
         new($"{type} value '{Encoding.UTF8.GetString(text)}' is out of the range of {clr} (years 1-9999)");
 
-    public static DataError OutOfRange(string type, long daysSince2000, long timeMicros, string clr) =>
-        new($"{type} value '{FormatDate(daysSince2000)}{(timeMicros >= 0 ? " " + TimeSpan.FromTicks(timeMicros * 10).ToString("hh\\:mm\\:ss", CultureInfo.InvariantCulture) : "")}' is out of the range of {clr} (years 1-9999)");
+    /// <summary>The error for a binary value outside .NET's range, naming it as the server would print it.</summary>
+    public static DataError OutOfRange(string type, long daysSince2000, long timeMicros, string clr)
+    {
+        var date = FormatDate(daysSince2000);
+        var bc = date.EndsWith(" BC", StringComparison.Ordinal);
+        if (bc) date = date[..^3];
+        var time = timeMicros >= 0 ? " " + TimeSpan.FromTicks(timeMicros * 10).ToString("hh\\:mm\\:ss", CultureInfo.InvariantCulture) : "";
+        return new DataError($"{type} value '{date}{time}{(bc ? " BC" : "")}' is out of the range of {clr} (years 1-9999)");
+    }
 
     /// <summary>A proleptic Gregorian date from days since 2000-01-01, as PostgreSQL prints it (years ≤ 0 as BC).</summary>
     public static string FormatDate(long daysSince2000)
@@ -181,13 +188,15 @@ internal static class DateTimeText
     public static TimeSpan WholeMinutes(TimeSpan offset) => TimeSpan.FromTicks(offset.Ticks - offset.Ticks % TimeSpan.TicksPerMinute);
 
     /// <summary>
-    /// A DateTimeOffset for a UTC instant shown at <paramref name="offset"/> (truncated to whole minutes); when that
-    /// clock time would leave DateTime's range (year 1 or 9999 near midnight) the instant is shown in UTC instead.
+    /// A DateTimeOffset for a UTC instant shown at <paramref name="offset"/> (truncated to whole minutes). The instant
+    /// is shown in UTC instead when DateTimeOffset can't hold the offset (beyond ±14:00; PostgreSQL allows ±15:59:59)
+    /// or the clock time would leave DateTime's range (year 1 or 9999 near midnight).
     /// </summary>
     public static DateTimeOffset AtOffset(long utcTicks, TimeSpan offset)
     {
         offset = WholeMinutes(offset);
         var local = utcTicks + offset.Ticks;
-        return local is >= 0 and <= 3_155_378_975_999_999_999 ? new DateTimeOffset(local, offset) : new DateTimeOffset(utcTicks, TimeSpan.Zero);
+        return local is >= 0 and <= 3_155_378_975_999_999_999 && offset.Duration() <= TimeSpan.FromHours(14)
+            ? new DateTimeOffset(local, offset) : new DateTimeOffset(utcTicks, TimeSpan.Zero);
     }
 }

@@ -7,7 +7,8 @@ namespace Sharpgres.Types.Codecs;
 /// timetz ↔ DateTimeOffset whose date part is meaningless: reads give 0001-01-02 (a day in, so any offset up to
 /// ±16h keeps the value in DateTimeOffset's range) and writes ignore the date. Binary is int64 microseconds of the
 /// local time, then int32 zone offset in seconds WEST of UTC (the opposite sign of the text's +HH). 24:00:00 reads
-/// as 23:59:59.9999999 (as for time). Offsets with seconds (+05:30:15) are truncated to minutes, keeping the instant.
+/// as 23:59:59.9999999 (as for time). Offsets with seconds (+05:30:15) are truncated to minutes, keeping the instant;
+/// offsets beyond DateTimeOffset's ±14:00 (PostgreSQL allows ±15:59:59) read as the same instant at UTC.
 /// DateTimeOffset parameters go as timestamptz: this codec is the timetz reader (and writer when asked directly).
 /// </summary>
 internal sealed class TimeTzCodec : PgCodec<DateTimeOffset>
