@@ -27,12 +27,15 @@ internal sealed class IntervalCodec : PgCodec<TimeSpan>, IPgReader<PgInterval>
             BinaryPrimitives.ReadInt64BigEndian(data));
     }
 
-    /// <summary>Parses IntervalStyle=postgres output: [+-]N year(s)/mon(s)/day(s) parts, then [+-]H:MM:SS[.ffffff].</summary>
+    /// <summary>
+    /// Parses IntervalStyle=postgres output: [+-]N year(s)/mon(s)/day(s) parts, then [+-]H:MM:SS[.ffffff]; integer
+    /// hours/mins/secs/microseconds parts are accepted too.
+    /// </summary>
     internal static PgInterval Parse(ReadOnlySpan<byte> s)
     {
         if (s.SequenceEqual("infinity"u8)) return PgInterval.Infinity;
         if (s.SequenceEqual("-infinity"u8)) return PgInterval.NegativeInfinity;
-        long months = 0, days = 0;
+        Int128 months = 0, days = 0;
         Int128 micros = 0;
         var i = 0;
         while (i < s.Length)
@@ -41,7 +44,9 @@ internal sealed class IntervalCodec : PgCodec<TimeSpan>, IPgReader<PgInterval>
             var sign = 1;
             if (s[i] is (byte)'+' or (byte)'-') sign = s[i++] == '-' ? -1 : 1;
             var start = i;
-            if (!DateTimeText.ReadLong(s, ref i, out var number)) throw DateTimeText.Invalid("interval", s);
+            Int128 number = 0;
+            for (; i < s.Length && char.IsAsciiDigit((char)s[i]) && number < long.MaxValue; i++) number = number * 10 + (s[i] - '0');
+            if (i == start) throw DateTimeText.Invalid("interval", s);
             if (i < s.Length && s[i] == ':')
             {
                 i = start;
@@ -55,9 +60,13 @@ internal sealed class IntervalCodec : PgCodec<TimeSpan>, IPgReader<PgInterval>
             if (unit.StartsWith("year"u8)) months += sign * number * 12;
             else if (unit.StartsWith("mon"u8)) months += sign * number;
             else if (unit.StartsWith("day"u8)) days += sign * number;
+            else if (unit.StartsWith("hour"u8)) micros += sign * number * 3_600_000_000;
+            else if (unit.StartsWith("min"u8)) micros += sign * number * 60_000_000;
+            else if (unit.StartsWith("sec"u8)) micros += sign * number * 1_000_000;
+            else if (unit.StartsWith("microsec"u8)) micros += sign * number;   // what we send for long.MinValue
             else throw DateTimeText.Invalid("interval", s);
         }
-        if (months is > int.MaxValue or < int.MinValue || days is > int.MaxValue or < int.MinValue
+        if (months > int.MaxValue || months < int.MinValue || days > int.MaxValue || days < int.MinValue
             || micros > long.MaxValue || micros < long.MinValue)
             throw new DataError($"interval value out of range: '{Encoding.UTF8.GetString(s)}'");
         return new PgInterval((int)months, (int)days, (long)micros);
