@@ -96,7 +96,7 @@ internal static class JsonPlainValues
         JsonValueKind.Object => ToDictionary(e),
         JsonValueKind.Array => e.EnumerateArray().Select(ToPlain).ToList(),
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out var l) ? l : e.GetDouble(),
+        JsonValueKind.Number => e.TryGetInt64(out var l) ? (object)l : e.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
