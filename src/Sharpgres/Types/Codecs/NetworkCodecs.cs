@@ -77,21 +77,20 @@ internal static class NetworkWire
 
     public static IPNetwork ToNetwork((IPAddress Address, int Bits) value)
     {
-        try
-        {
-            return new IPNetwork(value.Address, value.Bits);
-        }
-        catch (ArgumentException e)
-        {
-            throw new DataError($"'{Format(value, cidr: false)}' has bits set right of its netmask: it is not an IPNetwork (read it as (IPAddress, int))", inner: e);
-        }
+        // Depending on the runtime, IPNetwork either rejects host bits or masks them away: neither is silent here.
+        IPNetwork? network = null;
+        try { network = new IPNetwork(value.Address, value.Bits); }
+        catch (ArgumentException) { }
+        return network is { } n && n.BaseAddress.Equals(value.Address) ? n
+            : throw new DataError($"'{Format(value, cidr: false)}' has bits set right of its netmask: it is not an IPNetwork (read it as (IPAddress, int))");
     }
 
     public static string Format((IPAddress Address, int Bits) value, bool cidr) =>
         cidr || value.Bits != MaxBits(value.Address) ? $"{Plain(value.Address)}/{value.Bits}" : Plain(value.Address);
 
     // PostgreSQL has no zone ids (fe80::1%eth0): they are dropped.
-    private static string Plain(IPAddress address) => address.ScopeId == 0 ? address.ToString() : new IPAddress(address.GetAddressBytes()).ToString();
+    private static string Plain(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes()).ToString() : address.ToString();
 
     public static void Write(WriteBuffer buffer, (IPAddress Address, int Bits) value, bool cidr, PgFormat format)
     {
