@@ -12,7 +12,7 @@ internal static class ValueFormatter
         switch (value)
         {
             case null: sb.Append("None"); break;
-            case string s: sb.Append('\'').Append(s.Replace("\\", "\\\\").Replace("'", "\\'")).Append('\''); break;
+            case string s: AppendString(sb, s); break;
             case bool b: sb.Append(b ? "True" : "False"); break;
             case double d: sb.Append(FormatDouble(d)); break;
             case float f: sb.Append(FormatDouble(f)); break;
@@ -46,6 +46,28 @@ internal static class ValueFormatter
                 break;
             default: sb.Append(value); break;
         }
+    }
+
+    /// <summary>Python's str repr: single quotes, or double quotes when the text has a ' and no ".</summary>
+    private static void AppendString(StringBuilder sb, string s)
+    {
+        var quote = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
+        sb.Append(quote);
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\r': sb.Append("\\r"); break;
+                default:
+                    if (c == quote) sb.Append('\\');
+                    sb.Append(c);
+                    break;
+            }
+        }
+        sb.Append(quote);
     }
 
     private static string FormatDouble(double d) =>

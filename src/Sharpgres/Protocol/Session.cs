@@ -33,6 +33,8 @@ internal sealed partial class Session : IDisposable
     public TransactionStatus TransactionStatus { get; private set; } = TransactionStatus.Idle;
     public Dictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
     public bool IsBroken { get; private set; }
+    /// <summary>True after the first ReadyForQuery: from then on tokens cancel through CancelRequest.</summary>
+    public bool Started { get; private set; }
     public bool IsClosed { get; private set; }
     public bool IsSecure => _stream is System.Net.Security.SslStream;
     public int ServerVersion { get; private set; }
@@ -65,7 +67,13 @@ internal sealed partial class Session : IDisposable
             BackendMessageCode code;
             try
             {
-                code = await Reader.ReadMessageSlowAsync(async, ct).ConfigureAwait(false);
+                // Once the session is up, a token never aborts a socket read: cancellation goes through a
+                // CancelRequest and the session reads on to ReadyForQuery, so it stays usable.
+                code = await Reader.ReadMessageSlowAsync(async, Started ? CancellationToken.None : ct).ConfigureAwait(false);
+            }
+            catch (IOException e) when (!Started && e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
+            {
+                throw new TimeoutException("timeout expired", e);   // connect_timeout during startup (sync path)
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
             {
@@ -110,7 +118,7 @@ internal sealed partial class Session : IDisposable
     {
         try
         {
-            await Writer.FlushAsync(async, ct).ConfigureAwait(false);
+            await Writer.FlushAsync(async, Started ? CancellationToken.None : ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {

@@ -13,8 +13,7 @@ internal static partial class BuiltinCodecs
     static partial void RegisterMoreImpl(TypeRegistry r)
     {
         r.Register(BoolCodec.Instance);
-        r.Register(new FloatCodec<float>(Oids.Float4, "float4"));
-        r.Register(new FloatCodec<double>(Oids.Float8, "float8"));
+        // float4 / float8 are registered by the core table (BuiltinCodecs.cs) with FloatCodec<T>.
         r.Register(NumericCodec.Instance, alsoFor: [typeof(PgNumeric), typeof(BigInteger)]);
 
         r.Register(ByteaCodec.Instance, alsoFor: [typeof(ReadOnlyMemory<byte>), typeof(Memory<byte>), typeof(ArraySegment<byte>)]);

@@ -15,6 +15,8 @@ internal static partial class BuiltinCodecs
         r.RegisterReader(Oids.Xid, "xid", new IntegerCodec<uint>(Oids.Xid, "xid", 4));
         r.RegisterReader(Oids.Cid, "cid", new IntegerCodec<uint>(Oids.Cid, "cid", 4));
         r.Register(TextCodec.Instance);
+        r.Register(new FloatCodec<float>(Oids.Float4, "float4"));
+        r.Register(new FloatCodec<double>(Oids.Float8, "float8"));
         foreach (var (oid, name) in new[] { (Oids.Varchar, "varchar"), (Oids.BpChar, "bpchar"), (Oids.Name, "name"), (Oids.Unknown, "unknown") })
             r.RegisterReader(oid, name, TextCodec.Instance);
         RegisterMore(r);

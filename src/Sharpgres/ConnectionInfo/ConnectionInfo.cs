@@ -1,0 +1,223 @@
+using System.Collections.ObjectModel;
+using System.Text;
+
+namespace Sharpgres;
+
+/// <summary>
+/// An immutable set of libpq connection keywords and their values, as given by the application: parsed from a
+/// key/value connection string (<c>host=db port=5432 dbname=app</c>) or a URI (<c>postgresql://user@db/app</c>),
+/// read from an INI file, or built from pairs. Only libpq's keywords are accepted, and the values that libpq checks
+/// (port, sslmode, connect_timeout, ...) are checked as they are set, raising <see cref="ProgrammingError"/>.
+/// Nothing is looked up here: the service file, environment variables, password file and defaults are applied
+/// when the connection resolves it.
+/// <see cref="ToString"/> never shows the password.
+/// </summary>
+public sealed class ConnectionInfo
+{
+    private const string Mask = "********";
+
+    private readonly OrderedDictionary<string, string> _values;
+
+    private ConnectionInfo(OrderedDictionary<string, string> values)
+    {
+        _values = values;
+        Values = new ReadOnlyDictionary<string, string>(values);
+    }
+
+    /// <summary>No keyword set: everything comes from the service file, the environment and the defaults.</summary>
+    public static ConnectionInfo Empty { get; } = new(new OrderedDictionary<string, string>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Parses a libpq connection string: either <c>keyword=value</c> pairs separated by white space (values may be
+    /// single-quoted, with <c>\'</c>, <c>''</c> and <c>\\</c> inside) or a URI starting with <c>postgresql://</c> or
+    /// <c>postgres://</c>. An empty string gives <see cref="Empty"/>. A keyword given twice keeps its last value.
+    /// </summary>
+    /// <exception cref="ProgrammingError">The string is malformed, or has an unknown keyword or an invalid value.</exception>
+    public static ConnectionInfo Parse(string conninfoOrUri)
+    {
+        ArgumentNullException.ThrowIfNull(conninfoOrUri);
+        // Unlike libpq, white space around a URI is allowed (libpq would take the URI for a keyword).
+        var trimmed = conninfoOrUri.Trim(ConninfoParser.Whitespace);
+        var pairs = ConninfoUriParser.IsUri(trimmed)
+            ? ConninfoUriParser.Parse(trimmed)
+            : ConninfoParser.Parse(conninfoOrUri);
+        return pairs.Count == 0 ? Empty : Build(Empty, pairs, context: null);
+    }
+
+    /// <summary>
+    /// Reads a section of an INI file such as the tutorials' <c>database.ini</c>:
+    /// <code>
+    /// [postgresql]
+    /// host = localhost
+    /// dbname = suppliers
+    /// user = postgres
+    /// password = secret
+    /// </code>
+    /// Keys are any libpq keywords (case-insensitive, as Python's configparser lower-cases them);
+    /// <c>key: value</c> also works, and lines starting with '#' or ';' are comments.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="ProgrammingError">The file has no such section, is malformed, or has an unknown key or an invalid value.</exception>
+    public static ConnectionInfo FromIniFile(string path, string section)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(section);
+        var ini = IniFile.Load(path);
+        var values = ini.GetSection(section)
+            ?? throw new ProgrammingError($"section \"{section}\" not found in the \"{path}\" file");
+        return Build(Empty, values, context: $"in section \"{section}\" of \"{path}\"");
+    }
+
+    /// <summary>Builds from keyword/value pairs (a later pair overrides an earlier one); null values are skipped.</summary>
+    /// <exception cref="ProgrammingError">An unknown keyword or an invalid value.</exception>
+    public static ConnectionInfo FromDictionary(IEnumerable<KeyValuePair<string, string?>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var (keyword, value) in values)
+        {
+            ArgumentNullException.ThrowIfNull(keyword, nameof(values));
+            if (value is not null)
+                pairs.Add(new(keyword, value));
+        }
+        return Build(Empty, pairs, context: null);
+    }
+
+    /// <summary>A copy with <paramref name="keyword"/> set to <paramref name="value"/>, or removed if it is null.</summary>
+    /// <exception cref="ProgrammingError">An unknown keyword or an invalid value.</exception>
+    public ConnectionInfo With(string keyword, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(keyword);
+        Keywords.Require(keyword);
+        if (value is null)
+        {
+            if (!_values.ContainsKey(keyword))
+                return this;
+            var copy = Copy();
+            copy.Remove(keyword);
+            return new ConnectionInfo(copy);
+        }
+        return Build(this, [new(keyword, value)], context: null);
+    }
+
+    /// <summary>A copy with every keyword of <paramref name="overrides"/> set to its value there.</summary>
+    public ConnectionInfo Merge(ConnectionInfo overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        if (overrides._values.Count == 0)
+            return this;
+        if (_values.Count == 0)
+            return overrides;
+        var copy = Copy();
+        foreach (var (keyword, value) in overrides._values)
+            copy[keyword] = value;
+        return new ConnectionInfo(copy);
+    }
+
+    /// <summary>The value of <paramref name="keyword"/>, or null when it is not set.</summary>
+    public string? this[string keyword] => _values.TryGetValue(keyword, out var value) ? value : null;
+
+    /// <summary>
+    /// Every keyword set, in the order first set, with its value, the password included: for the driver's own use
+    /// (resolving, connecting). Show <see cref="ToString"/> to people instead.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Values { get; }
+
+    public bool Contains(string keyword) => _values.ContainsKey(keyword);
+
+    public string? Host => this["host"];
+    public string? HostAddr => this["hostaddr"];
+    public string? Port => this["port"];
+    public string? DbName => this["dbname"];
+    public string? User => this["user"];
+    public string? Password => this["password"];
+    public string? PassFile => this["passfile"];
+    public string? ApplicationName => this["application_name"];
+    public string? FallbackApplicationName => this["fallback_application_name"];
+    public string? Options => this["options"];
+    public string? ClientEncoding => this["client_encoding"];
+    public string? SslMode => this["sslmode"];
+    public string? SslRootCert => this["sslrootcert"];
+    public string? SslCert => this["sslcert"];
+    public string? SslKey => this["sslkey"];
+    public string? Service => this["service"];
+    public string? ConnectTimeout => this["connect_timeout"];
+    public string? TargetSessionAttrs => this["target_session_attrs"];
+    public string? ChannelBinding => this["channel_binding"];
+    public string? LoadBalanceHosts => this["load_balance_hosts"];
+    public string? RequireAuth => this["require_auth"];
+
+    /// <summary>
+    /// A libpq key/value connection string for these values, quoted so that libpq reads it back unchanged.
+    /// Secret values (password, sslpassword, ...) are left out unless <paramref name="includePassword"/>.
+    /// </summary>
+    public string ToConnectionString(bool includePassword = false) => Format(includePassword ? null : "");
+
+    /// <summary>The key/value connection string with any password shown as <c>********</c>.</summary>
+    public override string ToString() => Format(Mask);
+
+    /// <param name="secretReplacement">null: show secrets; "": leave them out; otherwise: show this instead.</param>
+    private string Format(string? secretReplacement)
+    {
+        var sb = new StringBuilder();
+        foreach (var (keyword, value) in _values)
+        {
+            string text;
+            if (secretReplacement is not null && Keywords.IsSecret(keyword))
+            {
+                if (secretReplacement.Length == 0)
+                    continue;
+                text = secretReplacement;
+            }
+            else
+            {
+                text = ConninfoParser.Quote(value);
+            }
+            if (sb.Length > 0)
+                sb.Append(' ');
+            sb.Append(keyword).Append('=').Append(text);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Applies the service file, the environment (through <paramref name="getEnv"/>, default the process's), the
+    /// password file (in <paramref name="homeDirectory"/>, default the user's) and libpq's defaults; checks and
+    /// converts everything.
+    /// </summary>
+    /// <exception cref="ProgrammingError">Invalid or inconsistent values, or a service that is not defined.</exception>
+    internal ConnectionSettings Resolve(Func<string, string?>? getEnv = null, string? homeDirectory = null) =>
+        Resolve(new ResolveEnvironment
+        {
+            GetEnv = getEnv ?? Environment.GetEnvironmentVariable,
+            HomeDirectory = homeDirectory,
+        });
+
+    internal ConnectionSettings Resolve(ResolveEnvironment environment) =>
+        ConnectionSettingsResolver.Resolve(this, environment);
+
+    /// <summary>Wraps values already checked (by the resolver); the dictionary must not be changed afterwards.</summary>
+    internal static ConnectionInfo FromChecked(OrderedDictionary<string, string> values) => new(values);
+
+    private OrderedDictionary<string, string> Copy()
+    {
+        var copy = new OrderedDictionary<string, string>(_values.Count + 1, StringComparer.Ordinal);
+        foreach (var (keyword, value) in _values)
+            copy.Add(keyword, value);
+        return copy;
+    }
+
+    private static ConnectionInfo Build(ConnectionInfo baseInfo, IEnumerable<KeyValuePair<string, string>> pairs, string? context)
+    {
+        var values = baseInfo.Copy();
+        foreach (var (keyword, value) in pairs)
+        {
+            if (!Keywords.IsKnown(keyword))
+                throw new ProgrammingError(Keywords.InvalidOptionMessage(keyword, context));
+            if (!Keywords.IsSecret(keyword))
+                KeywordValues.Validate(keyword, value);
+            values[keyword] = value;
+        }
+        return new ConnectionInfo(values);
+    }
+}
