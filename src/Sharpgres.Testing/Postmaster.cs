@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Sharpgres.Testing;
 
 /// <summary>Process-level helpers: is a pid alive, which postmaster owns a data directory, stop one by force.</summary>
-internal static class Postmaster
+internal static partial class Postmaster
 {
+    private const int SigQuit = 3; // same number on Linux, macOS and the BSDs
+
     public static bool IsAlive(int pid)
     {
         if (pid <= 0)
@@ -77,21 +81,42 @@ internal static class Postmaster
     }
 
     /// <summary>
-    /// SIGQUIT (the postmaster's immediate shutdown, which also ends its children), then SIGKILL if it is still
-    /// there after <paramref name="grace"/>. Returns whether the process is gone.
+    /// Sends SIGQUIT: the postmaster's immediate shutdown (what <c>pg_ctl stop -m immediate</c> sends), which also
+    /// ends its children. Done in-process with kill(2) so it is instantaneous, even while the process is exiting.
+    /// </summary>
+    public static bool SignalImmediateShutdown(int pid)
+    {
+        try
+        {
+            if (SysKill(pid, SigQuit) == 0)
+                return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Fall back to the kill program below.
+        }
+        var kill = ServerUser.FindSystemProgram("kill");
+        if (kill is null)
+            return false;
+        try
+        {
+            return CommandRunner.Run(kill, ["-QUIT", pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10)).Succeeded;
+        }
+        catch (TempServerException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// SIGQUIT, then SIGKILL if the process is still there after <paramref name="grace"/>. Returns whether it is gone.
     /// </summary>
     public static bool Kill(int pid, TimeSpan grace)
     {
         if (!IsAlive(pid))
             return true;
-        var kill = ServerUser.FindSystemProgram("kill");
-        if (kill is not null)
-        {
-            try { CommandRunner.Run(kill, ["-QUIT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10)); }
-            catch (TempServerException) { }
-            if (WaitForExit(pid, grace))
-                return true;
-        }
+        if (SignalImmediateShutdown(pid) && WaitForExit(pid, grace))
+            return true;
         try
         {
             using var process = Process.GetProcessById(pid);
@@ -103,7 +128,7 @@ internal static class Postmaster
         return WaitForExit(pid, TimeSpan.FromSeconds(5));
     }
 
-    private static bool WaitForExit(int pid, TimeSpan timeout)
+    public static bool WaitForExit(int pid, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (IsAlive(pid))
@@ -114,4 +139,8 @@ internal static class Postmaster
         }
         return true;
     }
+
+    // "libc" is mapped by the runtime to the platform's C library (libc.so.6 on glibc Linux).
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SysKill(int pid, int signal);
 }

@@ -49,7 +49,17 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
 
     private static void DisposeAll()
     {
-        foreach (var server in Live.Keys)
+        var servers = Live.Keys.ToList();
+        // The host may kill this process at any moment now (dotnet test allows ~100 ms): first tell every postmaster
+        // to shut down (instantaneous), and hand the deletions to detached shells; then do the same synchronously.
+        foreach (var server in servers)
+        {
+            var pid = Postmaster.LivePid(server.DataDirectory) ?? server.LiveRememberedPid();
+            if (pid is not null)
+                Postmaster.SignalImmediateShutdown(pid.Value);
+            DetachedDeleter.Schedule(server.Directory, pid);
+        }
+        foreach (var server in servers)
             server.Dispose();
     }
 
@@ -276,7 +286,10 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
         return (certificate, key);
     }
 
-    /// <summary>Stops the server (<c>-m immediate</c>) and deletes its directory. Idempotent.</summary>
+    /// <summary>
+    /// Stops the server with an immediate shutdown (SIGQUIT to the postmaster, as <c>pg_ctl stop -m immediate</c>;
+    /// pg_ctl itself is the fallback) and deletes its directory. Idempotent.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
@@ -286,19 +299,23 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
         var entered = gate.Wait(TimeSpan.FromSeconds(PgCtlWaitSeconds + 5));
         try
         {
-            if (IsRunning)
+            if ((Postmaster.LivePid(DataDirectory) ?? LiveRememberedPid()) is { } pid)
             {
-                try
+                // What pg_ctl stop -m immediate does (SIGQUIT), minus spawning runuser and pg_ctl: at process exit the
+                // test host may be killed any moment, and the server must be told first.
+                if (!(Postmaster.SignalImmediateShutdown(pid) && Postmaster.WaitForExit(pid, TimeSpan.FromSeconds(PgCtlWaitSeconds))))
                 {
-                    StopCoreAsync("immediate", CancellationToken.None).GetAwaiter().GetResult();
-                }
-                catch (TempServerException)
-                {
-                    // pg_ctl failed (directory gone, timed out...): fall back to signals below.
+                    try
+                    {
+                        StopCoreAsync("immediate", CancellationToken.None).GetAwaiter().GetResult();
+                    }
+                    catch (TempServerException)
+                    {
+                        // pg_ctl failed too (directory gone, timed out...): last resort below.
+                    }
+                    Postmaster.Kill(pid, TimeSpan.FromSeconds(5));
                 }
             }
-            if ((Postmaster.LivePid(DataDirectory) ?? LiveRememberedPid()) is { } pid)
-                Postmaster.Kill(pid, TimeSpan.FromSeconds(5));
             tls?.Dispose();
             TryDelete(files.Root);
         }

@@ -18,6 +18,8 @@ public sealed class AuthServerFixture : IDisposable
                 "host all plain_user 127.0.0.1/32 password",
                 "host all trust_user 127.0.0.1/32 trust",
                 "hostssl all cert_user 127.0.0.1/32 cert",
+                "hostnossl all tls_only 127.0.0.1/32 reject",
+                "hostssl all plain_only 127.0.0.1/32 reject",
             },
         });
         using var admin = Pg.Connect(Server.ConnectionString(unixSocket: true), autocommit: true);
@@ -27,6 +29,8 @@ public sealed class AuthServerFixture : IDisposable
         admin.Execute("CREATE ROLE plain_user LOGIN PASSWORD 'it''s a Secret'");
         admin.Execute("CREATE ROLE trust_user LOGIN");
         admin.Execute("CREATE ROLE cert_user LOGIN");
+        admin.Execute("CREATE ROLE tls_only LOGIN PASSWORD 'it''s a Secret'");
+        admin.Execute("CREATE ROLE plain_only LOGIN PASSWORD 'it''s a Secret'");
         admin.Execute("CREATE ROLE scram_user LOGIN PASSWORD 'it''s a Secret'");
         // Read-only on this server only: target_session_attrs=read-write must skip it.
         admin.Execute("CREATE ROLE multi_user LOGIN PASSWORD 'it''s a Secret'");
@@ -85,6 +89,18 @@ public class AuthTests(AuthServerFixture fx) : IClassFixture<AuthServerFixture>
         Assert.True(conn.Info.IsSecure);
         // Without the certificate the cert method refuses the connection.
         Assert.ThrowsAny<OperationalError>(() => Pg.Connect(fx.Conninfo("cert_user", null, "sslmode=require sslcert=/nonexistent sslkey=/nonexistent")));
+    }
+
+    [Theory]
+    [InlineData("tls_only", "allow", true)]
+    [InlineData("tls_only", "prefer", true)]
+    [InlineData("plain_only", "allow", false)]
+    [InlineData("plain_only", "prefer", false)]
+    public void Allow_and_prefer_fall_back_to_the_other_choice_when_refused(string user, string sslmode, bool secure)
+    {
+        using var conn = Pg.Connect(fx.Conninfo(user, AuthServerFixture.RolePassword, $"sslmode={sslmode}"));
+        Assert.Equal(secure, conn.Info.IsSecure);
+        Assert.ThrowsAny<OperationalError>(() => Pg.Connect(fx.Conninfo(user, AuthServerFixture.RolePassword, secure ? "sslmode=disable" : "sslmode=require")));
     }
 
     [Fact]

@@ -71,6 +71,10 @@ internal sealed partial class Session : IDisposable
                 // CancelRequest and the session reads on to ReadyForQuery, so it stays usable.
                 code = await Reader.ReadMessageSlowAsync(async, Started ? CancellationToken.None : ct).ConfigureAwait(false);
             }
+            catch (IOException e) when (!Started && e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
+            {
+                throw new TimeoutException("timeout expired", e);   // connect_timeout during startup (sync path)
+            }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
             {
                 throw Break(e);

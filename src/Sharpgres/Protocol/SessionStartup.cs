@@ -27,20 +27,27 @@ internal sealed partial class Session
         {
             foreach (var target in settings.Targets)
             {
-                var session = new Session(settings, target, logger);
-                try
+                var useTls = !target.IsUnixSocket && settings.SslMode is not (SslMode.Disable or SslMode.Allow);
+                for (var attempt = 0; attempt < 2; attempt++)
                 {
-                    await session.StartAsync(async, ct).ConfigureAwait(false);
-                    var mismatch = await session.CheckSessionAttrsAsync(wanted, async, ct).ConfigureAwait(false);
-                    if (mismatch is null) return session;
-                    failures.Add(session.Describe() + mismatch);
-                    await session.CloseAsync(async).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    await session.CloseAsync(async).ConfigureAwait(false);
-                    failures.Add(session.Describe() + session.FailureText(e));
-                    lastError = e;
+                    var session = new Session(settings, target, logger) { _useTls = useTls };
+                    try
+                    {
+                        await session.StartAsync(async, ct).ConfigureAwait(false);
+                        var mismatch = await session.CheckSessionAttrsAsync(wanted, async, ct).ConfigureAwait(false);
+                        if (mismatch is null) return session;
+                        failures.Add(session.Describe() + mismatch);
+                        await session.CloseAsync(async).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        await session.CloseAsync(async).ConfigureAwait(false);
+                        failures.Add(session.Describe() + session.FailureText(e));
+                        lastError = e;
+                        if (attempt > 0 || !ShouldRetryWithOtherTls(settings.SslMode, target, e)) break;
+                        useTls = !useTls;
+                    }
                 }
             }
         }
@@ -50,6 +57,16 @@ internal sealed partial class Session
             throw specific;
         throw new OperationalError(message, diagnostics, lastError);
     }
+
+    private bool _useTls;
+
+    /// <summary>
+    /// libpq's allow (plaintext first, TLS when the server refuses it) and prefer (TLS first, plaintext when the TLS
+    /// attempt fails): one more try with the other choice after a TLS failure or a pg_hba rejection (28000).
+    /// </summary>
+    private static bool ShouldRetryWithOtherTls(SslMode mode, ConnectTarget target, Exception e) =>
+        !target.IsUnixSocket && mode is SslMode.Allow or SslMode.Prefer
+        && (e is Error { SqlState: "28000" } || e is OperationalError { Diagnostics: null } o && o.Message.StartsWith("SSL error", StringComparison.Ordinal));
 
     private string Describe() => Target.IsUnixSocket
         ? $"connection to server on socket \"{Target.SocketPath}\" failed: "
@@ -82,8 +99,7 @@ internal sealed partial class Session
         _stream = new NetworkStream(_socket, ownsSocket: false);
         Reader.Stream = Writer.Stream = _stream;
 
-        if (!Target.IsUnixSocket && Settings.SslMode is not (SslMode.Disable or SslMode.Allow))
-            await NegotiateTlsAsync(async, timeout.Token).ConfigureAwait(false);
+        if (_useTls) await NegotiateTlsAsync(async, timeout.Token).ConfigureAwait(false);
 
         Writer.WriteStartup(StartupParameters());
         await FlushAsync(async, timeout.Token).ConfigureAwait(false);
@@ -127,7 +143,8 @@ internal sealed partial class Session
         }
         if (answer == (byte)'N')
         {
-            if (Settings.SslMode >= SslMode.Require) throw new OperationalError("server does not support SSL, but SSL was required");
+            if (Settings.SslMode >= SslMode.Require || Settings.SslMode == SslMode.Allow)
+                throw new OperationalError("server does not support SSL, but SSL was required");
             return;
         }
         throw new OperationalError($"received invalid response to SSL negotiation: {(char)answer}");

@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using Sharpgres.Protocol;
+using Sharpgres.Protocol.Frontend;
+using Sharpgres.Results;
+using Sharpgres.Sql;
+using Sharpgres.Types;
+
+namespace Sharpgres;
+
+/// <summary>
+/// ExecuteMany: every parameter set's Bind/Describe/Execute is written without waiting, one Sync per chunk, so a
+/// chunk costs one round trip. Each chunk is one implicit transaction on the server; in autocommit, when a set fails
+/// the sets before it in its chunk are replayed, so exactly the sets before the failing one are committed.
+/// </summary>
+public partial class Cursor<TRow>
+{
+    /// <summary>Parameter sets per round trip (and per implicit transaction in autocommit).</summary>
+    internal const int ExecuteManyChunk = 1000;
+    private const int ReturningChunk = 100;
+
+    /// <summary>
+    /// Executes the query once per parameter set (object?[], tuples, or objects/dictionaries for %(name)s), pipelined.
+    /// RowCount is the total of affected rows; with <paramref name="returning"/> each statement's rows are a result
+    /// set reached with NextSet() (psycopg's executemany(..., returning=True)).
+    /// </summary>
+    public Cursor<TRow> ExecuteMany<TParams>(string query, IEnumerable<TParams> parameterSets, bool returning = false)
+    {
+        ExecuteManyCoreAsync(query, parameterSets, returning, async: false, default).GetAwaiter().GetResult();
+        return this;
+    }
+
+    public async Task<Cursor<TRow>> ExecuteManyAsync<TParams>(string query, IEnumerable<TParams> parameterSets, bool returning = false,
+        CancellationToken cancellationToken = default)
+    {
+        await ExecuteManyCoreAsync(query, parameterSets, returning, async: true, cancellationToken).ConfigureAwait(false);
+        return this;
+    }
+
+    private protected virtual async ValueTask ExecuteManyCoreAsync<TParams>(string query, IEnumerable<TParams> parameterSets, bool returning,
+        bool async, CancellationToken ct)
+    {
+        CheckOpen();
+        ResetResults();
+        var parsed = ParsedQuery.Get(query);
+        var all = new List<ResultSet>();
+        long total = 0;
+        var index = 0;
+        var chunkSize = returning ? ReturningChunk : ExecuteManyChunk;
+        var chunk = new List<BoundParameters>(chunkSize);
+        using var sets = parameterSets.GetEnumerator();
+        if (Connection.ActivePipeline is { } pipeline)
+        {
+            await QueueManyInPipelineAsync(pipeline, parsed, sets, returning, async, ct).ConfigureAwait(false);
+            return;
+        }
+        while (true)
+        {
+            chunk.Clear();
+            while (chunk.Count < chunkSize && sets.MoveNext())
+                chunk.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), Connection.Types));
+            if (chunk.Count == 0) break;
+            var outcome = await RunChunkAsync(parsed.Sql, chunk, async, ct).ConfigureAwait(false);
+            if (outcome.Error is { } error)
+            {
+                var failed = index + outcome.Results.Count;
+                var committed = "";
+                if (outcome.ImplicitTransaction)
+                {
+                    // The failing chunk was rolled back as a whole: run again the sets that had succeeded in it.
+                    var before = chunk.GetRange(0, outcome.Results.Count);
+                    if (before.Count > 0) await RunChunkAsync(parsed.Sql, before, async, ct).ConfigureAwait(false);
+                    committed = $"; the {failed} parameter set(s) before it were committed";
+                }
+                throw Annotate(error, $"ExecuteMany: parameter set {failed} (0-based) failed{committed}");
+            }
+            foreach (var r in outcome.Results) total += Math.Max(0, r.RowCount);
+            if (returning) all.AddRange(outcome.Results);
+            index += chunk.Count;
+        }
+        SetResults(returning ? all : [], total);
+        if (returning && all.Count == 0) _rowCount = 0;
+    }
+
+    /// <summary>In a pipeline every set is one more queued statement; the sets' results are collected at a Sync.</summary>
+    private async ValueTask QueueManyInPipelineAsync<TParams>(Pipeline pipeline, ParsedQuery parsed, IEnumerator<TParams> sets,
+        bool returning, bool async, CancellationToken ct)
+    {
+        var session = Connection.Session;
+        var results = new List<ResultSet>();
+        Error? failure = null;
+        if (Connection.NeedsBegin) { pipeline.QueueCommand(Connection.BeginStatement()); pipeline.InTransaction = true; }
+        var context = Connection.ReadContext;
+        while (sets.MoveNext())
+        {
+            var parameters = BoundParameters.Create(parsed, Arrange(sets.Current, parsed), Connection.Types);
+            session.Writer.WriteParse("", parsed.Sql, parameters.Oids);
+            session.Writer.WriteBind("", parameters, 0, context);
+            session.Writer.WriteDescribe((byte)'P', "");
+            session.Writer.WriteExecute("");
+            pipeline.Enqueue(new Pipeline.PendingStatement(results.Add, e => failure ??= e, null));
+        }
+        await pipeline.SyncAsync(async, ct).ConfigureAwait(false);
+        if (failure is not null) throw failure;
+        long total = 0;
+        foreach (var r in results) total += Math.Max(0, r.RowCount);
+        SetResults(returning ? results : [], total);
+    }
+
+    private readonly record struct ChunkOutcome(List<ResultSet> Results, Error? Error, bool ImplicitTransaction);
+
+    /// <summary>One round trip: [BEGIN] (Parse when types change) Bind Describe Execute ... Sync.</summary>
+    private async ValueTask<ChunkOutcome> RunChunkAsync(string sql, List<BoundParameters> chunk, bool async, CancellationToken ct)
+    {
+        var session = Connection.Session;
+        session.EnterOperation();
+        var registration = session.RegisterCancellation(ct);
+        try
+        {
+            var readyCount = 1;
+            var begin = Connection.NeedsBegin;
+            if (begin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
+            var implicitTransaction = !begin && session.TransactionStatus == TransactionStatus.Idle;
+            var shape = session.Statements.ShapeOf(sql);
+            var format = shape is not null && shape.Fields.All(f => Connection.Types.ForOid(f.TypeOid) is { CanReadBinary: true }) ? (short)1 : (short)0;
+            uint[]? parsedOids = null;
+            var context = Connection.ReadContext;
+            foreach (var parameters in chunk)
+            {
+                if (parsedOids is null || !Compatible(parsedOids, parameters))
+                {
+                    session.Writer.WriteParse("", sql, parameters.Oids);
+                    parsedOids = parameters.Oids;
+                }
+                session.Writer.WriteBind("", parameters, format, context);
+                session.Writer.WriteDescribe((byte)'P', "");
+                session.Writer.WriteExecute("");
+            }
+            session.Writer.WriteSync();
+            await session.FlushAsync(async, ct).ConfigureAwait(false);
+            var results = new List<ResultSet>(chunk.Count + 1);
+            var error = await ResultReader.ReadAsync(session, results, readyCount, context, async, ct).ConfigureAwait(false);
+            if (begin && results.Count > 0 && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
+            if (results.Count > 0 && results[0].Description is { } d) session.Statements.RememberShape(sql, d);
+            return new ChunkOutcome(results, error, implicitTransaction);
+        }
+        finally
+        {
+            await EndOperationAsync(session, registration).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A Parse fixes parameter types: a later set may reuse it when each value has the same OID, is NULL, or is
+    /// text the server will parse into whatever the parameter is.
+    /// </summary>
+    private static bool Compatible(uint[] parsed, in BoundParameters parameters)
+    {
+        for (var i = 0; i < parsed.Length; i++)
+        {
+            var oid = parameters.Oids[i];
+            if (oid == parsed[i] || parameters.Values[i] is null) continue;
+            if (oid == 0 && parameters.Formats[i] == PgFormat.Text) continue;
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>One parameter set in $n order: an array or tuple is positional, an object or dictionary is named.</summary>
+    private static object?[] Arrange<TParams>(TParams set, ParsedQuery parsed) => set switch
+    {
+        object?[] array => parsed.Arrange((object?[])array.Clone(), null),
+        ITuple tuple => parsed.Arrange(Enumerable.Range(0, tuple.Length).Select(i => tuple[i]).ToArray(), null),
+        not null when parsed.Names is not null => parsed.Arrange(null, NamedArguments.From(set)),
+        _ => parsed.Arrange([set], null),
+    };
+
+    private static Error Annotate(Error error, string note) =>
+        error.Diagnostics is { } d ? Error.FromDiagnostics(d, error.Message + "\n" + note) : error;
+}

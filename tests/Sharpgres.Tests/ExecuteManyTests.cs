@@ -1,0 +1,121 @@
+using Bogus;
+using Sharpgres.Errors;
+using Sharpgres.Tests.Infrastructure;
+
+namespace Sharpgres.Tests;
+
+/// <summary>ExecuteMany and the third tutorial's people table, in the tutorial's order.</summary>
+public class ExecuteManyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
+{
+    [Fact]
+    public void People_tutorial_with_one_hundred_generated_records()
+    {
+        using var conn = db.Connect();
+        conn.Autocommit = true;
+        using var cur = conn.Cursor();
+        cur.Execute("""
+            CREATE TABLE people(
+            id SERIAL PRIMARY KEY,
+            name varchar(50) NOT NULL,
+            city varchar(40),
+            profession varchar(60));
+            """);
+        const string insert = "INSERT INTO people (name,city,profession) VALUES (%s, %s, %s);";
+        cur.Execute(insert, "Jane Lee", "Rustmore", "Rust programmer");
+        Randomizer.Seed = new Random(42);
+        var faker = new Faker();
+        string[] cities = ["Johnsonmouth", "East Jill", "Lake Mark", "Hayesfort", "Carlshire", "Torreston"];
+        var records = Enumerable.Range(0, 100).Select(_ => (faker.Name.FullName(), faker.PickRandom(cities), faker.Name.JobTitle())).ToList();
+        cur.ExecuteMany(insert, records);
+        Assert.Equal(100, cur.RowCount);
+
+        cur.Execute("SELECT * FROM people;");
+        Assert.Equal(101, cur.RowCount);
+        Assert.Equal("(1, 'Jane Lee', 'Rustmore', 'Rust programmer')", cur.FetchOne()!.ToString());
+        Assert.Equal(1, cur.RowNumber);
+        var ten = cur.FetchMany(10);
+        Assert.Equal(10, ten.Count);
+        Assert.Equal(2, ten[0].Get<int>("id"));
+        Assert.Equal(records[0].Item1, ten[0]["name"]);
+        Assert.Equal(11, cur.RowNumber);
+        Assert.Equal(90, cur.FetchAll().Count);
+        Assert.Equal(101, cur.RowNumber);
+
+        cur.Execute("SELECT city, COUNT(*) FROM people GROUP BY city HAVING COUNT(*)>1 ORDER BY city;");
+        var repeated = cur.FetchAll();
+        var expected = records.GroupBy(r => r.Item2).Where(g => g.Count() > 1).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected.Count, repeated.Count);
+        var johnson = repeated.Single(r => (string)r[0]! == "Johnsonmouth");
+        var johnsonCount = records.Count(r => r.Item2 == "Johnsonmouth");
+        Assert.Equal((long)johnsonCount, johnson[1]);
+
+        cur.Execute("UPDATE people SET city=%s WHERE city=%s", "Mathville", "Johnsonmouth");
+        Assert.Equal(johnsonCount, cur.RowCount);
+        cur.Execute("DELETE FROM people WHERE city=%s;", "Mathville");
+        Assert.Equal(johnsonCount, cur.RowCount);
+        Assert.Equal("DELETE " + johnsonCount, cur.StatusMessage);
+    }
+
+    [Fact]
+    public void Returning_gives_one_result_per_statement_through_NextSet()
+    {
+        using var conn = db.Connect(autocommit: true);
+        using var cur = conn.Cursor();
+        cur.Execute("CREATE TABLE ret (id serial, v text)");
+        cur.ExecuteMany("INSERT INTO ret (v) VALUES (%s) RETURNING id, v", new[] { "a", "b", "c" }, returning: true);
+        var seen = new List<string>();
+        do { seen.Add(cur.FetchOne()!.ToString()); } while (cur.NextSet());
+        Assert.Equal(["(1, 'a')", "(2, 'b')", "(3, 'c')"], seen);
+    }
+
+    [Fact]
+    public void Named_parameter_sets_and_changing_parameter_types()
+    {
+        using var conn = db.Connect(autocommit: true);
+        using var cur = conn.Cursor();
+        cur.Execute("CREATE TABLE named (a bigint, b text)");
+        cur.ExecuteMany("INSERT INTO named VALUES (%(a)s, %(b)s)", new object[]
+        {
+            new { a = 1, b = "x" }, new { a = (long?)null, b = "y" }, new { a = 3L, b = (string?)null },
+            new Dictionary<string, object?> { ["a"] = 4, ["b"] = "z" },
+        });
+        Assert.Equal(4, cur.RowCount);
+        Assert.Equal("[(1, 'x'), (None, 'y'), (3, None), (4, 'z')]",
+            "[" + string.Join(", ", cur.Execute("SELECT * FROM named ORDER BY a NULLS FIRST").FetchAll().OrderBy(r => r.Get<long?>(0) ?? 2)) + "]");
+    }
+
+    [Fact]
+    public void A_failing_set_in_a_transaction_commits_nothing()
+    {
+        using var conn = db.Connect();
+        conn.Execute("CREATE TABLE many_tx (id int PRIMARY KEY)");
+        conn.Commit();
+        var ids = Enumerable.Range(0, 10_000).Select(i => new object?[] { i == 5000 ? 4999 : i });
+        var e = Assert.Throws<UniqueViolation>(() => conn.Cursor().ExecuteMany("INSERT INTO many_tx VALUES (%s)", ids));
+        Assert.Contains("parameter set 5000", e.Message);
+        Assert.Equal(TransactionStatus.InError, conn.TransactionStatus);
+        conn.Rollback();
+        Assert.Equal(0L, conn.Execute("SELECT count(*) FROM many_tx").FetchOne()!.Get<long>(0));
+    }
+
+    [Fact]
+    public async Task A_failing_set_in_autocommit_keeps_exactly_the_sets_before_it()
+    {
+        await using var conn = await db.ConnectAsync(autocommit: true);
+        await conn.ExecuteAsync("CREATE TABLE many_ac (id int PRIMARY KEY)");
+        var ids = Enumerable.Range(0, 10_000).Select(i => new object?[] { i == 5500 ? 10 : i });
+        var e = await Assert.ThrowsAsync<UniqueViolation>(() => conn.Cursor().ExecuteManyAsync("INSERT INTO many_ac VALUES (%s)", ids));
+        Assert.Contains("parameter set 5500 (0-based) failed; the 5500 parameter set(s) before it were committed", e.Message);
+        var row = conn.Execute("SELECT count(*), max(id) FROM many_ac").FetchOne()!;
+        Assert.Equal(5500L, row[0]);
+        Assert.Equal(5499, row[1]);
+    }
+
+    [Fact]
+    public void Empty_parameter_sets_do_nothing()
+    {
+        using var conn = db.Connect(autocommit: true);
+        var cur = conn.Cursor().ExecuteMany("SELECT %s", Array.Empty<object?[]>());
+        Assert.Equal(0, cur.RowCount);
+    }
+}
