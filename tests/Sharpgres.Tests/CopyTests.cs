@@ -97,8 +97,8 @@ public class CopyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             ("oid", "4000000000"), ("float4", "1.5"), ("float8", "'-2.5e-300'"), ("numeric", "'12345678901234567890.0123'"),
             ("text", "E'a\\tb\\\\c'"), ("varchar", "'vc'"), ("bpchar", "'ch'"), ("name", "'nm'"), ("date", "'2024-02-29'"),
             ("time", "'13:14:15.123456'"), ("timestamp", "'2001-02-03 04:05:06.789'"), ("timestamptz", "'2001-02-03 04:05:06.789+02'"),
-            ("interval", "'1 year 2 mons 3 days 04:05:06'"), ("uuid", "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'"),
-            ("json", "'{\"a\": [1, 2]}'"), ("jsonb", "'{\"a\": [1, 2]}'"), ("inet", "'192.168.0.1/24'"), ("int4[]", "'{1,NULL,3}'"),
+            ("interval", "'3 days 04:05:06.789'"), ("uuid", "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'"),
+            ("json", "'{\"a\":[1,2]}'"), ("jsonb", "'{\"a\": [1, 2]}'"), ("inet", "'192.168.0.1'"), ("int4[]", "'{1,NULL,3}'"),
         ];
         using var conn = db.Connect(autocommit: true);
         using var cur = conn.Cursor();

@@ -97,6 +97,8 @@ internal static class CopyValues
     /// <summary>A value of another .NET type than the codec's (an int for a bigint column) converted when it can be.</summary>
     public static object Convert(object value, PgCodec codec)
     {
+        // The json codec writes unwrapped values as jsonb (version byte first); a json column needs the Json wrapper.
+        if (codec.Oid == Oids.Json && value is not Json) return new Json(value);
         var target = codec.ClrType;
         if (target.IsInstanceOfType(value)) return value;
         if (value is IConvertible && typeof(IConvertible).IsAssignableFrom(target) && target != typeof(string))
