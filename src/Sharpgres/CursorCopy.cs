@@ -61,6 +61,8 @@ public partial class Cursor<TRow>
     private async ValueTask<Sharpgres.Copy> StartCopyAsync(string statement, object?[]? args, bool async, CancellationToken ct)
     {
         CheckOpen();
+        // COPY leaves a pipeline unrecoverable (the server's copy mode can't be queued): refuse, as psycopg.
+        if (Connection.ActivePipeline is not null) throw new NotSupportedError("COPY cannot be used in pipeline mode");
         IReadOnlyDictionary<string, object?>? named = null;
         if (args is [{ } single] && single is not string && !IsScalar(single) && Sql.ParsedQuery.Get(statement).Names is not null)
         {

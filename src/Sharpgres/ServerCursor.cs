@@ -413,6 +413,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
     {
         if (_closed) throw new InterfaceError("the cursor is closed");
         Connection.CheckOpen();
+        if (Connection.ActivePipeline is not null) throw new NotSupportedError("server-side cursors not supported in pipeline mode");
     }
 
     /// <summary>Runs one exchange holding the connection, with the token wired to a CancelRequest.</summary>

@@ -176,4 +176,18 @@ public class StreamTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         });
         Assert.Equal(4, (await conn.ExecuteAsync("SELECT 4")).FetchOne()![0]);
     }
+
+    [Fact]
+    public void Stream_copy_and_server_cursors_refuse_pipeline_mode()
+    {
+        using var conn = db.Connect(autocommit: true);
+        using var cur = conn.Cursor();
+        using (conn.Pipeline())
+        {
+            Assert.Throws<ProgrammingError>(() => cur.Stream("SELECT 1").ToList());
+            Assert.Throws<NotSupportedError>(() => cur.Copy("COPY (SELECT 1) TO STDOUT"));
+            Assert.Throws<NotSupportedError>(() => conn.Cursor("in_pipeline", withHold: true).Execute("SELECT 1"));
+        }
+        Assert.Equal([1], cur.Stream<int>("SELECT 1").ToArray());
+    }
 }
