@@ -1,5 +1,7 @@
+using System.Text;
 using Sharpgres.Errors;
 using Sharpgres.Tests.Infrastructure;
+using static Sharpgres.Tests.Infrastructure.FakeServer;
 
 namespace Sharpgres.Tests;
 
@@ -189,5 +191,29 @@ public class StreamTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             Assert.Throws<NotSupportedError>(() => conn.Cursor("in_pipeline", withHold: true).Execute("SELECT 1"));
         }
         Assert.Equal([1], cur.Stream<int>("SELECT 1").ToArray());
+    }
+
+    [Fact]
+    public void A_socket_dropped_mid_stream_breaks_the_connection_after_the_rows_before_it()
+    {
+        using var fake = new FakeServer(async (s, ct) =>
+        {
+            await AcceptSessionAsync(s, ct);
+            await ReadMessageAsync(s, ct);   // Parse, and the rest of the flush behind it
+            await s.WriteAsync(Message('1'), ct);
+            await s.WriteAsync(Message('2'), ct);
+            await s.WriteAsync(Message('T', Int16(1), CString("x"), Int32(0), Int16(0), Int32(25), Int16(-1), Int32(-1), Int16(0)), ct);
+            foreach (var text in new[] { "a", "b" }) await s.WriteAsync(Message('D', Int16(1), Int32(1), Encoding.ASCII.GetBytes(text)), ct);
+            await s.WriteAsync(Message('D', Int16(1), Int32(100), new byte[10]).AsMemory(0, 12), ct);   // cut mid-row
+        });
+        using var conn = Pg.Connect(fake.Conninfo(), autocommit: true);
+        var seen = new List<string>();
+        Assert.IsType<OperationalError>(Assert.ThrowsAny<Error>(() =>
+        {
+            foreach (var row in conn.Cursor().Stream("SELECT x")) seen.Add((string)row[0]!);
+        }));
+        Assert.Equal(["a", "b"], seen);
+        Assert.True(conn.Broken);
+        Assert.Throws<InterfaceError>(() => conn.Execute("SELECT 1"));
     }
 }

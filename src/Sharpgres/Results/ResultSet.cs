@@ -33,7 +33,9 @@ internal sealed class ResultSet
     {
         if (_used + dataRow.Length > _current.Length)
         {
-            _current = new byte[Math.Max(ChunkSize, dataRow.Length)];
+            // Small results (a FetchOne of a server-side cursor, SELECT 1) stay small: chunks double up to ChunkSize.
+            var size = Math.Min(ChunkSize, Math.Max(4096, _current.Length * 2));
+            _current = new byte[Math.Max(size, dataRow.Length)];
             _chunks.Add(_current);
             _used = 0;
         }
