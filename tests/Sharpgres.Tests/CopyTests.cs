@@ -309,4 +309,21 @@ public class CopyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             await copy.CopyToAsync(output);
         Assert.Equal("1001\n", Encoding.ASCII.GetString(output.ToArray()));
     }
+
+    [Fact]
+    public void Binary_copy_output_piped_into_binary_copy_input()
+    {
+        using var conn = db.Connect(autocommit: true);
+        using var cur = conn.Cursor();
+        cur.Execute("CREATE TEMP TABLE pipe_src (a int, b text, c float8)");
+        cur.Execute("INSERT INTO pipe_src SELECT g, 'v' || g, g / 3.0 FROM generate_series(1, 50000) g");
+        cur.Execute("INSERT INTO pipe_src VALUES (NULL, NULL, NULL)");
+        cur.Execute("CREATE TEMP TABLE pipe_dst (LIKE pipe_src)");
+        var buffer = new MemoryStream();
+        using (var copy = cur.Copy("COPY pipe_src TO STDOUT (FORMAT BINARY)")) copy.CopyTo(buffer);
+        buffer.Position = 0;
+        using (var copy = cur.Copy("COPY pipe_dst FROM STDIN (FORMAT BINARY)")) copy.CopyFrom(buffer);
+        Assert.Equal(50001, cur.RowCount);
+        Assert.Equal(0L, cur.Execute("SELECT count(*) FROM (SELECT * FROM pipe_src EXCEPT ALL SELECT * FROM pipe_dst) d").FetchOne()![0]);
+    }
 }

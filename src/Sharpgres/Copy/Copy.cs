@@ -38,6 +38,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     private int _messageLength = -1;   // position of the open CopyData's length field; -1 when none is open
     private bool _headerDone;          // binary: header written (FROM) or skipped (TO)
     private bool _trailerSeen;
+    private bool _rawWritten;          // raw data carries its own binary header and trailer
     private byte[] _scratch = [];
     private Error? _error;
     private string? _tag;
@@ -220,6 +221,8 @@ public sealed class Copy : IDisposable, IAsyncDisposable
 
     private void WriteChunk(ReadOnlySpan<byte> data)
     {
+        _rawWritten = true;
+        _headerDone = true;
         var w = _session.Writer;
         while (data.Length > 0)
         {
@@ -428,7 +431,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
             return;
         }
         var w = _session.Writer;
-        if (Binary)
+        if (Binary && !_rawWritten)
         {
             OpenMessage();
             if (!_headerDone) { CopyBinaryFormat.WriteHeader(w); _headerDone = true; }
