@@ -326,4 +326,36 @@ public class CopyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         Assert.Equal(50001, cur.RowCount);
         Assert.Equal(0L, cur.Execute("SELECT count(*) FROM (SELECT * FROM pipe_src EXCEPT ALL SELECT * FROM pipe_dst) d").FetchOne()![0]);
     }
+
+    [Fact]
+    public void A_server_talking_during_copy_in_is_heard_notices_and_early_errors()
+    {
+        using var conn = db.Connect(autocommit: true);
+        using var cur = conn.Cursor();
+        cur.Execute("CREATE TEMP TABLE chatty (a int, b text)");
+        cur.Execute("""
+            CREATE FUNCTION pg_temp.chatty_notice() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE NOTICE 'row % arrived with a notice long enough to fill the socket buffers quickly %', NEW.a, repeat('x', 2000); RETURN NEW; END $$
+            """);
+        cur.Execute("CREATE TRIGGER chatty_notice BEFORE INSERT ON chatty FOR EACH ROW EXECUTE FUNCTION pg_temp.chatty_notice()");
+        var notices = 0;
+        conn.Notice += (_, _) => Interlocked.Increment(ref notices);
+        // Megabytes of notices while we only send: read as they come, neither side ends up blocked.
+        const int n = 50_000;
+        cur.Copy("COPY chatty FROM STDIN", copy =>
+        {
+            for (var i = 0; i < n; i++) copy.WriteRow(i, "some text to send");
+        });
+        Assert.Equal(n, cur.RowCount);
+        Assert.Equal(n, notices);
+
+        // Bad data early in a long COPY: the server's error, nothing loaded, the connection usable.
+        cur.Execute("TRUNCATE chatty");
+        var e = Assert.Throws<InvalidTextRepresentation>(() => cur.Copy("COPY chatty (a) FROM STDIN", copy =>
+        {
+            for (var i = 0; i < 2_000_000; i++) copy.WriteRow(i == 2 ? "not a number" : i.ToString());
+        }));
+        Assert.Contains("line 3", e.Diagnostics!.Context);
+        Assert.Equal(0L, cur.Execute("SELECT count(*) FROM chatty").FetchOne()![0]);
+    }
 }

@@ -257,6 +257,31 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         if (_session.Writer.Position < MessageSize) return;
         CloseMessage();
         await _session.FlushAsync(async, ct).ConfigureAwait(false);
+        await HearServerAsync(async).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Between sends, reads what the server already said: notices are handled by the session; an ErrorResponse
+    /// (bad data a few rows in) means the server has dropped the COPY and ignores the rest, so it is raised now,
+    /// after its ReadyForQuery, instead of after sending everything.
+    /// </summary>
+    private async ValueTask HearServerAsync(bool async)
+    {
+        try
+        {
+            while (!Finished && await _session.PollMessageAsync(async).ConfigureAwait(false) is { } code)
+            {
+                HandleEndMessage(code);
+                if (_error is null) continue;
+                while (!Finished) HandleEndMessage(await _session.ReadMessageAsync(async).ConfigureAwait(false));
+            }
+        }
+        catch (Exception e) when (!Finished)
+        {
+            if (!_session.IsBroken) _session.Break(e);
+            End();
+            throw;
+        }
     }
 
     private void CheckWritable()

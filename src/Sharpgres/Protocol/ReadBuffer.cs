@@ -65,6 +65,19 @@ internal sealed class ReadBuffer : IDisposable
         }
     }
 
+    /// <summary>One receive into the buffer, however much it brings (the caller knows bytes are waiting).</summary>
+    public async ValueTask ReceiveOnceAsync(bool async)
+    {
+        var needed = 5;
+        if (_end - _start >= 5) needed = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
+        MakeRoom(needed);
+        var read = async
+            ? await Stream.ReadAsync(_buffer.AsMemory(_end)).ConfigureAwait(false)
+            : Stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
+        _end += read;
+    }
+
     /// <summary>Reads exactly <paramref name="count"/> raw bytes (SSLRequest answer, no message framing).</summary>
     public async ValueTask<byte> ReadRawByteAsync(bool async, CancellationToken ct)
     {
