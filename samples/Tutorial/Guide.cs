@@ -20,7 +20,7 @@ public static class Guide
         AbortedTransaction(p, conn, cur);
         TransactionBlocks(p, conn, cur, database);
         DatesAndTimes(p, conn, cur);
-        Json(p);
+        Json(p, conn, cur);
     }
 
     private static void Select(Printer p, Cursor cur)
@@ -140,28 +140,19 @@ public static class Guide
     private static void DatesAndTimes(Printer p, Connection conn, Cursor cur)
     {
         p.Say("Date and Time");
-        var haveCodecs = conn.Types.ForType(typeof(DateTimeOffset)) is not null;
-        if (!haveCodecs)
-        {
-            p.Say("skipped: date, time, timestamp and timestamptz parameters need the types work (issue 4), not merged yet");
-        }
-        else
-        {
-            p.Run(() => { cur.Execute("INSERT INTO test_table (my_timestamp) VALUES (%s) ", DateTime.Now); conn.Commit(); });
-            p.Run(() => { cur.Execute("INSERT INTO test_table (my_timestamp_tz) VALUES (%s) ", DateTimeOffset.Now); conn.Commit(); });
-            var myDate = p.Let("myDate", new DateOnly(2022, 12, 25));
-            p.Run(() => { cur.Execute("INSERT INTO test_table (my_date) VALUES (%s) ", myDate); conn.Commit(); });
-            var myTime = p.Let("myTime", new TimeOnly(23, 22, 21, 0, 20));
-            p.Run(() => { cur.Execute("INSERT INTO test_table (my_time) VALUES (%s) ", myTime); conn.Commit(); });
-            var myDateTime = p.Let("myDateTime", new DateTime(2022, 12, 25, 23, 22, 21, 0, 20));
-            p.Run(() => { cur.Execute("INSERT INTO test_table (my_timestamp) VALUES (%s) ", myDateTime); conn.Commit(); });
-            p.Run(() => cur.Execute("SELECT my_date, my_time, my_timestamp FROM test_table WHERE my_date IS NOT NULL OR my_time IS NOT NULL OR my_timestamp = %s", myDateTime));
-            p.Show(() => cur.FetchAll());
-        }
+        p.Run(() => { cur.Execute("INSERT INTO test_table (my_timestamp) VALUES (%s) ", DateTime.Now); conn.Commit(); });
+        p.Run(() => { cur.Execute("INSERT INTO test_table (my_timestamp_tz) VALUES (%s) ", DateTimeOffset.Now); conn.Commit(); });
+        var myDate = p.Let("myDate", new DateOnly(2022, 12, 25));
+        p.Run(() => { cur.Execute("INSERT INTO test_table (my_date) VALUES (%s) ", myDate); conn.Commit(); });
+        var myTime = p.Let("myTime", new TimeOnly(23, 22, 21, 0, 20));
+        p.Run(() => { cur.Execute("INSERT INTO test_table (my_time) VALUES (%s) ", myTime); conn.Commit(); });
+        var myDateTime = p.Let("myDateTime", new DateTime(2022, 12, 25, 23, 22, 21, 0, 20));
+        p.Run(() => { cur.Execute("INSERT INTO test_table (my_timestamp) VALUES (%s) ", myDateTime); conn.Commit(); });
+        p.Run(() => cur.Execute("SELECT my_date, my_time, my_timestamp FROM test_table WHERE my_date IS NOT NULL OR my_time IS NOT NULL OR my_timestamp = %s", myDateTime));
+        p.Show(() => cur.FetchAll());
 
         p.Say("one timestamptz, 2022-12-25 23:22:21 UTC, shown before and after SET TIME ZONE");
         p.Run(() => { cur.Execute("INSERT INTO test_table (my_name, my_timestamp_tz) VALUES ('christmas', '2022-12-25 23:22:21+00')"); conn.Commit(); });
-        if (!haveCodecs) p.Say("(without the types work a timestamptz arrives as the server's text for it)");
         p.Show(() => conn.Info.TimeZoneName);
         p.Show(() => cur.Execute("SELECT my_timestamp_tz FROM test_table WHERE my_name = 'christmas'").FetchOne());
         p.Run(() => { cur.Execute("SET TIME ZONE 'Europe/Rome'"); conn.Commit(); });
@@ -170,10 +161,18 @@ public static class Guide
         conn.Commit();
     }
 
-    private static void Json(Printer p)
+    private static void Json(Printer p, Connection conn, Cursor cur)
     {
-        p.Say("JSON");
-        // Sharpgres.Json / Sharpgres.Jsonb (psycopg's wrappers) come with the types work (issue 4); the steps go here then.
-        p.Say("skipped: the Json and Jsonb wrappers need the types work (issue 4), not merged yet");
+        p.Say("Handling JSON Data: Sharpgres.Json / Sharpgres.Jsonb are psycopg's Json / Jsonb wrappers");
+        var dict1 = p.Let("dict1", new Dictionary<string, object?> { ["key1"] = new object?[] { "foo", null, 1.0, 2 }, ["key2"] = "bar", ["key3"] = 20 });
+        p.Run(() => { cur.Execute("INSERT INTO test_table (my_json) VALUES (%s)", new Json(dict1)); conn.Commit(); });
+        p.Run(() => { cur.Execute("INSERT INTO test_table (my_jsonb) VALUES (%s)", new Jsonb(dict1)); conn.Commit(); });
+        p.Run(() => cur.Execute("SELECT my_json FROM test_table WHERE my_json IS NOT NULL"));
+        var json1 = p.Show(() => cur.FetchOne()!.Get<System.Text.Json.JsonElement>(0));
+        p.Show(() => json1.GetProperty("key1"));
+        p.Run(() => cur.Execute("SELECT my_jsonb FROM test_table WHERE my_jsonb IS NOT NULL"));
+        var jsonb1 = p.Let("jsonb1", cur.FetchOne()!.Get<Dictionary<string, object?>>(0));
+        p.Show(() => string.Join(", ", jsonb1.Keys));
+        p.Show(() => jsonb1["key3"]);
     }
 }
