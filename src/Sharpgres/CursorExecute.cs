@@ -147,11 +147,25 @@ public partial class Cursor<TRow>
         try
         {
             var readyCount = 1;
-            if (Connection.NeedsBegin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
-            WritePendingCloses(session);
-            plan = StatementPlan.Create(Connection, session, sql, parameters, prepare);
-            plan.Write(session.Writer, parameters, Connection.ReadContext);
-            session.Writer.WriteSync();
+            var start = session.Writer.Position;
+            var closes = session.Statements.PendingCloses.ToArray();
+            try
+            {
+                if (Connection.NeedsBegin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
+                WritePendingCloses(session);
+                plan = StatementPlan.Create(Connection, session, sql, parameters, prepare);
+                plan.Write(session.Writer, parameters, Connection.ReadContext);
+                session.Writer.WriteSync();
+            }
+            catch
+            {
+                // A parameter that can't be encoded (NUL in text, mixed array...): nothing of this round trip may
+                // stay in the buffer, or the next one would send a stray BEGIN/Parse with it.
+                session.Writer.Truncate(start);
+                session.Statements.PendingCloses.Clear();
+                session.Statements.PendingCloses.AddRange(closes);
+                throw;
+            }
             await session.FlushAsync(async, ct).ConfigureAwait(false);
             results = new List<ResultSet>(1);
             error = await ResultReader.ReadAsync(session, results, readyCount, Connection.ReadContext, async, ct, plan.KnownDescription).ConfigureAwait(false);
