@@ -97,7 +97,7 @@ public readonly struct PgRange<T> : IEquatable<PgRange<T>>
     {
         var text = value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString() ?? "";
         if (text.Length == 0 || text.AsSpan().IndexOfAny("\"\\()[], \t\n\r") >= 0)
-            sb.Append('"').Append(text.Replace("\\", "\\\\").Replace("\"", "\\\"")).Append('"');
+            sb.Append('"').Append(text.Replace("\\", "\\\\").Replace("\"", "\"\"")).Append('"');   // range_out doubles both
         else sb.Append(text);
     }
 }

@@ -103,8 +103,8 @@ internal sealed class MultirangeWriter<X>(TypeRegistry registry) : PgCodec
 
     private static (PgCodec Codec, uint MultirangeOid, PgFormat Format) Plan(PgMultirange<X> value, TypeRegistry types)
     {
-        var range = value.FirstOrDefault(r => !r.IsEmpty && (!r.LowerInfinite || !r.UpperInfinite));
-        var plan = RangeWriter<X>.Plan(range, types);
+        var bounded = value.Where(r => !r.IsEmpty && (!r.LowerInfinite || !r.UpperInfinite)).Take(1).ToArray();
+        var plan = bounded.Length > 0 ? RangeWriter<X>.Plan(bounded[0], types) : RangeWriter<X>.PlanFor(null, types);
         var multirange = plan.RangeOid == 0 ? 0 : types.MultirangeOidOf(plan.RangeOid);
         return (plan.Codec, multirange, multirange == 0 ? PgFormat.Text : plan.Format);
     }

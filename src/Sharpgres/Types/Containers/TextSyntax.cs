@@ -5,31 +5,34 @@ namespace Sharpgres.Types.Containers;
 
 /// <summary>
 /// The quoting PostgreSQL's container literals share (array_out, record_out, range_out, hstore_out): a value is
-/// double-quoted when it is empty or contains a character the container's syntax uses, and inside the quotes
-/// '"' and '\' are backslash-escaped — which every container's input function accepts.
+/// double-quoted when it is empty or contains a character the container's syntax uses; inside the quotes '"' and
+/// '\' are backslash-escaped (array_out, hstore_out) or doubled (record_out, range_out), as the server writes them,
+/// so our literals read exactly like PostgreSQL's own.
 /// </summary>
 internal sealed class TextSyntax
 {
     private readonly bool[] _special = new bool[128];
 
-    private TextSyntax(string specials, bool quoteNullWord, bool alwaysQuote)
+    private TextSyntax(string specials, bool quoteNullWord, bool alwaysQuote, bool doubling)
     {
         foreach (var c in specials + "\"\\ \t\n\r\v\f") _special[c] = true;
         QuoteNullWord = quoteNullWord;
         AlwaysQuote = alwaysQuote;
+        Doubling = doubling;
     }
 
     /// <summary>array_out: braces and the delimiter; an element spelled NULL is quoted so it stays a string.</summary>
-    public static readonly TextSyntax Array = new("{},", quoteNullWord: true, alwaysQuote: false);
-    public static readonly TextSyntax BoxArray = new("{};", quoteNullWord: true, alwaysQuote: false);
-    public static readonly TextSyntax Record = new("(),", quoteNullWord: false, alwaysQuote: false);
-    public static readonly TextSyntax Range = new("()[],", quoteNullWord: false, alwaysQuote: false);
-    public static readonly TextSyntax Hstore = new("", quoteNullWord: false, alwaysQuote: true);
+    public static readonly TextSyntax Array = new("{},", quoteNullWord: true, alwaysQuote: false, doubling: false);
+    public static readonly TextSyntax BoxArray = new("{};", quoteNullWord: true, alwaysQuote: false, doubling: false);
+    public static readonly TextSyntax Record = new("(),", quoteNullWord: false, alwaysQuote: false, doubling: true);
+    public static readonly TextSyntax Range = new("()[],", quoteNullWord: false, alwaysQuote: false, doubling: true);
+    public static readonly TextSyntax Hstore = new("", quoteNullWord: false, alwaysQuote: true, doubling: false);
 
     public static TextSyntax ArrayFor(byte delimiter) => delimiter == (byte)';' ? BoxArray : Array;
 
     private bool QuoteNullWord { get; }
     private bool AlwaysQuote { get; }
+    private bool Doubling { get; }
 
     public static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
 
@@ -53,11 +56,11 @@ internal sealed class TextSyntax
         var length = written.Length;
         written.CopyTo(copy);
         buffer.Rewind(start);
-        WriteQuoted(buffer, copy.AsSpan(0, length));
+        WriteQuoted(buffer, copy.AsSpan(0, length), Doubling);
         ArrayPool<byte>.Shared.Return(copy);
     }
 
-    public static void WriteQuoted(WriteBuffer buffer, ReadOnlySpan<byte> text)
+    public static void WriteQuoted(WriteBuffer buffer, ReadOnlySpan<byte> text, bool doubling = false)
     {
         buffer.WriteByte((byte)'"');
         while (true)
@@ -65,7 +68,7 @@ internal sealed class TextSyntax
             var i = text.IndexOfAny((byte)'"', (byte)'\\');
             if (i < 0) break;
             buffer.WriteBytes(text[..i]);
-            buffer.WriteByte((byte)'\\');
+            buffer.WriteByte(doubling ? text[i] : (byte)'\\');
             buffer.WriteByte(text[i]);
             text = text[(i + 1)..];
         }
