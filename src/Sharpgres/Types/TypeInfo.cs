@@ -6,8 +6,8 @@ namespace Sharpgres.Types;
 /// <summary>pg_type.typtype: what kind of type a <see cref="TypeInfo"/> describes.</summary>
 public enum PgTypeKind { Base, Composite, Domain, Enum, Pseudo, Range, Multirange }
 
-/// <summary>One attribute of a composite type, in order.</summary>
-public sealed record PgField(string Name, uint TypeOid);
+/// <summary>One attribute of a composite type, in order; <paramref name="DomainBaseOid"/> is its domain's base type (else 0).</summary>
+public sealed record PgField(string Name, uint TypeOid, uint DomainBaseOid = 0);
 
 /// <summary>
 /// A type as the catalog describes it (psycopg's <c>TypeInfo</c>): OIDs, kind, and what registering it needs —
@@ -108,7 +108,8 @@ public sealed class TypeInfo
             SELECT t.oid, t.typname::text, n.nspname::text, t.typarray, t.typtype::text, t.typbasetype, {multirange},
                 ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
                 ARRAY(SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
-                ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+                ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder),
+                ARRAY(SELECT f.typbasetype FROM pg_attribute a JOIN pg_type f ON f.oid = a.atttypid WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
             FROM pg_type t
             JOIN pg_namespace n ON n.oid = t.typnamespace
             LEFT JOIN pg_range r ON r.rngtypid = t.oid
@@ -130,7 +131,8 @@ public sealed class TypeInfo
         };
         var names = row.Get<string[]>(9);
         var types = row.Get<uint[]>(10);
-        var fields = names.Zip(types, (n, t) => new PgField(n, t)).ToArray();
+        var domainBases = row.Get<uint[]>(12);
+        var fields = names.Select((n, i) => new PgField(n, types[i], domainBases[i])).ToArray();
         return new TypeInfo(row.Get<string>(1), row.Get<string>(2), row.Get<uint>(0), row.Get<uint>(3), kind, row.Get<uint>(5),
             row.Get<uint>(8), row.Get<uint>(6), row.Get<uint>(7), fields, row.Get<string[]>(11));
     }

@@ -27,6 +27,10 @@ public sealed partial class TypeRegistry
     public void RegisterComposite<T>(TypeInfo info) where T : notnull
     {
         Expect(info, PgTypeKind.Composite);
+        // Fields of a domain type arrive with the domain's OID: read them as the base type.
+        foreach (var field in info.Fields)
+            if (field.DomainBaseOid != 0 && ForOid(field.TypeOid) is null && ForOid(field.DomainBaseOid) is { } baseCodec)
+                RegisterReader(field.TypeOid, NameOf(field.DomainBaseOid), baseCodec);
         Register(new CompositeCodec<T>(info, this));
         RegisterArrayOf(info);
     }
