@@ -104,6 +104,26 @@ public class EnumCompositeTests(UserTypesFixture db) : IClassFixture<UserTypesFi
     }
 
     [Fact]
+    public void Cursor_level_registrations_stay_in_the_cursor()
+    {
+        using var conn = db.Connect();
+        using var cur = conn.Cursor();
+        cur.Types.RegisterEnum<Mood>("mood");
+        var formats = new List<PgFormat>();
+        for (var i = 0; i < 2; i++)
+        {
+            var row = cur.Execute("SELECT 'ok'::mood /* cursor-level */, %s", Mood.Sad).FetchOne()!;
+            Assert.Equal((Mood.Ok, Mood.Sad), (row[0], row[1]));
+            formats.Add(FormatOf(row, 0));
+        }
+        Assert.Equal([PgFormat.Text, PgFormat.Binary], formats);
+        Assert.Equal("mood", cur.Description![0].TypeName);
+        Assert.Equal("ok", conn.Execute("SELECT 'ok'::mood /* cursor-level */, %s", Mood.Sad).FetchOne()![0]);
+        using var other = conn.Cursor();
+        Assert.Equal("ok", other.Execute("SELECT 'ok'::mood").FetchOne()![0]);
+    }
+
+    [Fact]
     public void PgName_overrides_and_unmatched_labels_are_DataErrors()
     {
         using var conn = db.Connect();
