@@ -97,7 +97,7 @@ internal ref struct ArrayContent
     public static ArrayContent ParseText(ReadOnlySpan<byte> text, uint elementOid, byte delimiter)
     {
         var scanner = new TextScanner(text);
-        var elements = ArrayPool<(int, int)>.Shared.Rent(Math.Max(4, text.Length / 2 + 1));
+        var elements = ArrayPool<(int, int)>.Shared.Rent(Math.Min(64, text.Length / 2 + 1));
         var count = 0;
         var hasNulls = false;
         try

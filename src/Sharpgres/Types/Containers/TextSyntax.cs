@@ -130,9 +130,32 @@ internal ref struct TextScanner
         var literal = false;
         var keepTo = _used;    // end of the value without trailing unquoted spaces
         if (trimSpaces) SkipSpaces();
+        Span<byte> specials = stackalloc byte[stops.Length + 2];
+        stops.CopyTo(specials);
+        specials[^2] = (byte)'"';
+        specials[^1] = (byte)'\\';
         while (Position < _text.Length)
         {
-            var b = _text[Position];
+            // A run of plain bytes, copied at once.
+            var rest = _text[Position..];
+            var run = rest.IndexOfAny(specials);
+            if (run < 0) run = rest.Length;
+            if (run > 0)
+            {
+                var chunk = rest[..run];
+                chunk.CopyTo(_scratch.AsSpan(_used));
+                _used += run;
+                Position += run;
+                if (!trimSpaces) keepTo = _used;
+                else
+                {
+                    var last = chunk.Length - 1;
+                    while (last >= 0 && TextSyntax.IsSpace(chunk[last])) last--;
+                    if (last >= 0) keepTo = _used - chunk.Length + last + 1;
+                }
+                continue;
+            }
+            var b = rest[0];
             if (b == (byte)'"')
             {
                 literal = true;
@@ -156,7 +179,6 @@ internal ref struct TextScanner
                 keepTo = _used;
                 continue;
             }
-            if (stops.Contains(b)) break;
             if (b == (byte)'\\')
             {
                 literal = true;
@@ -166,9 +188,7 @@ internal ref struct TextScanner
                 keepTo = _used;
                 continue;
             }
-            _scratch[_used++] = b;
-            Position++;
-            if (!trimSpaces || !TextSyntax.IsSpace(b)) keepTo = _used;
+            break;   // a stop byte
         }
         if (trimSpaces) _used = keepTo;
         return (start, _used - start, literal);
