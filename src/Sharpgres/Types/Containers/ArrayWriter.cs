@@ -181,6 +181,7 @@ internal sealed class ArrayWriter<E>(Type clrType, int depth, TypeRegistry regis
     internal override void WriteObject(WriteBuffer buffer, object value, PgFormat format, in ReadContext context)
     {
         var plan = PlanFor(value, context.Types);
+        _last = null;   // writing is the last step: don't keep a (maybe large) array alive
         var elements = Elements(value, plan);
         if (format == PgFormat.Binary) WriteBinary(buffer, elements, plan, context);
         else WriteText(buffer, elements, plan, context);
