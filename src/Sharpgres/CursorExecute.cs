@@ -104,6 +104,8 @@ public partial class Cursor<TRow>
     /// <summary>Several statements without parameters: the simple protocol, one result per statement.</summary>
     private async ValueTask ExecuteSimpleAsync(string query, bool async, CancellationToken ct)
     {
+        if (Connection.ActivePipeline is not null)
+            throw new ProgrammingError("several statements in one Execute are not allowed in pipeline mode");
         var session = Connection.Session;
         session.EnterOperation();
         var registration = session.RegisterCancellation(ct);
@@ -137,6 +139,11 @@ public partial class Cursor<TRow>
     /// </summary>
     private async ValueTask ExecuteExtendedAsync(string sql, BoundParameters parameters, bool? prepare, bool retry, bool async, CancellationToken ct)
     {
+        if (Connection.ActivePipeline is { } pipeline)
+        {
+            QueueInPipeline(pipeline, sql, parameters, prepare);
+            return;
+        }
         var session = Connection.Session;
         session.EnterOperation();
         var registration = session.RegisterCancellation(ct);

@@ -48,6 +48,11 @@ public partial class Cursor<TRow>
         var chunkSize = returning ? ReturningChunk : ExecuteManyChunk;
         var chunk = new List<BoundParameters>(chunkSize);
         using var sets = parameterSets.GetEnumerator();
+        if (Connection.ActivePipeline is { } pipeline)
+        {
+            await QueueManyInPipelineAsync(pipeline, parsed, sets, returning, async, ct).ConfigureAwait(false);
+            return;
+        }
         while (true)
         {
             chunk.Clear();
@@ -74,6 +79,31 @@ public partial class Cursor<TRow>
         }
         SetResults(returning ? all : [], total);
         if (returning && all.Count == 0) _rowCount = 0;
+    }
+
+    /// <summary>In a pipeline every set is one more queued statement; the sets' results are collected at a Sync.</summary>
+    private async ValueTask QueueManyInPipelineAsync<TParams>(Pipeline pipeline, ParsedQuery parsed, IEnumerator<TParams> sets,
+        bool returning, bool async, CancellationToken ct)
+    {
+        var session = Connection.Session;
+        var results = new List<ResultSet>();
+        Error? failure = null;
+        if (Connection.NeedsBegin) { pipeline.QueueCommand(Connection.BeginStatement()); pipeline.InTransaction = true; }
+        var context = ReadContext;
+        while (sets.MoveNext())
+        {
+            var parameters = BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes);
+            session.Writer.WriteParse("", parsed.Sql, parameters.Oids);
+            session.Writer.WriteBind("", parameters, 0, context);
+            session.Writer.WriteDescribe((byte)'P', "");
+            session.Writer.WriteExecute("");
+            pipeline.Enqueue(new Pipeline.PendingStatement(results.Add, e => failure ??= e, null));
+        }
+        await pipeline.SyncAsync(async, ct).ConfigureAwait(false);
+        if (failure is not null) throw failure;
+        long total = 0;
+        foreach (var r in results) total += Math.Max(0, r.RowCount);
+        SetResults(returning ? results : [], total);
     }
 
     private readonly record struct ChunkOutcome(List<ResultSet> Results, Error? Error, bool ImplicitTransaction);

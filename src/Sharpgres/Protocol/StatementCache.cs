@@ -14,6 +14,7 @@ internal sealed class StatementCache
         public string Key { get; } = key;
         public int Executions;
         public string? PreparedName;
+        public string? PendingName;           // Parse sent, its outcome not read yet (pipelines)
         public RowDescription? Description;   // with the result formats the prepared statement returns
         public LinkedListNode<Entry>? Node;
     }
@@ -60,10 +61,17 @@ internal sealed class StatementCache
 
     private int _prepared;
     private int CountPrepared() => _prepared;
-    public void MarkPrepared(Entry entry, string name) { entry.PreparedName = name; _prepared++; }
+    public void MarkPrepared(Entry entry, string name)
+    {
+        if (entry.PreparedName == name) return;
+        entry.PreparedName = name;
+        entry.PendingName = null;
+        _prepared++;
+    }
 
     public void Forget(Entry entry)
     {
+        entry.PendingName = null;
         if (entry.PreparedName is not null) { _prepared--; entry.PreparedName = null; }
         entry.Description = null;
         entry.Executions = 0;

@@ -40,7 +40,7 @@ internal sealed class StatementPlan
         var entry = cache.Touch(sql, parameters.OidKey());
         var shape = entry.Description ?? cache.ShapeOf(sql);
         var format = shape is not null && AllBinary(shape, types ?? connection.Types) ? (short)1 : (short)0;
-        if (entry.PreparedName is { } prepared)
+        if ((entry.PreparedName ?? entry.PendingName) is { } prepared)
         {
             var known = entry.Description is { } d && d.Fields.All(f => f.FormatCode == format);
             return new StatementPlan(cache, entry, sql, prepared, parse: false, describe: !known, prepareNow: false, format);
@@ -48,7 +48,11 @@ internal sealed class StatementPlan
         var threshold = connection.PrepareThreshold;
         var shouldPrepare = prepare ?? (threshold is { } t && entry.Executions > t);
         if (shouldPrepare)
-            return new StatementPlan(cache, entry, sql, cache.NewName(), parse: true, describe: true, prepareNow: true, format);
+        {
+            // Later statements of the same batch (a pipeline) reuse the name instead of preparing again.
+            entry.PendingName = cache.NewName();
+            return new StatementPlan(cache, entry, sql, entry.PendingName, parse: true, describe: true, prepareNow: true, format);
+        }
         return new StatementPlan(cache, entry, sql, "", parse: true, describe: true, prepareNow: false, format);
     }
 
@@ -73,14 +77,14 @@ internal sealed class StatementPlan
     public void Succeeded(RowDescription? description)
     {
         if (description is not null) _cache.RememberShape(_sql, description);
-        if (_prepareNow) _cache.MarkPrepared(_entry, Name);
+        if (WasPrepared) _cache.MarkPrepared(_entry, Name);
         if (WasPrepared && description is not null) _entry.Description = description;
     }
 
     public void Failed()
     {
         if (WasPrepared && !_prepareNow) _cache.Forget(_entry);
-        if (_prepareNow) _entry.Executions = 0;
+        if (_prepareNow) { _entry.PendingName = null; _entry.Executions = 0; }
     }
 
     public void Trim(int max) => _cache.Trim(max);

@@ -15,13 +15,16 @@ namespace Sharpgres.Results;
 /// </summary>
 internal sealed class RowMapper<T>
 {
-    private static readonly ConditionalWeakTable<RowDescription, RowMapper<T>> Cache = new();
+    // Keyed by the instance first (cheap, the common case for prepared statements), then by shape, so a new
+    // RowDescription of the same columns never compiles a mapper again.
+    private static readonly ConditionalWeakTable<RowDescription, RowMapper<T>> ByInstance = new();
+    private static readonly ConcurrentDictionary<string, RowMapper<T>> ByShape = new();
     private readonly Func<RowAccess, T> _map;
 
     private RowMapper(Func<RowAccess, T> map) => _map = map;
 
     public static RowMapper<T> For(RowDescription description) =>
-        Cache.GetValue(description, static d => new RowMapper<T>(Build(d)));
+        ByInstance.GetValue(description, static d => ByShape.GetOrAdd(d.ShapeKey, static (_, d) => new RowMapper<T>(Build(d)), d));
 
     public T Map(ResultSet result, int index)
     {

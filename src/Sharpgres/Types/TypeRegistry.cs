@@ -21,7 +21,9 @@ public sealed partial class TypeRegistry
 
     internal static TypeRegistry CreateRoot() => new(null);
 
-    internal static JsonSerializerOptions DefaultJsonOptions { get; } = new(JsonSerializerDefaults.General);
+    /// <summary>System.Text.Json's defaults, except that non-ASCII text is written as is (json keeps it verbatim), not \u-escaped.</summary>
+    internal static JsonSerializerOptions DefaultJsonOptions { get; } =
+        new(JsonSerializerDefaults.General) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A registry that sees everything this one has, and whose registrations stay its own.</summary>
     public TypeRegistry CreateChild() => new(this);

@@ -34,6 +34,7 @@ public sealed class UserTypesFixture : IDisposable
             CREATE TYPE hand AS (owner varchar(20), cards card[], best card);
             CREATE DOMAIN posint AS int CHECK (VALUE > 0);
             CREATE TYPE wide AS (a int8, b posint, m mood);
+            CREATE TYPE item AS (id uuid, price numeric(10,2), on_sale bool, added date, meta jsonb, seen timestamptz);
             """);
     }
 
@@ -241,6 +242,32 @@ public class EnumCompositeTests(UserTypesFixture db) : IClassFixture<UserTypesFi
     }
 
     public sealed record Wide(int A, int B, Mood M);
+
+    public sealed record Item(Guid Id, decimal Price, bool OnSale, DateOnly Added, System.Text.Json.JsonElement? Meta, DateTimeOffset? Seen);
+
+    [Fact]
+    public void Composites_of_scalar_types_go_binary()
+    {
+        using var conn = db.Connect();
+        conn.Types.RegisterComposite<Item>("item");
+        var meta = System.Text.Json.JsonDocument.Parse("{\"k\": [1, \"v\"]}").RootElement;
+        var item = new Item(Guid.NewGuid(), 12.5m, true, new DateOnly(2024, 2, 29), meta, new DateTimeOffset(2042, 7, 1, 12, 0, 0, TimeSpan.Zero));
+        Assert.Equal(PgFormat.Binary, conn.Types.ForParameter(item).ParameterFormat(item));
+        foreach (var row in Rows(conn, "SELECT %s, %t::item", [item, item]))
+            foreach (var read in new[] { row.Get<Item>(0), row.Get<Item>(1) })
+            {
+                Assert.Equal((item.Id, item.Price, item.OnSale, item.Added), (read.Id, read.Price, read.OnSale, read.Added));
+                Assert.True(System.Text.Json.JsonElement.DeepEquals(meta, read.Meta!.Value));
+                Assert.Equal(item.Seen!.Value.UtcDateTime, read.Seen!.Value.UtcDateTime);
+            }
+        var empty = new Item(Guid.Empty, 0, false, DateOnly.MinValue, null, null);
+        AssertBoth("item", conn, "SELECT pg_typeof(%s)::text", empty);
+        foreach (var read in Get<Item>(conn, "SELECT %s", empty))
+            Assert.Equal((empty.Meta, empty.Seen), (read.Meta, read.Seen));
+        var items = new[] { item, empty };
+        foreach (var read in Get<Item[]>(conn, "SELECT %s", new object[] { items }))
+            Assert.Equal(items.Select(i => i.Id), read.Select(i => i.Id));
+    }
 
     [Fact]
     public void Domains_read_as_their_base_type()

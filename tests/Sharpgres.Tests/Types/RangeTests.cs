@@ -167,6 +167,39 @@ public class RangeTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public void Numeric_date_and_timestamp_ranges()
+    {
+        using var conn = db.Connect();
+        string TypeOf(object value) => conn.Execute("SELECT pg_typeof(%s)::text", value).FetchOne()!.Get<string>(0);
+        var num = new PgRange<decimal>(1.5m, 2.25m, true, true);
+        AssertBoth(num, conn, "SELECT '[1.5,2.25]'::numrange");
+        AssertBoth(num, conn, "SELECT %s", num);
+        Assert.Equal("numrange", TypeOf(num));
+        var dates = new PgRange<DateOnly>(new DateOnly(2020, 1, 1), new DateOnly(2020, 2, 1));
+        AssertBoth(dates, conn, "SELECT '[2020-01-01,2020-01-31]'::daterange");
+        AssertBoth(dates, conn, "SELECT %s", dates);
+        Assert.Equal("daterange", TypeOf(dates));
+        AssertBoth(new PgMultirange<DateOnly>(dates), conn, "SELECT %s", new PgMultirange<DateOnly>(dates));
+        Assert.Equal("datemultirange", TypeOf(new PgMultirange<DateOnly>(dates)));
+        var ts = new PgRange<DateTime>(new DateTime(2020, 1, 1, 10, 0, 0), new DateTime(2020, 1, 2));
+        AssertBoth(ts, conn, "SELECT '[2020-01-01 10:00,2020-01-02)'::tsrange");
+        AssertBoth(ts, conn, "SELECT %s", ts);
+        Assert.Equal("tsrange", TypeOf(ts));
+        Assert.Equal("[\"2020-01-01 10:00:00\",\"2020-01-02 00:00:00\")", conn.Execute("SELECT %t::tsrange::text", ts).FetchOne()![0]);
+        var tz = PgRange<DateTimeOffset>.From(new DateTimeOffset(2042, 7, 1, 12, 0, 0, TimeSpan.Zero));
+        Assert.Equal("tstzrange", TypeOf(tz));
+        foreach (var read in Get<PgRange<DateTimeOffset>>(conn, "SELECT %s", tz))
+            Assert.Equal((tz.Lower, true), (read.Lower, read.UpperInfinite));
+        Assert.Equal("tstzrange", TypeOf(PgRange<DateTime>.To(new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc))));
+        foreach (var row in Rows(conn, "SELECT '[2020-01-01,2020-01-02)'::daterange, 'empty'::numrange", []))
+        {
+            Assert.IsType<PgRange<DateOnly>>(row[0]);
+            Assert.Equal(PgRange<decimal>.Empty, row[1]);
+            Assert.Equal(new PgRange<DateTime>(new DateTime(2020, 1, 1), new DateTime(2020, 1, 2)), row.Get<PgRange<DateTime>>(0));
+        }
+    }
+
+    [Fact]
     public void User_defined_ranges_after_registration()
     {
         using var conn = db.Connect();

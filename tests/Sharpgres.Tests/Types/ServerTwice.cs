@@ -51,6 +51,7 @@ internal static class ServerTwice
             for (var d = 0; d < x.Rank; d++) if (x.GetLength(d) != y.GetLength(d)) return false;
             return x.Cast<object?>().Zip(y.Cast<object?>()).All(p => Same(p.First, p.Second));
         }
+        if (a is System.Text.Json.JsonElement ja && b is System.Text.Json.JsonElement jb) return System.Text.Json.JsonElement.DeepEquals(ja, jb);
         if (a is System.Collections.IDictionary da && b is System.Collections.IDictionary db)
             return da.Count == db.Count && da.Keys.Cast<object>().All(k => db.Contains(k) && Same(da[k], db[k]));
         if (a is System.Collections.IEnumerable ea && a is not string && b is System.Collections.IEnumerable eb && b is not string)

@@ -22,6 +22,11 @@ internal sealed class RowDescription
     private Dictionary<string, int>? _ordinalsIgnoreCase;
 
     public FieldDescription[] Fields { get; }
+
+    private string? _shapeKey;
+
+    /// <summary>Column names and type OIDs: what a typed mapper depends on.</summary>
+    public string ShapeKey => _shapeKey ??= string.Join("\u0001", Fields.Select(f => f.Name + "\u0002" + f.TypeOid));
     public int Count => Fields.Length;
 
     /// <summary>Ordinal of a column by name: exact match first, then case-insensitive; -1 when absent.</summary>
