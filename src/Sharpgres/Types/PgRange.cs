@@ -80,7 +80,7 @@ public readonly struct PgRange<T> : IEquatable<PgRange<T>>
     public static bool operator ==(PgRange<T> a, PgRange<T> b) => a.Equals(b);
     public static bool operator !=(PgRange<T> a, PgRange<T> b) => !a.Equals(b);
 
-    /// <summary>PostgreSQL's literal: <c>[1,5)</c>, <c>(,3]</c>, <c>empty</c> (bounds in invariant culture).</summary>
+    /// <summary>PostgreSQL's literal: <c>[1,5)</c>, <c>(,3]</c>, <c>empty</c> (bounds in invariant culture, dates ISO).</summary>
     public override string ToString()
     {
         if (IsEmpty) return "empty";
@@ -95,7 +95,14 @@ public readonly struct PgRange<T> : IEquatable<PgRange<T>>
 
     private static void AppendBound(StringBuilder sb, T value)
     {
-        var text = value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString() ?? "";
+        var text = value switch
+        {
+            DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.'),
+            DateTimeOffset d => d.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFzzz", CultureInfo.InvariantCulture).Replace(".+", "+").Replace(".-", "-"),
+            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value?.ToString() ?? "",
+        };
         if (text.Length == 0 || text.AsSpan().IndexOfAny("\"\\()[], \t\n\r") >= 0)
             sb.Append('"').Append(text.Replace("\\", "\\\\").Replace("\"", "\"\"")).Append('"');   // range_out doubles both
         else sb.Append(text);

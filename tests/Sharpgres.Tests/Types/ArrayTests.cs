@@ -92,6 +92,7 @@ public class ArrayTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             Assert.Equal(new[] { 7, 8 }, (int[])row.Get<Array>(2));
             Assert.Contains("2 dimensions", Assert.Throws<InvalidCastException>(() => row.Get<int[]>(0)).Message);
             Assert.Throws<InvalidCastException>(() => row.Get<int[,]>(2));
+            Assert.Contains("as an array", Assert.Throws<InvalidCastException>(() => row.Get<string>(2)).Message);
         }
     }
 

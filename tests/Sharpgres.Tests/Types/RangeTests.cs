@@ -231,6 +231,8 @@ public class RangeTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         Assert.Equal("(,3]", PgRange<int>.To(3, inclusive: true).ToString());
         Assert.Equal("empty", PgRange<string>.Empty.ToString());
         Assert.Equal("[\"a b\",\"q\"\"\")", new PgRange<string>("a b", "q\"").ToString());
+        Assert.Equal("[\"2020-01-01 10:00:00\",\"2020-01-02 00:00:00.5\")", new PgRange<DateTime>(new DateTime(2020, 1, 1, 10, 0, 0), new DateTime(2020, 1, 2).AddMilliseconds(500)).ToString());
+        Assert.Equal("[2020-01-01,2020-02-01)", new PgRange<DateOnly>(new DateOnly(2020, 1, 1), new DateOnly(2020, 2, 1)).ToString());
         Assert.Equal("{[1,2),[3,4)}", new PgMultirange<int>(new PgRange<int>(1, 2), new PgRange<int>(3, 4)).ToString());
     }
 }
