@@ -41,6 +41,16 @@ cur.ExecuteMany("INSERT INTO people (name, city) VALUES (%s, %s)", [("Kim Poe", 
 Console.WriteLine(cur.RowCount);                 // 2 — pipelined: one round trip for all the sets
 conn.Commit();
 
+cur.Execute("CREATE TABLE events (data jsonb, at timestamptz, day date)");
+cur.Execute("INSERT INTO events VALUES (%s, %s, %s)", new Jsonb(new { key1 = new object?[] { "foo", null, 1.0, 2 }, key2 = "bar" }),
+    new DateTimeOffset(2042, 7, 1, 12, 0, 0, TimeSpan.Zero), new DateOnly(2022, 12, 25));
+cur.Execute("SET TIME ZONE 'Europe/Rome'");
+var ev = cur.Execute("SELECT data, at, day FROM events").FetchOne()!;
+Console.WriteLine(ev.Get<System.Text.Json.JsonElement>("data").GetProperty("key1"));     // ["foo", null, 1, 2]
+Console.WriteLine(ev.Get<DateTimeOffset>("at").ToString("yyyy-MM-dd HH:mm zzz"));     // 2042-07-01 14:00 +02:00
+Console.WriteLine(ev);                           // ({"key1": ["foo", null, 1, 2], "key2": "bar"}, 2042-07-01 14:00:00+02:00, 2022-12-25)
+conn.Rollback();
+
 await using var aconn = await Pg.ConnectAsync(conninfo, autocommit: true);
 await using var acur = aconn.Cursor();
 await acur.ExecuteAsync("SELECT name FROM people WHERE city = %s", ["Rustmore"]);
