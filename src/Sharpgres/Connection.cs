@@ -25,7 +25,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         _autocommit = autocommit;
         _logger = logger;
         Info = new SessionInfo(session);
-        Types = TypeRegistry.Global.CreateChild();
+        Types = TypeRegistry.Global.CreateChild(this);
         session.NoticeReceived = d => Notice?.Invoke(this, new NoticeEventArgs(d));
         session.ParameterChanged = OnParameterChanged;
         OnParameterChanged("TimeZone", session.Parameters.GetValueOrDefault("TimeZone", "UTC"));

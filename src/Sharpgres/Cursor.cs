@@ -42,7 +42,7 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     public int? RowNumber => _current?.Description is null ? null : _position;
 
     /// <summary>The columns of the current result (DB-API description); null when it has none.</summary>
-    public IReadOnlyList<Column>? Description => _current?.Description?.Fields.Select(f => Column.From(f, Connection.Types)).ToArray();
+    public IReadOnlyList<Column>? Description => _current?.Description?.Fields.Select(f => Column.From(f, ActiveTypes)).ToArray();
 
     /// <summary>The command tag of the last statement, e.g. "INSERT 0 1".</summary>
     public string? StatusMessage => _current?.CommandTag;

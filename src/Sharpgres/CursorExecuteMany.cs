@@ -57,7 +57,7 @@ public partial class Cursor<TRow>
         {
             chunk.Clear();
             while (chunk.Count < chunkSize && sets.MoveNext())
-                chunk.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), Connection.Types));
+                chunk.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes));
             if (chunk.Count == 0) break;
             var outcome = await RunChunkAsync(parsed.Sql, chunk, async, ct).ConfigureAwait(false);
             if (outcome.Error is { } error)
@@ -89,10 +89,10 @@ public partial class Cursor<TRow>
         var results = new List<ResultSet>();
         Error? failure = null;
         if (Connection.NeedsBegin) { pipeline.QueueCommand(Connection.BeginStatement()); pipeline.InTransaction = true; }
-        var context = Connection.ReadContext;
+        var context = ReadContext;
         while (sets.MoveNext())
         {
-            var parameters = BoundParameters.Create(parsed, Arrange(sets.Current, parsed), Connection.Types);
+            var parameters = BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes);
             session.Writer.WriteParse("", parsed.Sql, parameters.Oids);
             session.Writer.WriteBind("", parameters, 0, context);
             session.Writer.WriteDescribe((byte)'P', "");
@@ -121,9 +121,9 @@ public partial class Cursor<TRow>
             if (begin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
             var implicitTransaction = !begin && session.TransactionStatus == TransactionStatus.Idle;
             var shape = session.Statements.ShapeOf(sql);
-            var format = shape is not null && shape.Fields.All(f => Connection.Types.ForOid(f.TypeOid) is { CanReadBinary: true }) ? (short)1 : (short)0;
+            var format = shape is not null && shape.Fields.All(f => ActiveTypes.ForOid(f.TypeOid) is { CanReadBinary: true }) ? (short)1 : (short)0;
             uint[]? parsedOids = null;
-            var context = Connection.ReadContext;
+            var context = ReadContext;
             foreach (var parameters in chunk)
             {
                 if (parsedOids is null || !Compatible(parsedOids, parameters))

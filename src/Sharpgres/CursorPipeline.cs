@@ -20,8 +20,8 @@ public partial class Cursor<TRow>
             pipeline.InTransaction = true;
         }
         WritePendingCloses(session);
-        var plan = StatementPlan.Create(Connection, session, sql, parameters, prepare);
-        plan.Write(session.Writer, parameters, Connection.ReadContext);
+        var plan = StatementPlan.Create(Connection, session, sql, parameters, prepare, ActiveTypes);
+        plan.Write(session.Writer, parameters, ReadContext);
         _awaitingPipeline = true;
         _pipelineError = null;
         pipeline.Enqueue(new Pipeline.PendingStatement(

@@ -34,12 +34,12 @@ internal sealed class StatementPlan
     public string Name { get; }
     public bool WasPrepared => Name.Length > 0;
 
-    public static StatementPlan Create(Connection connection, Session session, string sql, in BoundParameters parameters, bool? prepare)
+    public static StatementPlan Create(Connection connection, Session session, string sql, in BoundParameters parameters, bool? prepare, TypeRegistry? types = null)
     {
         var cache = session.Statements;
         var entry = cache.Touch(sql, parameters.OidKey());
         var shape = entry.Description ?? cache.ShapeOf(sql);
-        var format = shape is not null && AllBinary(shape, connection.Types) ? (short)1 : (short)0;
+        var format = shape is not null && AllBinary(shape, types ?? connection.Types) ? (short)1 : (short)0;
         if ((entry.PreparedName ?? entry.PendingName) is { } prepared)
         {
             var known = entry.Description is { } d && d.Fields.All(f => f.FormatCode == format);

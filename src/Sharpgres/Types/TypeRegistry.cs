@@ -7,7 +7,7 @@ namespace Sharpgres.Types;
 /// Picks codecs: by OID for results, by .NET type for parameters. Registries chain global → connection → cursor,
 /// so a type registered on one connection doesn't leak to another (psycopg's adapters maps).
 /// </summary>
-public sealed class TypeRegistry
+public sealed partial class TypeRegistry
 {
     private readonly TypeRegistry? _parent;
     private readonly ConcurrentDictionary<uint, PgCodec> _byOid = new();
