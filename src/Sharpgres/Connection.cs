@@ -25,7 +25,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         _autocommit = autocommit;
         _logger = logger;
         Info = new SessionInfo(session);
-        Types = TypeRegistry.Global.CreateChild();
+        Types = TypeRegistry.Global.CreateChild(this);
         session.NoticeReceived = d => Notice?.Invoke(this, new NoticeEventArgs(d));
         session.ParameterChanged = OnParameterChanged;
         OnParameterChanged("TimeZone", session.Parameters.GetValueOrDefault("TimeZone", "UTC"));
@@ -157,7 +157,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     }
 
     /// <summary>True when the next statement must open a transaction first (psycopg's implicit BEGIN).</summary>
-    internal bool NeedsBegin => !_autocommit && Session.TransactionStatus == TransactionStatus.Idle;
+    internal bool NeedsBegin => !_autocommit && (ActivePipeline is { } p ? !p.InTransaction : Session.TransactionStatus == TransactionStatus.Idle);
 
     /// <summary>Commits the current transaction; does nothing when none is open.</summary>
     public void Commit() => EndTransactionAsync("COMMIT", false, default).GetAwaiter().GetResult();
@@ -172,13 +172,22 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         CheckOpen();
         if (_transactionDepth > 0)
             throw new ProgrammingError($"explicit {command.ToLowerInvariant()}() forbidden within a Transaction block (use the block's Commit or dispose it)");
-        if (Session.TransactionStatus == TransactionStatus.Idle) return;
+        if (ActivePipeline is null && Session.TransactionStatus == TransactionStatus.Idle) return;
+        if (ActivePipeline is { InTransaction: false } idle) { await idle.SyncAsync(async, ct).ConfigureAwait(false); return; }
         await RunCommandAsync(command, async, ct).ConfigureAwait(false);
     }
 
     /// <summary>Runs one statement through the simple protocol, discarding results; throws the server's error.</summary>
     internal async ValueTask RunCommandAsync(string sql, bool async, CancellationToken ct)
     {
+        if (ActivePipeline is { } pipeline)
+        {
+            // In a pipeline, commands are queued like any statement and synced, so their errors surface here.
+            foreach (var statement in sql.Split("; ")) pipeline.QueueCommand(statement);
+            pipeline.InTransaction = !(sql is "COMMIT" or "ROLLBACK");
+            await pipeline.SyncAsync(async, ct).ConfigureAwait(false);
+            return;
+        }
         Session.EnterOperation();
         var registration = Session.RegisterCancellation(ct);
         try

@@ -36,13 +36,13 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     /// psycopg 3's rowcount: -1 before any execute and for statements without a count; the number of rows of a
     /// SELECT right after Execute; affected rows for INSERT/UPDATE/DELETE/MERGE; the sum over ExecuteMany.
     /// </summary>
-    public long RowCount => _rowCount;
+    public long RowCount { get { AwaitPipelineResult(); return _rowCount; } }
 
     /// <summary>0-based index of the next row to fetch; null when there is no result.</summary>
     public int? RowNumber => _current?.Description is null ? null : _position;
 
     /// <summary>The columns of the current result (DB-API description); null when it has none.</summary>
-    public IReadOnlyList<Column>? Description => _current?.Description?.Fields.Select(f => Column.From(f, Connection.Types)).ToArray();
+    public IReadOnlyList<Column>? Description => _current?.Description?.Fields.Select(f => Column.From(f, ActiveTypes)).ToArray();
 
     /// <summary>The command tag of the last statement, e.g. "INSERT 0 1".</summary>
     public string? StatusMessage => _current?.CommandTag;
@@ -59,6 +59,7 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     private ResultSet CheckResult()
     {
         CheckOpen();
+        AwaitPipelineResult();
         if (_current is null) throw new ProgrammingError("no result available");
         if (_current.Description is null) throw new ProgrammingError("the last operation didn't produce a result");
         return _current;
@@ -204,4 +205,9 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
 public sealed class Cursor : Cursor<Row>
 {
     internal Cursor(Connection connection, RowFactory<Row> factory) : base(connection, factory) { }
+
+    // The same Execute calls, typed as Cursor so `Cursor cur = conn.Cursor().Execute(...)` reads naturally.
+    public new Cursor Execute(string query, params object?[] args) { base.Execute(query, args); return this; }
+    public new Cursor Execute(string query, IReadOnlyDictionary<string, object?> args) { base.Execute(query, args); return this; }
+    public new Cursor Execute(ref PgInterpolatedStringHandler query) { base.Execute(ref query); return this; }
 }

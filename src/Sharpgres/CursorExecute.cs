@@ -98,7 +98,7 @@ public partial class Cursor<TRow>
         {
             var parsed = ParsedQuery.Get(query);
             sql = parsed.Sql;
-            parameters = BoundParameters.Create(parsed, parsed.Arrange(positional, named), Connection.Types);
+            parameters = BoundParameters.Create(parsed, parsed.Arrange(positional, named), ActiveTypes);
         }
         await ExecuteExtendedAsync(sql, parameters, prepare, retry: true, async, ct).ConfigureAwait(false);
     }
@@ -106,6 +106,8 @@ public partial class Cursor<TRow>
     /// <summary>Several statements without parameters: the simple protocol, one result per statement.</summary>
     private async ValueTask ExecuteSimpleAsync(string query, bool async, CancellationToken ct)
     {
+        if (Connection.ActivePipeline is not null)
+            throw new ProgrammingError("several statements in one Execute are not allowed in pipeline mode");
         var session = Connection.Session;
         session.EnterOperation();
         var registration = session.RegisterCancellation(ct);
@@ -116,7 +118,7 @@ public partial class Cursor<TRow>
             session.Writer.WriteQuery(query);
             await session.FlushAsync(async, ct).ConfigureAwait(false);
             var results = new List<ResultSet>();
-            var error = await ResultReader.ReadAsync(session, results, readyCount, Connection.ReadContext, async, ct).ConfigureAwait(false);
+            var error = await ResultReader.ReadAsync(session, results, readyCount, ReadContext, async, ct).ConfigureAwait(false);
             if (readyCount == 2 && results.Count > 0 && results[0].Description is null && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
             if (error is not null) throw error;
             SetResults(results, results.Count > 0 ? results[0].RowCount : -1);
@@ -140,6 +142,11 @@ public partial class Cursor<TRow>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ExecuteExtendedAsync(string sql, BoundParameters parameters, bool? prepare, bool retry, bool async, CancellationToken ct)
     {
+        if (Connection.ActivePipeline is { } pipeline)
+        {
+            QueueInPipeline(pipeline, sql, parameters, prepare);
+            return;
+        }
         var session = Connection.Session;
         session.EnterOperation();
         var registration = session.RegisterCancellation(ct);
@@ -150,14 +157,28 @@ public partial class Cursor<TRow>
         try
         {
             var readyCount = 1;
-            if (Connection.NeedsBegin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
-            WritePendingCloses(session);
-            plan = StatementPlan.Create(Connection, session, sql, parameters, prepare);
-            plan.Write(session.Writer, parameters, Connection.ReadContext);
-            session.Writer.WriteSync();
+            var start = session.Writer.Position;
+            var closes = session.Statements.PendingCloses.ToArray();
+            try
+            {
+                if (Connection.NeedsBegin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
+                WritePendingCloses(session);
+                plan = StatementPlan.Create(Connection, session, sql, parameters, prepare, ActiveTypes);
+                plan.Write(session.Writer, parameters, ReadContext);
+                session.Writer.WriteSync();
+            }
+            catch
+            {
+                // A parameter that can't be encoded (NUL in text, mixed array...): nothing of this round trip may
+                // stay in the buffer, or the next one would send a stray BEGIN/Parse with it.
+                session.Writer.Truncate(start);
+                session.Statements.PendingCloses.Clear();
+                session.Statements.PendingCloses.AddRange(closes);
+                throw;
+            }
             await session.FlushAsync(async, ct).ConfigureAwait(false);
             results = new List<ResultSet>(1);
-            error = await ResultReader.ReadAsync(session, results, readyCount, Connection.ReadContext, async, ct, plan.KnownDescription).ConfigureAwait(false);
+            error = await ResultReader.ReadAsync(session, results, readyCount, ReadContext, async, ct, plan.KnownDescription).ConfigureAwait(false);
             if (readyCount == 2 && results.Count > 0 && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
         }
         finally
@@ -167,7 +188,7 @@ public partial class Cursor<TRow>
 
         if (error is null)
         {
-            var result = results.Count > 0 ? results[^1] : new ResultSet(null, Connection.ReadContext);
+            var result = results.Count > 0 ? results[^1] : new ResultSet(null, ReadContext);
             plan.Succeeded(result.Description);
             plan.Trim(Connection.PreparedMax);
             SetResult(result, result.RowCount);

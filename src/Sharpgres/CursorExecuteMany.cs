@@ -48,11 +48,16 @@ public partial class Cursor<TRow>
         var chunkSize = returning ? ReturningChunk : ExecuteManyChunk;
         var chunk = new List<BoundParameters>(chunkSize);
         using var sets = parameterSets.GetEnumerator();
+        if (Connection.ActivePipeline is { } pipeline)
+        {
+            await QueueManyInPipelineAsync(pipeline, parsed, sets, returning, async, ct).ConfigureAwait(false);
+            return;
+        }
         while (true)
         {
             chunk.Clear();
             while (chunk.Count < chunkSize && sets.MoveNext())
-                chunk.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), Connection.Types));
+                chunk.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes));
             if (chunk.Count == 0) break;
             var outcome = await RunChunkAsync(parsed.Sql, chunk, returning, async, ct).ConfigureAwait(false);
             if (outcome.Error is { } stale && outcome.ReusedPrepared is { } entry && outcome.ImplicitTransaction
@@ -85,6 +90,31 @@ public partial class Cursor<TRow>
         if (returning && all.Count == 0) _rowCount = 0;
     }
 
+    /// <summary>In a pipeline every set is one more queued statement; the sets' results are collected at a Sync.</summary>
+    private async ValueTask QueueManyInPipelineAsync<TParams>(Pipeline pipeline, ParsedQuery parsed, IEnumerator<TParams> sets,
+        bool returning, bool async, CancellationToken ct)
+    {
+        var session = Connection.Session;
+        var results = new List<ResultSet>();
+        Error? failure = null;
+        if (Connection.NeedsBegin) { pipeline.QueueCommand(Connection.BeginStatement()); pipeline.InTransaction = true; }
+        var context = ReadContext;
+        while (sets.MoveNext())
+        {
+            var parameters = BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes);
+            session.Writer.WriteParse("", parsed.Sql, parameters.Oids);
+            session.Writer.WriteBind("", parameters, 0, context);
+            session.Writer.WriteDescribe((byte)'P', "");
+            session.Writer.WriteExecute("");
+            pipeline.Enqueue(new Pipeline.PendingStatement(results.Add, e => failure ??= e, null));
+        }
+        await pipeline.SyncAsync(async, ct).ConfigureAwait(false);
+        if (failure is not null) throw failure;
+        long total = 0;
+        foreach (var r in results) total += Math.Max(0, r.RowCount);
+        SetResults(returning ? results : [], total);
+    }
+
     private readonly record struct ChunkOutcome(List<ResultSet> Results, Error? Error, bool ImplicitTransaction, StatementCache.Entry? ReusedPrepared);
 
     /// <summary>
@@ -108,10 +138,10 @@ public partial class Cursor<TRow>
             WritePendingCloses(session);
             var implicitTransaction = !begin && session.TransactionStatus == TransactionStatus.Idle;
             var shape = session.Statements.ShapeOf(sql);
-            var format = ResultFormats.Uniform(shape, Connection.Types);
+            var format = ResultFormats.Uniform(shape, ActiveTypes);
             uint[]? parsedOids = null;
             var statement = "";
-            var context = Connection.ReadContext;
+            var context = ReadContext;
             foreach (var parameters in chunk)
             {
                 if (parsedOids is null || !Compatible(parsedOids, parameters))

@@ -14,8 +14,11 @@ namespace Sharpgres;
 /// </summary>
 public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
 {
-    private readonly ResultSet _result;
+    // A buffered row is (result, index); a streamed row owns a copy of its bytes. Either way the Row itself stays
+    // small: FetchAll of a million rows makes a million of them.
+    private readonly ResultSet? _result;
     private readonly int _index;
+    private readonly OwnedRow? _own;
     private (int Start, int Length)[]? _ranges;
     private object?[]? _values;
 
@@ -25,7 +28,28 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         _index = index;
     }
 
-    private RowDescription Shape => _result.Description!;
+    /// <summary>A row that owns its bytes (streaming): independent of the receive buffer it was read from.</summary>
+    internal Row(RowDescription shape, in ReadContext context, ReadOnlySpan<byte> dataRow)
+    {
+        _own = new OwnedRow(dataRow.ToArray(), shape, context);
+    }
+
+    private sealed class OwnedRow(byte[] data, RowDescription shape, ReadContext context)
+    {
+        public byte[] Data { get; } = data;
+        public RowDescription Shape { get; } = shape;
+        public ReadContext Context { get; } = context;
+    }
+
+    private RowDescription Shape => _result is not null ? _result.Description! : _own!.Shape;
+
+    private ReadContext Context => _result is not null ? _result.Context : _own!.Context;
+
+    private ReadOnlySpan<byte> Data => _own is not null ? _own.Data : _result!.RowData(_index);
+
+    /// <summary>The column's codec: cached by the buffered result, looked up for a streamed row.</summary>
+    private PgCodec? CodecAt(int ordinal) =>
+        _result is not null ? _result.CodecAt(ordinal) : _own!.Context.Types.ForOid(_own.Shape.Fields[ordinal].TypeOid);
 
     public int Count => Shape.Count;
 
@@ -48,8 +72,8 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         var ranges = Ranges();
         if ((uint)index >= (uint)ranges.Length) throw new IndexOutOfRangeException($"column index {index} out of range: the row has {ranges.Length} columns");
         var (start, length) = ranges[index];
-        var data = length > 0 ? _result.RowData(_index).Slice(start, length) : default;
-        return ColumnValue.Read<T>(data, length, Shape.Fields[index], _result.CodecAt(index), _result.Context);
+        var data = length > 0 ? Data.Slice(start, length) : default;
+        return ColumnValue.Read<T>(data, length, Shape.Fields[index], CodecAt(index), Context);
     }
 
     public T Get<T>(string column) => Get<T>(Ordinal(column));
@@ -61,7 +85,7 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         if (_ranges is null)
         {
             var r = new (int, int)[Shape.Count];
-            ResultSet.ColumnRanges(_result.RowData(_index), r);
+            ResultSet.ColumnRanges(Data, r);
             _ranges = r;
         }
         return _ranges;
@@ -71,16 +95,16 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     {
         if (_values is not null) return _values;
         // Walks the DataRow once (Int16 count, then Int32 length and bytes per column): no ranges array needed.
-        var data = _result.RowData(_index);
+        var data = Data;
         var fields = Shape.Fields;
         var values = new object?[fields.Length];
-        var context = _result.Context;
+        var context = Context;
         var position = 2;
         for (var i = 0; i < values.Length; i++)
         {
             var length = BinaryPrimitives.ReadInt32BigEndian(data[position..]);
             position += 4;
-            values[i] = ColumnValue.ReadObject(length > 0 ? data.Slice(position, length) : default, length, fields[i], _result.CodecAt(i), context);
+            values[i] = ColumnValue.ReadObject(length > 0 ? data.Slice(position, length) : default, length, fields[i], CodecAt(i), context);
             if (length > 0) position += length;
         }
         return _values = values;

@@ -26,7 +26,8 @@ public sealed class Transaction : IDisposable, IAsyncDisposable
         connection.CheckOpen();
         var depth = connection.TransactionDepth;
         string? savepoint = null;
-        if (connection.Session.TransactionStatus == TransactionStatus.Idle)
+        var idle = connection.ActivePipeline is { } pipeline ? !pipeline.InTransaction : connection.Session.TransactionStatus == TransactionStatus.Idle;
+        if (idle)
             await connection.RunCommandAsync(connection.BeginStatement(), async, ct).ConfigureAwait(false);
         else
         {

@@ -17,6 +17,15 @@ internal static class ValueFormatter
             case double d: sb.Append(FormatDouble(d)); break;
             case float f: sb.Append(FormatDouble(f)); break;
             case decimal m: sb.Append("Decimal('").Append(m.ToString(CultureInfo.InvariantCulture)).Append("')"); break;
+            // Dates and times as PostgreSQL prints them (ISO), with the microseconds that are there.
+            case DateOnly date: sb.Append(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+            case TimeOnly time: sb.Append(time.ToString(time.Ticks % TimeSpan.TicksPerSecond == 0 ? "HH:mm:ss" : "HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture)); break;
+            case DateTime dt: sb.Append(dt.ToString(dt.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture)); break;
+            case DateTimeOffset dto:
+                sb.Append(dto.ToString(dto.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture))
+                  .Append(dto.Offset < TimeSpan.Zero ? '-' : '+').Append(dto.Offset.Duration().ToString(@"hh\:mm", CultureInfo.InvariantCulture));
+                break;
+            case System.Text.Json.JsonElement json: sb.Append(json.GetRawText()); break;
             case IFormattable formattable when value is not IEnumerable:
                 sb.Append(formattable.ToString(null, CultureInfo.InvariantCulture)); break;
             case byte[] bytes: sb.Append("b'").Append(Convert.ToHexString(bytes)).Append('\''); break;

@@ -157,7 +157,7 @@ public class ConnectionTests(DatabaseFixture db) : IClassFixture<DatabaseFixture
         var watch = Stopwatch.StartNew();
         var cur = conn.Cursor();
         await Assert.ThrowsAsync<QueryCanceled>(() => cur.ExecuteAsync("SELECT pg_sleep(10)", null, cts.Token));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {watch.Elapsed}");   // ~0.35 s on an idle machine
         await cur.ExecuteAsync("SELECT 2");
         Assert.Equal(2, cur.FetchOne()!.Get<int>(0));
     }

@@ -212,6 +212,8 @@ public class CursorTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         Assert.Equal(1, one);
         Assert.Equal("x", x);
         Assert.Equal("(5,)", conn.Execute("SELECT 5").FetchOne()!.ToString());
+        Assert.Equal("(2022-12-25, 23:22:21.00002, 2022-12-25 23:22:21, True, None)",
+            conn.Execute("SELECT '2022-12-25'::date, '23:22:21.000020'::time, '2022-12-25 23:22:21'::timestamp, true, NULL").FetchOne()!.ToString());
     }
 
     [Fact]

@@ -24,6 +24,10 @@ internal sealed class ReadBuffer : IDisposable
     public ReadOnlyMemory<byte> PayloadMemory => _buffer.AsMemory(_payloadStart, _payloadLength);
     public int BufferedBytes => _end - _start;
 
+    /// <summary>True when a whole message is already buffered: the next read won't touch the socket.</summary>
+    public bool HasWholeMessage =>
+        _end - _start >= 5 && _end - _start >= BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
+
     /// <summary>Consumes one whole message from the buffer, if one is there.</summary>
     public bool TryReadMessage(out BackendMessageCode code)
     {
@@ -61,6 +65,19 @@ internal sealed class ReadBuffer : IDisposable
             if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
             _end += read;
         }
+    }
+
+    /// <summary>One receive into the buffer, however much it brings (the caller knows bytes are waiting).</summary>
+    public async ValueTask ReceiveOnceAsync(bool async)
+    {
+        var needed = 5;
+        if (_end - _start >= 5) needed = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
+        MakeRoom(needed);
+        var read = async
+            ? await Stream.ReadAsync(_buffer.AsMemory(_end)).ConfigureAwait(false)
+            : Stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
+        _end += read;
     }
 
     /// <summary>Reads exactly <paramref name="count"/> raw bytes (SSLRequest answer, no message framing).</summary>

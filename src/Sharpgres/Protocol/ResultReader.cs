@@ -17,43 +17,20 @@ internal static class ResultReader
         bool async, CancellationToken ct, RowDescription? known = null)
     {
         Error? error = null;
-        ResultSet? current = null;
+        var assembler = new ResultAssembler(context, known);
         while (true)
         {
             var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+            if (assembler.Accept(session, code, out var completed))
+            {
+                if (completed is not null) results.Add(completed);
+                continue;
+            }
             switch (code)
             {
-                case BackendMessageCode.DataRow:
-                    current ??= known is not null ? new ResultSet(known, context) : throw session.Unexpected(code, "RowDescription");
-                    current.AddRow(session.Reader.Payload);
-                    break;
-                case BackendMessageCode.RowDescription:
-                    current = new ResultSet(RowDescription.Parse(session.Reader.Payload), context);
-                    break;
-                case BackendMessageCode.NoData:
-                    current = new ResultSet(null, context);
-                    break;
-                case BackendMessageCode.CommandComplete:
-                    current ??= new ResultSet(known, context);
-                    current.Complete(session.CommandTag());
-                    results.Add(current);
-                    current = null;
-                    break;
-                case BackendMessageCode.EmptyQueryResponse:
-                    current ??= new ResultSet(null, context);
-                    current.Complete("");
-                    results.Add(current);
-                    current = null;
-                    break;
-                case BackendMessageCode.PortalSuspended:
-                    if (current is not null) { results.Add(current); current = null; }
-                    break;
-                case BackendMessageCode.ParseComplete or BackendMessageCode.BindComplete or BackendMessageCode.CloseComplete
-                    or BackendMessageCode.ParameterDescription:
-                    break;
                 case BackendMessageCode.ErrorResponse:
                     error ??= Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload));
-                    current = null;
+                    assembler.Reset();
                     break;
                 case BackendMessageCode.CopyInResponse:
                     // COPY belongs to cur.Copy(): refuse the data so the server ends the statement cleanly.

@@ -115,6 +115,29 @@ internal sealed partial class Session : IDisposable
         }
     }
 
+    /// <summary>
+    /// The next message the server has already sent, without waiting for one: notices and parameter statuses are
+    /// handled, null when nothing else is there. COPY FROM STDIN polls between sends, so a server that talks during
+    /// the COPY (a notice per row from a trigger, an early error) is heard, and never left blocked on a full socket.
+    /// </summary>
+    public async ValueTask<BackendMessageCode?> PollMessageAsync(bool async)
+    {
+        while (true)
+        {
+            while (Reader.TryReadMessage(out var code))
+                if (!HandleAsynchronousMessage(code)) return code;
+            if (_socket is not { Available: > 0 }) return null;
+            try
+            {
+                await Reader.ReceiveOnceAsync(async).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
+            {
+                throw Break(e);
+            }
+        }
+    }
+
     /// <summary>Sends what has been written since the last flush. One call per round trip.</summary>
     public async ValueTask FlushAsync(bool async, CancellationToken ct = default)
     {

@@ -17,6 +17,7 @@ internal sealed class StatementCache
         public Entry? Next;   // the same SQL with other parameter types
         public int Executions;
         public string? PreparedName;
+        public string? PendingName;           // Parse sent, its outcome not read yet (pipelines)
         public RowDescription? Description;   // with the result formats the prepared statement returns
         public LinkedListNode<Entry>? Node;
     }
@@ -85,10 +86,17 @@ internal sealed class StatementCache
 
     private int _prepared;
     private int CountPrepared() => _prepared;
-    public void MarkPrepared(Entry entry, string name) { entry.PreparedName = name; _prepared++; }
+    public void MarkPrepared(Entry entry, string name)
+    {
+        if (entry.PreparedName == name) return;
+        entry.PreparedName = name;
+        entry.PendingName = null;
+        _prepared++;
+    }
 
     public void Forget(Entry entry)
     {
+        entry.PendingName = null;
         if (entry.PreparedName is not null) { _prepared--; entry.PreparedName = null; }
         entry.Description = null;
         entry.Executions = 0;

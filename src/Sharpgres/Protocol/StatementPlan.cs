@@ -34,31 +34,38 @@ internal sealed class StatementPlan
     public string Name { get; }
     public bool WasPrepared => Name.Length > 0;
 
-    public static StatementPlan Create(Connection connection, Session session, string sql, in BoundParameters parameters, bool? prepare)
+    public static StatementPlan Create(Connection connection, Session session, string sql, in BoundParameters parameters, bool? prepare, TypeRegistry? types = null)
     {
         var cache = session.Statements;
         var entry = cache.Touch(sql, parameters.Oids);
-        if (entry.PreparedName is { } prepared)
+        var registry = types ?? connection.Types;
+        if ((entry.PreparedName ?? entry.PendingName) is { } prepared)
         {
             // The prepared statement's own description: its columns are fixed, so each can have its own format.
-            var formats = entry.Description is { } d ? ResultFormats.PerColumn(d, connection.Types) : ResultFormats.AllText;
+            // (A statement still pending in a pipeline has none yet: one format for all, from the SQL's last shape.)
+            var formats = entry.Description is { } d ? ResultFormats.PerColumn(d, registry) : ResultFormats.Uniform(cache.ShapeOf(sql), registry);
             var known = entry.Description is { } described && ResultFormats.Match(described, formats);
             return new StatementPlan(cache, entry, sql, prepared, parse: false, describe: !known, prepareNow: false, formats);
         }
-        var format = ResultFormats.Uniform(entry.Description ?? cache.ShapeOf(sql), connection.Types);
+        var format = ResultFormats.Uniform(entry.Description ?? cache.ShapeOf(sql), registry);
         var threshold = connection.PrepareThreshold;
         var shouldPrepare = prepare ?? (threshold is { } t && entry.Executions > t);
         if (shouldPrepare)
-            return new StatementPlan(cache, entry, sql, cache.NewName(), parse: true, describe: true, prepareNow: true, format);
+        {
+            // Later statements of the same batch (a pipeline) reuse the name instead of preparing again.
+            entry.PendingName = cache.NewName();
+            return new StatementPlan(cache, entry, sql, entry.PendingName, parse: true, describe: true, prepareNow: true, format);
+        }
         return new StatementPlan(cache, entry, sql, "", parse: true, describe: true, prepareNow: false, format);
     }
 
-    public void Write(WriteBuffer w, in BoundParameters parameters, in ReadContext context)
+    /// <summary>Writes the execution; <paramref name="maxRows"/> &gt; 0 suspends the portal after that many rows (streaming).</summary>
+    public void Write(WriteBuffer w, in BoundParameters parameters, in ReadContext context, int maxRows = 0)
     {
         if (_parse) w.WriteParse(Name, _sql, parameters.Oids);
         w.WriteBind(Name, parameters, _resultFormats, context);
         if (_describe) w.WriteDescribe((byte)'P', "");
-        w.WriteExecute("");
+        w.WriteExecute("", maxRows);
     }
 
     /// <summary>The description to decode with when Describe was skipped.</summary>
@@ -67,14 +74,14 @@ internal sealed class StatementPlan
     public void Succeeded(RowDescription? description)
     {
         if (description is not null) _cache.RememberShape(_sql, description);
-        if (_prepareNow) _cache.MarkPrepared(_entry, Name);
+        if (WasPrepared) _cache.MarkPrepared(_entry, Name);
         if (WasPrepared && description is not null) _entry.Description = description;
     }
 
     public void Failed()
     {
         if (WasPrepared && !_prepareNow) _cache.Forget(_entry);
-        if (_prepareNow) _entry.Executions = 0;
+        if (_prepareNow) { _entry.PendingName = null; _entry.Executions = 0; }
     }
 
     public void Trim(int max) => _cache.Trim(max);

@@ -80,6 +80,12 @@ internal sealed class WriteBuffer : IDisposable
     public void Truncate(int position) { _position = position; _messageStart = -1; }
     public int Position => _position;
 
+    /// <summary>The bytes written since <paramref name="position"/> (a value to inspect or rewrite: COPY escaping, quoting).</summary>
+    public ReadOnlySpan<byte> WrittenSince(int position) => _buffer.AsSpan(position, _position - position);
+
+    /// <summary>Moves the end back to <paramref name="position"/> inside the current message (rewrites a value).</summary>
+    public void Rewind(int position) => _position = position;
+
     private void Ensure(int count)
     {
         if (_position + count <= _buffer.Length) return;

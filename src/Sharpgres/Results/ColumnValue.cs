@@ -33,9 +33,23 @@ internal static class ColumnValue
             if (default(T) is null) return default!;
             throw new InvalidCastException($"column '{field.Name}' is NULL: read it as a nullable type ({typeof(T).Name}?)");
         }
-        if (codec is IPgReader<T> reader) return reader.Read(bytes, (PgFormat)field.FormatCode, context);
+        var format = (PgFormat)field.FormatCode;
+        if (codec is IPgReader<T> reader && ReadTraits<T>.IsOwnReader(codec)) return reader.Read(bytes, format, context);
+        if (codec is IGenericPgReader generic && typeof(T) != typeof(object)) return generic.Read<T>(bytes, format, context);
         return TypedReadFallback<T>.Read(bytes, field, context, codec);
     }
+}
+
+/// <summary>
+/// IPgReader is covariant, so a codec with an IPgReader&lt;string&gt; also "is" an IPgReader&lt;object&gt;: for
+/// types that variance can reach (object, interfaces, unsealed classes) a codec whose own type fits T reads
+/// through ReadObject instead, so Get&lt;object&gt; of a uuid stays a Guid.
+/// </summary>
+internal static class ReadTraits<T>
+{
+    private static readonly bool Invariant = typeof(T).IsValueType || typeof(T).IsSealed;
+
+    public static bool IsOwnReader(PgCodec codec) => Invariant || !typeof(T).IsAssignableFrom(codec.ClrType);
 }
 
 /// <summary>
@@ -46,8 +60,27 @@ internal static class TypedReadFallback<T>
 {
     private static readonly Type? Underlying = Nullable.GetUnderlyingType(typeof(T));
 
+    private delegate T UnderlyingRead(PgCodec codec, ReadOnlySpan<byte> data, PgFormat format, in ReadContext context, out bool read);
+
+    // Nullable<U>: the codec's own IPgReader<U>, if it has one (e.g. a date column read as DateTime?).
+    private static readonly UnderlyingRead? ViaUnderlying = Underlying is null ? null
+        : (UnderlyingRead)Delegate.CreateDelegate(typeof(UnderlyingRead), typeof(TypedReadFallback<T>)
+            .GetMethod(nameof(ReadUnderlying), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(Underlying));
+
+    private static U? ReadUnderlying<U>(PgCodec codec, ReadOnlySpan<byte> data, PgFormat format, in ReadContext context, out bool read) where U : struct
+    {
+        read = codec is IPgReader<U>;
+        return read ? ((IPgReader<U>)codec).Read(data, format, context) : null;
+    }
+
     public static T Read(ReadOnlySpan<byte> bytes, FieldDescription field, in ReadContext context, PgCodec? codec)
     {
+        if (ViaUnderlying is not null && codec is not null)
+        {
+            var viaUnderlying = ViaUnderlying(codec, bytes, (PgFormat)field.FormatCode, context, out var read);
+            if (read) return viaUnderlying;
+        }
         var value = ColumnValue.ReadObject(bytes, bytes.Length, field, context);
         if (value is T t) return t;
         var target = Underlying ?? typeof(T);

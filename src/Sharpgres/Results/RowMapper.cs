@@ -15,13 +15,16 @@ namespace Sharpgres.Results;
 /// </summary>
 internal sealed class RowMapper<T>
 {
-    private static readonly ConditionalWeakTable<RowDescription, RowMapper<T>> Cache = new();
+    // Keyed by the instance first (cheap, the common case for prepared statements), then by shape, so a new
+    // RowDescription of the same columns never compiles a mapper again.
+    private static readonly ConditionalWeakTable<RowDescription, RowMapper<T>> ByInstance = new();
+    private static readonly ConcurrentDictionary<string, RowMapper<T>> ByShape = new();
     private readonly Func<RowAccess, T> _map;
 
     private RowMapper(Func<RowAccess, T> map) => _map = map;
 
     public static RowMapper<T> For(RowDescription description) =>
-        Cache.GetValue(description, static d => new RowMapper<T>(Build(d)));
+        ByInstance.GetValue(description, static d => ByShape.GetOrAdd(d.ShapeKey, static (_, d) => new RowMapper<T>(Build(d)), d));
 
     public T Map(ResultSet result, int index)
     {
@@ -52,6 +55,14 @@ internal sealed class RowMapper<T>
 
     /// <summary>Maps a row that lives in a receive buffer (streaming): the bytes are valid only during the call.</summary>
     internal T Map(RowAccess access) => _map(access);
+
+    /// <summary>Maps a DataRow body that isn't part of a buffered result (a streamed row, a binary COPY row).</summary>
+    internal T Map(RowDescription shape, in ReadContext context, ReadOnlyMemory<byte> dataRow)
+    {
+        var access = RowAccess.Rent(shape, context, dataRow);
+        try { return _map(access); }
+        finally { RowAccess.Return(access); }
+    }
 
     private static Func<RowAccess, T> Build(RowDescription d)
     {
@@ -175,9 +186,17 @@ internal sealed class RowAccess
     [ThreadStatic] private static RowAccess? _spare;
     private (int Start, int Length)[] _ranges = new (int, int)[16];
     private ResultSet? _result;
-    private byte[] _chunk = [];
+    private byte[] _chunk = [];            // a buffered row: its result chunk and offset
     private int _offset;
     private int _count;
+    private ReadOnlyMemory<byte> _bytes;   // used when _result is null
+    private RowDescription _shape = null!;
+    private ReadContext _context;
+    // Each column's codec, looked up once per (shape, registry) rather than once per value: kept across rentals,
+    // so the rows of one stream or one result share it.
+    private PgCodec?[] _codecs = new PgCodec?[16];
+    private RowDescription? _codecShape;
+    private TypeRegistry? _codecTypes;
 
     public static RowAccess Rent(ResultSet result, int index)
     {
@@ -187,32 +206,65 @@ internal sealed class RowAccess
         return access;
     }
 
+    public static RowAccess Rent(RowDescription shape, in ReadContext context, ReadOnlyMemory<byte> dataRow)
+    {
+        var access = _spare ?? new RowAccess();
+        _spare = null;
+        access._result = null;
+        access._chunk = [];
+        access._bytes = dataRow;
+        access.Load(shape, context);
+        return access;
+    }
+
     public static void Return(RowAccess access)
     {
         access._result = null;
+        access._chunk = [];
+        access._bytes = default;
         _spare = access;
     }
 
     private void Load(ResultSet result, int index)
     {
         _result = result;
-        _count = result.Description!.Count;
-        if (_ranges.Length < _count) _ranges = new (int, int)[_count];
-        MoveTo(index);
+        _chunk = result.RowChunk(index, out _offset);
+        Load(result.Description!, result.Context);
     }
 
-    /// <summary>Points at another row of the same result.</summary>
+    private void Load(RowDescription shape, in ReadContext context)
+    {
+        _shape = shape;
+        _context = context;
+        _count = shape.Count;
+        if (_ranges.Length < _count) _ranges = new (int, int)[_count];
+        if (!ReferenceEquals(_codecShape, shape) || !ReferenceEquals(_codecTypes, context.Types)) LookUpCodecs(shape, context.Types);
+        ResultSet.ColumnRanges(Data, _ranges.AsSpan(0, _count));
+    }
+
+    private void LookUpCodecs(RowDescription shape, TypeRegistry types)
+    {
+        if (_codecs.Length < shape.Count) _codecs = new PgCodec?[shape.Count];
+        for (var i = 0; i < shape.Count; i++) _codecs[i] = types.ForOid(shape.Fields[i].TypeOid);
+        _codecShape = shape;
+        _codecTypes = types;
+    }
+
+    /// <summary>Points at another row of the same buffered result.</summary>
     public void MoveTo(int index)
     {
         _chunk = _result!.RowChunk(index, out _offset);
-        ResultSet.ColumnRanges(_chunk.AsSpan(_offset), _ranges.AsSpan(0, _count));
+        ResultSet.ColumnRanges(Data, _ranges.AsSpan(0, _count));
     }
+
+    private ReadOnlySpan<byte> Data => _result is not null ? _chunk.AsSpan(_offset) : _bytes.Span;
 
     public TValue Get<TValue>(int ordinal)
     {
         var (start, length) = _ranges[ordinal];
-        var result = _result!;
-        var data = length > 0 ? new ReadOnlySpan<byte>(_chunk, _offset + start, length) : default;
-        return ColumnValue.Read<TValue>(data, length, result.Description!.Fields[ordinal], result.CodecAt(ordinal), result.Context);
+        var data = length <= 0 ? default
+            : _result is not null ? new ReadOnlySpan<byte>(_chunk, _offset + start, length)   // buffered: straight from the chunk
+            : _bytes.Span.Slice(start, length);
+        return ColumnValue.Read<TValue>(data, length, _shape.Fields[ordinal], _codecs[ordinal], _context);
     }
 }

@@ -20,6 +20,7 @@ internal static partial class BuiltinCodecs
         foreach (var (oid, name) in new[] { (Oids.Varchar, "varchar"), (Oids.BpChar, "bpchar"), (Oids.Name, "name"), (Oids.Unknown, "unknown") })
             r.RegisterReader(oid, name, TextCodec.Instance);
         RegisterMore(r);
+        RegisterContainers(r);
         return r;
     }
 
@@ -28,5 +29,5 @@ internal static partial class BuiltinCodecs
     private static void RegisterMore(TypeRegistry r) => RegisterMoreImpl(r);
 
     /// <summary>Codecs made on demand for a .NET type (arrays, enums, ranges of known element types).</summary>
-    public static PgCodec? TryCreateFor(Type type, TypeRegistry registry) => null;
+    public static PgCodec? TryCreateFor(Type type, TypeRegistry registry) => CreateContainerWriter(type, registry);
 }

@@ -7,7 +7,7 @@ namespace Sharpgres.Types;
 /// Picks codecs: by OID for results, by .NET type for parameters. Registries chain global → connection → cursor,
 /// so a type registered on one connection doesn't leak to another (psycopg's adapters maps).
 /// </summary>
-public sealed class TypeRegistry
+public sealed partial class TypeRegistry
 {
     private readonly TypeRegistry? _parent;
     private readonly ConcurrentDictionary<uint, PgCodec> _byOid = new();
@@ -21,7 +21,9 @@ public sealed class TypeRegistry
 
     internal static TypeRegistry CreateRoot() => new(null);
 
-    internal static JsonSerializerOptions DefaultJsonOptions { get; } = new(JsonSerializerDefaults.General);
+    /// <summary>System.Text.Json's defaults, except that non-ASCII text is written as is (json keeps it verbatim), not \u-escaped.</summary>
+    internal static JsonSerializerOptions DefaultJsonOptions { get; } =
+        new(JsonSerializerDefaults.General) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A registry that sees everything this one has, and whose registrations stay its own.</summary>
     public TypeRegistry CreateChild() => new(this);

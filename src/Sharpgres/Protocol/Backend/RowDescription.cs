@@ -26,6 +26,11 @@ internal sealed class RowDescription
     /// <summary>The Bind result formats for this shape under one registry (see ResultFormats.PerColumn).</summary>
     internal sealed record FormatCache(Types.TypeRegistry Types, short[] Formats);
     internal FormatCache? CachedFormats { get; set; }
+
+    private string? _shapeKey;
+
+    /// <summary>Column names and type OIDs: what a typed mapper depends on.</summary>
+    public string ShapeKey => _shapeKey ??= string.Join("\u0001", Fields.Select(f => f.Name + "\u0002" + f.TypeOid));
     public int Count => Fields.Length;
 
     /// <summary>Ordinal of a column by name: exact match first, then case-insensitive; -1 when absent.</summary>

@@ -6,42 +6,64 @@ using Sharpgres.Protocol;
 
 namespace Sharpgres.Types.Codecs;
 
-/// <summary>float4 / float8: one generic codec; NaN and ±Infinity both ways (text 'NaN', 'Infinity', '-Infinity').</summary>
-internal sealed class FloatCodec<T>(uint oid, string name) : PgCodec<T>, IPgReader<double>, IPgReader<decimal>
+/// <summary>
+/// float4 / float8 ↔ float / double. Binary is the IEEE 754 bits big-endian; text is what the server prints with
+/// extra_float_digits=3 (shortest exact), with NaN, Infinity and -Infinity spelled as PostgreSQL does.
+/// </summary>
+internal sealed class FloatCodec<T>(uint oid, string name) : PgCodec<T>, IPgReader<float>, IPgReader<double>, IPgReader<decimal>
     where T : struct, IBinaryFloatingPointIeee754<T>
 {
     public override uint Oid => oid;
     public override string PgTypeName => name;
+    private static bool IsSingle => typeof(T) == typeof(float);
 
     private double ReadDouble(ReadOnlySpan<byte> data, PgFormat format)
     {
         if (format == PgFormat.Binary)
-            return oid == Oids.Float4 ? BinaryPrimitives.ReadSingleBigEndian(data) : BinaryPrimitives.ReadDoubleBigEndian(data);
-        var text = Encoding.ASCII.GetString(data);
-        return text switch
+        {
+            return (oid, data.Length) switch
+            {
+                (Oids.Float4, 4) => BinaryPrimitives.ReadSingleBigEndian(data),
+                (Oids.Float8, 8) => BinaryPrimitives.ReadDoubleBigEndian(data),
+                _ => throw new DataError($"invalid binary {name} of {data.Length} bytes"),
+            };
+        }
+        var s = Encoding.UTF8.GetString(data);
+        return s switch
         {
             "NaN" => double.NaN,
             "Infinity" => double.PositiveInfinity,
             "-Infinity" => double.NegativeInfinity,
-            _ => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+            // float4 text is parsed as float so a float4 read as double is the same in both formats.
+            _ when oid == Oids.Float4 => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var f)
+                ? f : throw new DataError($"invalid {name} value: '{s}'"),
+            _ => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+                ? d : throw new DataError($"invalid {name} value: '{s}'"),
         };
     }
 
-    public override T Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) => T.CreateSaturating(ReadDouble(data, format));
+    public override T Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) => T.CreateTruncating(ReadDouble(data, format));
+    float IPgReader<float>.Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) => (float)ReadDouble(data, format);
     double IPgReader<double>.Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) => ReadDouble(data, format);
-    decimal IPgReader<decimal>.Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) => (decimal)ReadDouble(data, format);
+
+    decimal IPgReader<decimal>.Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context)
+    {
+        var d = ReadDouble(data, format);
+        if (!double.IsFinite(d) || Math.Abs(d) > (double)decimal.MaxValue)
+            throw new DataError($"{name} value {Format(d)} cannot be read as decimal");
+        return IsSingle ? (decimal)(float)d : (decimal)d;
+    }
+
+    internal static string Format(double d) =>
+        double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity"
+        : IsSingle ? ((float)d).ToString("R", CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture);
 
     internal override void Write(WriteBuffer buffer, T value, PgFormat format, in ReadContext context)
     {
-        var d = double.CreateSaturating(value);
-        if (format == PgFormat.Text)
-        {
-            buffer.WriteUtf8(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity"
-                : oid == Oids.Float4 ? ((float)d).ToString("R", CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture));
-            return;
-        }
-        if (oid == Oids.Float4) BinaryPrimitives.WriteSingleBigEndian(buffer.GetSpan(4), (float)d);
-        else BinaryPrimitives.WriteDoubleBigEndian(buffer.GetSpan(8), d);
-        buffer.Advance(oid == Oids.Float4 ? 4 : 8);
+        var d = double.CreateTruncating(value);
+        if (format == PgFormat.Text) { buffer.WriteUtf8(Format(d)); return; }
+        // NaN goes out as the server's own NaN bits (.NET's double.NaN has the sign bit set).
+        if (IsSingle) buffer.WriteInt32(double.IsNaN(d) ? 0x7FC00000 : BitConverter.SingleToInt32Bits((float)d));
+        else buffer.WriteInt64(double.IsNaN(d) ? 0x7FF8000000000000 : BitConverter.DoubleToInt64Bits(d));
     }
 }

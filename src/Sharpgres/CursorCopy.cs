@@ -1,0 +1,81 @@
+using Sharpgres.Results;
+
+namespace Sharpgres;
+
+/// <summary>psycopg's <c>cursor.copy()</c>: COPY FROM STDIN / TO STDOUT through a <see cref="Sharpgres.Copy"/> object.</summary>
+public partial class Cursor<TRow>
+{
+    /// <summary>
+    /// Starts a COPY: <c>using var copy = cur.Copy("COPY t (a, b) FROM STDIN")</c>. %s / %(name)s placeholders are
+    /// merged client-side as literals (COPY can't take bound parameters). After the COPY, RowCount is its row count.
+    /// Prefer <see cref="Copy(string, Action{Sharpgres.Copy})"/> when writing: it rolls the COPY back if the body throws.
+    /// </summary>
+    public Sharpgres.Copy Copy(string statement, params object?[] args) =>
+        StartCopyAsync(statement, args, false, default).GetAwaiter().GetResult();
+
+    public Task<Sharpgres.Copy> CopyAsync(string statement, object?[]? args = null, CancellationToken cancellationToken = default) =>
+        StartCopyAsync(statement, args, true, cancellationToken).AsTask();
+
+    /// <summary>
+    /// Runs a COPY around <paramref name="body"/>: when the body returns, the COPY is finished (CopyDone); when it
+    /// throws, CopyFail carries the exception's message, the server loads nothing, and the exception is rethrown —
+    /// psycopg's <c>with cur.copy(...) as copy:</c>.
+    /// </summary>
+    public void Copy(string statement, Action<Sharpgres.Copy> body) => Copy(statement, [], body);
+
+    public void Copy(string statement, object?[] args, Action<Sharpgres.Copy> body)
+    {
+        var copy = Copy(statement, args);
+        try
+        {
+            body(copy);
+        }
+        catch (Exception e)
+        {
+            try { copy.Fail(e.Message); }
+            catch (Exception) { /* the connection broke: the body's exception is the one to report */ }
+            throw;
+        }
+        copy.Finish();
+    }
+
+    public Task CopyAsync(string statement, Func<Sharpgres.Copy, Task> body, CancellationToken cancellationToken = default) =>
+        CopyAsync(statement, [], body, cancellationToken);
+
+    public async Task CopyAsync(string statement, object?[] args, Func<Sharpgres.Copy, Task> body, CancellationToken cancellationToken = default)
+    {
+        var copy = await CopyAsync(statement, args, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await body(copy).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            try { await copy.FailAsync(e.Message).ConfigureAwait(false); }
+            catch (Exception) { /* the connection broke: the body's exception is the one to report */ }
+            throw;
+        }
+        await copy.FinishAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<Sharpgres.Copy> StartCopyAsync(string statement, object?[]? args, bool async, CancellationToken ct)
+    {
+        CheckOpen();
+        // COPY leaves a pipeline unrecoverable (the server's copy mode can't be queued): refuse, as psycopg.
+        if (Connection.ActivePipeline is not null) throw new NotSupportedError("COPY cannot be used in pipeline mode");
+        IReadOnlyDictionary<string, object?>? named = null;
+        if (args is [{ } single] && single is not string && !IsScalar(single) && Sql.ParsedQuery.Get(statement).Names is not null)
+        {
+            named = Sql.NamedArguments.From(single);
+            args = null;
+        }
+        var sql = CopyStatement.Merge(statement, args, named, Connection);
+        ResetResults();
+        return await Sharpgres.Copy.StartAsync(Connection, sql, (tag, rows) =>
+        {
+            var result = new ResultSet(null, Connection.ReadContext);
+            result.Complete(tag ?? "");
+            SetResults([result], rows);
+        }, async, ct).ConfigureAwait(false);
+    }
+}

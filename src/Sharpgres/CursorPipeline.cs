@@ -1,0 +1,47 @@
+using Sharpgres.Protocol;
+using Sharpgres.Protocol.Frontend;
+using Sharpgres.Results;
+
+namespace Sharpgres;
+
+/// <summary>Execute inside a pipeline: the statement is queued and its result arrives at the next Sync.</summary>
+public partial class Cursor<TRow>
+{
+    private bool _awaitingPipeline;
+    private Error? _pipelineError;
+
+    /// <summary>Writes [BEGIN] Parse/Bind/Describe/Execute without Sync and queues the cursor for the result.</summary>
+    private void QueueInPipeline(Pipeline pipeline, string sql, in BoundParameters parameters, bool? prepare)
+    {
+        var session = Connection.Session;
+        if (Connection.NeedsBegin)
+        {
+            pipeline.QueueCommand(Connection.BeginStatement());
+            pipeline.InTransaction = true;
+        }
+        WritePendingCloses(session);
+        var plan = StatementPlan.Create(Connection, session, sql, parameters, prepare, ActiveTypes);
+        plan.Write(session.Writer, parameters, ReadContext);
+        _awaitingPipeline = true;
+        _pipelineError = null;
+        pipeline.Enqueue(new Pipeline.PendingStatement(
+            result => { _awaitingPipeline = false; SetResults([result], result.RowCount); },
+            error => { _awaitingPipeline = false; _pipelineError = error; },
+            plan));
+    }
+
+    /// <summary>A fetch on a result still in flight syncs the pipeline first (psycopg does the same).</summary>
+    private void AwaitPipelineResult()
+    {
+        if (_awaitingPipeline && Connection.ActivePipeline is { } pipeline)
+        {
+            try { pipeline.Sync(); }
+            catch (Error) when (_pipelineError is not null) { /* raised below, for this cursor's own statement */ }
+        }
+        if (_pipelineError is { } error)
+        {
+            _pipelineError = null;
+            throw error;
+        }
+    }
+}

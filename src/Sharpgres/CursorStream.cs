@@ -1,0 +1,187 @@
+using System.Collections;
+using Sharpgres.Protocol;
+using Sharpgres.Protocol.Frontend;
+using Sharpgres.Results;
+using Sharpgres.Sql;
+
+namespace Sharpgres;
+
+/// <summary>
+/// psycopg's <c>cursor.stream()</c>: rows handed out as they arrive, never buffered, so a result of any size runs in
+/// constant memory. The query is sent when iteration starts, and the connection is busy until the loop ends;
+/// leaving the loop early (break, exception, Dispose of the enumerator, cancellation) ends the statement cleanly and
+/// the connection stays usable (see <see cref="RowStream"/> for how).
+/// </summary>
+public partial class Cursor<TRow>
+{
+    /// <summary>
+    /// Streams the rows of one statement (%s placeholders bound to <paramref name="args"/>, or one object or
+    /// dictionary for %(name)s). Each row is an independent <typeparamref name="TRow"/> made by the row factory.
+    /// </summary>
+    public IEnumerable<TRow> Stream(string query, params object?[] args) =>
+        new StreamSource<TRow>(this, query, args, null, MakeRowProjector);
+
+    /// <summary>Streams with named parameters from a dictionary: %(name)s.</summary>
+    public IEnumerable<TRow> Stream(string query, IReadOnlyDictionary<string, object?> args) =>
+        new StreamSource<TRow>(this, query, null, args, MakeRowProjector);
+
+    /// <summary>
+    /// The async stream: <c>await foreach (var row in cur.StreamAsync(sql, args, token))</c>. Cancelling the token
+    /// (here or through WithCancellation) ends the statement and raises <see cref="Errors.QueryCanceled"/>.
+    /// </summary>
+    public IAsyncEnumerable<TRow> StreamAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default) =>
+        new StreamSource<TRow>(this, query, args, null, MakeRowProjector, cancellationToken);
+
+    /// <summary>
+    /// Streams rows mapped onto <typeparamref name="T"/> (scalar, tuple, record, class) straight from the receive
+    /// buffer: no row object and no copy of the bytes in between.
+    /// </summary>
+    public IEnumerable<T> Stream<T>(string query, params object?[] args) =>
+        new StreamSource<T>(this, query, args, null, static () => new TypedProjector<T>().Project);
+
+    public IAsyncEnumerable<T> StreamAsync<T>(string query, object?[]? args = null, CancellationToken cancellationToken = default) =>
+        new StreamSource<T>(this, query, args, null, static () => new TypedProjector<T>().Project, cancellationToken);
+
+    private Func<RowStream, TRow> MakeRowProjector() =>
+        s => _factory.Make(new Row(s.Description!, s.Context, s.Current.Span));
+
+    /// <summary>Typed rows: the mapper is looked up once per stream, then each row maps without allocating a Row.</summary>
+    private sealed class TypedProjector<T>
+    {
+        private Protocol.Backend.RowDescription? _shape;
+        private RowMapper<T>? _mapper;
+
+        public T Project(RowStream s)
+        {
+            if (!ReferenceEquals(_shape, s.Description))
+            {
+                _shape = s.Description!;
+                _mapper = RowMapper<T>.For(_shape);
+            }
+            return _mapper!.Map(_shape!, s.Context, s.Current);
+        }
+    }
+
+    /// <summary>Sends the statement of a stream: [BEGIN] [Close evicted] Parse Bind [Describe] Execute, one flush.</summary>
+    private async ValueTask<RowStream> StartStreamAsync(string query, object?[]? positional, IReadOnlyDictionary<string, object?>? named,
+        bool async, CancellationToken ct)
+    {
+        CheckOpen();
+        if (Connection.ActivePipeline is not null) throw new ProgrammingError("Stream() cannot be used in pipeline mode");
+        if (named is null && positional is [{ } single] && single is not string && !IsScalar(single) && ParsedQuery.Get(query).Names is not null)
+        {
+            named = NamedArguments.From(single);
+            positional = null;
+        }
+        string sql;
+        BoundParameters parameters;
+        if ((positional is null || positional.Length == 0) && named is null)
+        {
+            sql = query;
+            parameters = BoundParameters.Empty;
+        }
+        else
+        {
+            var parsed = ParsedQuery.Get(query);
+            sql = parsed.Sql;
+            parameters = BoundParameters.Create(parsed, parsed.Arrange(positional, named), Connection.Types);
+        }
+        ResetResults();
+        var session = Connection.Session;
+        session.EnterOperation();
+        var mark = session.Writer.Position;
+        try
+        {
+            // A transaction block to protect (ours or the user's): run in batches, so leaving early needs no cancel.
+            var inTransactionBlock = !Connection.Autocommit || session.TransactionStatus != TransactionStatus.Idle;
+            var begin = Connection.NeedsBegin;
+            if (begin) session.Writer.WriteQuery(Connection.BeginStatement());
+            WritePendingCloses(session);
+            // Never prepared, as psycopg's stream: one-off big reads gain nothing from it.
+            var plan = StatementPlan.Create(Connection, session, sql, parameters, prepare: false);
+            return await RowStream.StartAsync(session, plan, parameters, Connection.ReadContext, inTransactionBlock, begin, async, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (!session.IsBroken) session.Writer.Truncate(mark);
+            session.ExitOperation();
+            throw;
+        }
+    }
+
+    /// <summary>After a stream: the cursor describes it (Description, StatusMessage, RowCount = rows read).</summary>
+    private void StreamEnded(RowStream stream)
+    {
+        var result = new ResultSet(stream.Description, stream.Context);
+        result.Complete(stream.CommandTag ?? "");
+        SetResults([result], stream.RowsRead);
+    }
+
+    private sealed class StreamSource<T>(Cursor<TRow> cursor, string query, object?[]? positional,
+        IReadOnlyDictionary<string, object?>? named, Func<Func<RowStream, T>> projector, CancellationToken token = default)
+        : IEnumerable<T>, IAsyncEnumerable<T>
+    {
+        public IEnumerator<T> GetEnumerator() => new StreamEnumerator<T>(cursor, query, positional, named, projector(), default);
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+        {
+            var ct = token;
+            CancellationTokenSource? linked = null;
+            if (cancellationToken.CanBeCanceled)
+            {
+                if (ct.CanBeCanceled) { linked = CancellationTokenSource.CreateLinkedTokenSource(ct, cancellationToken); ct = linked.Token; }
+                else ct = cancellationToken;
+            }
+            return new StreamEnumerator<T>(cursor, query, positional, named, projector(), ct, linked);
+        }
+    }
+
+    /// <summary>One iteration of a stream, sync or async over the same core.</summary>
+    private sealed class StreamEnumerator<T>(Cursor<TRow> cursor, string query, object?[]? positional,
+        IReadOnlyDictionary<string, object?>? named, Func<RowStream, T> project, CancellationToken ct,
+        CancellationTokenSource? linked = null) : IEnumerator<T>, IAsyncEnumerator<T>
+    {
+        private RowStream? _stream;
+        private T _current = default!;
+        private bool _disposed;
+
+        public T Current => _current;
+        object? IEnumerator.Current => _current;
+
+        public bool MoveNext() => MoveNextAsync(false).GetAwaiter().GetResult();
+        public ValueTask<bool> MoveNextAsync() => MoveNextAsync(true);
+
+        private async ValueTask<bool> MoveNextAsync(bool async)
+        {
+            if (_disposed || _stream is { Done: true }) return false;
+            _stream ??= await cursor.StartStreamAsync(query, positional, named, async, ct).ConfigureAwait(false);
+            bool more;
+            try
+            {
+                more = await _stream.MoveNextAsync(async, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (_stream.Done) cursor.StreamEnded(_stream);
+            }
+            if (!more) return false;
+            _current = project(_stream);
+            return true;
+        }
+
+        public void Reset() => throw new NotSupportedException("a stream can't be rewound: call Stream() again");
+
+        public void Dispose() => DisposeAsync(false).GetAwaiter().GetResult();
+        public ValueTask DisposeAsync() => DisposeAsync(true);
+
+        private async ValueTask DisposeAsync(bool async)
+        {
+            _disposed = true;
+            linked?.Dispose();
+            if (_stream is null || _stream.Done) return;
+            await _stream.StopAsync(async).ConfigureAwait(false);
+            cursor.StreamEnded(_stream);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using Sharpgres.Errors;
+using Sharpgres.Protocol;
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Protocol.Frontend;
+using Sharpgres.Results;
+
+namespace Sharpgres;
+
+/// <summary>
+/// Pipeline mode, psycopg's <c>with conn.pipeline():</c>. Statements executed inside are sent without waiting for
+/// their results; results are read, in order, at <see cref="Sync"/>, when a cursor fetches a result not yet
+/// received, and when the block ends. After a failed statement the following ones are skipped by the server and
+/// raise <see cref="PipelineAborted"/>, until the next Sync.
+/// </summary>
+public sealed class Pipeline : IDisposable, IAsyncDisposable
+{
+    private readonly Connection _connection;
+    private readonly Pipeline? _outer;
+    private readonly Queue<PendingStatement> _pending = new();
+    private bool _closed;
+
+    private Pipeline(Connection connection, Pipeline? outer)
+    {
+        _connection = connection;
+        _outer = outer;
+    }
+
+    internal static Pipeline Enter(Connection connection)
+    {
+        connection.CheckOpen();
+        if (connection.ActivePipeline is { } active) return new Pipeline(connection, active);   // nested: syncs at its end
+        connection.Session.EnterOperation();
+        var pipeline = new Pipeline(connection, null);
+        pipeline.InTransaction = connection.Session.TransactionStatus != TransactionStatus.Idle;
+        connection.ActivePipeline = pipeline;
+        return pipeline;
+    }
+
+    private Pipeline Root => _outer ?? this;
+
+    /// <summary>Whether the statements queued so far leave a transaction open (the status is known only at Sync).</summary>
+    internal bool InTransaction { get; set; }
+
+    internal int PendingCount => Root._pending.Count;
+
+    /// <summary>One queued statement and who wants its result.</summary>
+    internal sealed class PendingStatement(Action<ResultSet>? deliver, Action<Error>? fail, StatementPlan? plan)
+    {
+        public Protocol.Backend.RowDescription? Known => plan?.KnownDescription;
+        public void Deliver(ResultSet r) { plan?.Succeeded(r.Description); deliver?.Invoke(r); }
+        public void Fail(Error e) { plan?.Failed(); fail?.Invoke(e); }
+    }
+
+    internal void Enqueue(PendingStatement statement) => Root._pending.Enqueue(statement);
+
+    /// <summary>Queues a statement whose result nobody reads (BEGIN, COMMIT, SAVEPOINT ...).</summary>
+    internal void QueueCommand(string sql)
+    {
+        var w = _connection.Session.Writer;
+        w.WriteParse("", sql, []);
+        w.WriteBind("", BoundParameters.Empty, 0, _connection.ReadContext);
+        w.WriteExecute("");
+        Enqueue(new PendingStatement(null, null, null));
+    }
+
+    /// <summary>Sends Sync and reads every pending result; raises the first error of the batch.</summary>
+    public void Sync() => Root.SyncAsync(false, default).GetAwaiter().GetResult();
+    public Task SyncAsync(CancellationToken cancellationToken = default) => Root.SyncAsync(true, cancellationToken).AsTask();
+
+    internal async ValueTask SyncAsync(bool async, CancellationToken ct)
+    {
+        if (this != Root) { await Root.SyncAsync(async, ct).ConfigureAwait(false); return; }
+        var session = _connection.Session;
+        if (session.IsClosed) throw new InterfaceError("the connection is closed");
+        var registration = session.RegisterCancellation(ct);
+        Error? first = null;
+        try
+        {
+            session.Writer.WriteSync();
+            await session.FlushAsync(async, ct).ConfigureAwait(false);
+            var assembler = new ResultAssembler(_connection.ReadContext, null);
+            while (true)
+            {
+                var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+                assembler.Known = _pending.TryPeek(out var head) ? head.Known : null;
+                if (assembler.Accept(session, code, out var completed))
+                {
+                    if (completed is not null && _pending.TryDequeue(out var done)) done.Deliver(completed);
+                    continue;
+                }
+                switch (code)
+                {
+                    case BackendMessageCode.ErrorResponse:
+                        var error = Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload));
+                        first ??= error;
+                        if (_pending.TryDequeue(out var failed)) failed.Fail(error);
+                        assembler.Reset();
+                        break;
+                    case BackendMessageCode.ReadyForQuery:
+                        session.OnReadyForQuery();
+                        // Whatever is still pending was skipped by the server after an error.
+                        while (_pending.TryDequeue(out var skipped)) skipped.Fail(new PipelineAborted());
+                        InTransaction = session.TransactionStatus != TransactionStatus.Idle;
+                        if (first is not null) throw first;
+                        return;
+                    default:
+                        throw session.Unexpected(code, "pipeline results");
+                }
+            }
+        }
+        finally
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+            session.ClearCancelDeadline();
+        }
+    }
+
+    /// <summary>Ends the block: syncs (raising a pending error) and leaves pipeline mode.</summary>
+    public void Dispose() => CloseAsync(false).GetAwaiter().GetResult();
+    public ValueTask DisposeAsync() => CloseAsync(true);
+
+    private async ValueTask CloseAsync(bool async)
+    {
+        if (_closed) return;
+        _closed = true;
+        try
+        {
+            if (!_connection.Session.IsClosed && (Root._pending.Count > 0 || _outer is null))
+                await SyncAsync(async, default).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_outer is null)
+            {
+                _connection.ActivePipeline = null;
+                _connection.Session.ExitOperation();
+            }
+        }
+    }
+}

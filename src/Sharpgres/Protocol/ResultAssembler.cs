@@ -1,0 +1,56 @@
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Results;
+using Sharpgres.Types;
+
+namespace Sharpgres.Protocol;
+
+/// <summary>
+/// Builds buffered results from the messages of one statement: RowDescription / NoData, DataRows, then
+/// CommandComplete or EmptyQueryResponse. Shared by the plain round trip and the pipeline.
+/// </summary>
+internal struct ResultAssembler(ReadContext context, RowDescription? known)
+{
+    private ResultSet? _current;
+
+    /// <summary>The description of a statement whose Describe was skipped (a prepared statement already seen).</summary>
+    public RowDescription? Known { readonly get => known; set => known = value; }
+
+    /// <summary>
+    /// Takes a message if it belongs to a result; <paramref name="completed"/> is set when a statement ends.
+    /// False for messages it doesn't handle.
+    /// </summary>
+    public bool Accept(Session session, BackendMessageCode code, out ResultSet? completed)
+    {
+        completed = null;
+        switch (code)
+        {
+            case BackendMessageCode.DataRow:
+                _current ??= known is not null ? new ResultSet(known, context) : throw session.Unexpected(code, "RowDescription");
+                _current.AddRow(session.Reader.Payload);
+                return true;
+            case BackendMessageCode.RowDescription:
+                _current = new ResultSet(RowDescription.Parse(session.Reader.Payload), context);
+                return true;
+            case BackendMessageCode.NoData:
+                _current = new ResultSet(null, context);
+                return true;
+            case BackendMessageCode.CommandComplete or BackendMessageCode.EmptyQueryResponse:
+                completed = _current ?? new ResultSet(known, context);
+                completed.Complete(code == BackendMessageCode.CommandComplete ? session.CommandTag() : "");
+                _current = null;
+                return true;
+            case BackendMessageCode.PortalSuspended:
+                completed = _current;
+                _current = null;
+                return true;
+            case BackendMessageCode.ParseComplete or BackendMessageCode.BindComplete or BackendMessageCode.CloseComplete
+                or BackendMessageCode.ParameterDescription:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>After an ErrorResponse the statement's partial result is dropped.</summary>
+    public void Reset() => _current = null;
+}

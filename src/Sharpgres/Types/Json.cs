@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace Sharpgres;
+
+/// <summary>
+/// A value to send as <c>json</c>, serialized with System.Text.Json (psycopg's <c>Json</c> wrapper): any object,
+/// JsonElement, JsonDocument or JsonNode. <paramref name="options"/> overrides the connection's JSON options.
+/// A string is serialized as a JSON string; to send JSON text you already have, pass the string itself.
+/// </summary>
+public sealed class Json(object? value, JsonSerializerOptions? options = null)
+{
+    public object? Value { get; } = value;
+    public JsonSerializerOptions? Options { get; } = options;
+
+    /// <summary>The JSON text this value is sent as.</summary>
+    public override string ToString() => JsonSerializer.Serialize(Value, Value?.GetType() ?? typeof(object), Options);
+}
+
+/// <summary>A value to send as <c>jsonb</c>; see <see cref="Json"/>.</summary>
+public sealed class Jsonb(object? value, JsonSerializerOptions? options = null)
+{
+    public object? Value { get; } = value;
+    public JsonSerializerOptions? Options { get; } = options;
+
+    /// <summary>The JSON text this value is sent as.</summary>
+    public override string ToString() => JsonSerializer.Serialize(Value, Value?.GetType() ?? typeof(object), Options);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+
+namespace Sharpgres.Types;
+
+/// <summary>
+/// A PostgreSQL <c>interval</c> kept losslessly, as the server stores it: months, days and microseconds are
+/// separate because their lengths vary (a month isn't always 30 days, a day isn't always 24 hours across DST).
+/// <see cref="ToTimeSpan"/> counts a month as 30 days and a day as 24 hours, as psycopg does.
+/// PostgreSQL 17's infinite intervals are <see cref="Infinity"/> and <see cref="NegativeInfinity"/>.
+/// </summary>
+public readonly record struct PgInterval(int Months, int Days, long Microseconds)
+{
+    private const long MicrosPerDay = 86_400_000_000;
+
+    public static PgInterval Infinity { get; } = new(int.MaxValue, int.MaxValue, long.MaxValue);
+    public static PgInterval NegativeInfinity { get; } = new(int.MinValue, int.MinValue, long.MinValue);
+
+    public bool IsInfinity => this == Infinity;
+    public bool IsNegativeInfinity => this == NegativeInfinity;
+
+    /// <summary>
+    /// The duration with 30-day months and 24-hour days (sub-tick precision never occurs: 1 µs = 10 ticks);
+    /// infinities give TimeSpan.MaxValue / MinValue; <see cref="DataError"/> beyond TimeSpan's ±10,675,199 days.
+    /// </summary>
+    public TimeSpan ToTimeSpan()
+    {
+        if (IsInfinity) return TimeSpan.MaxValue;
+        if (IsNegativeInfinity) return TimeSpan.MinValue;
+        var micros = ((Int128)Months * 30 + Days) * MicrosPerDay + Microseconds;
+        var ticks = micros * 10;
+        if (ticks > long.MaxValue || ticks < long.MinValue) throw new DataError($"interval '{this}' is out of the range of TimeSpan");
+        return TimeSpan.FromTicks((long)ticks);
+    }
+
+    /// <summary>A TimeSpan as whole days and the rest in microseconds (no months); sub-microsecond ticks are truncated.</summary>
+    public static PgInterval FromTimeSpan(TimeSpan value)
+    {
+        var days = value.Days;
+        return new PgInterval(0, days, (value.Ticks - days * TimeSpan.TicksPerDay) / 10);
+    }
+
+    public static implicit operator PgInterval(TimeSpan value) => FromTimeSpan(value);
+    public static explicit operator TimeSpan(PgInterval value) => value.ToTimeSpan();
+
+    /// <summary>PostgreSQL's output with IntervalStyle=postgres, e.g. <c>1 year 2 mons -3 days +04:05:06.789</c>.</summary>
+    public override string ToString()
+    {
+        if (IsInfinity) return "infinity";
+        if (IsNegativeInfinity) return "-infinity";
+        var sb = new StringBuilder();
+        var before = false;   // the previous part was negative: a positive one then gets a '+'
+        void Part(long value, string unit)
+        {
+            if (value == 0) return;
+            if (sb.Length > 0) sb.Append(' ');
+            if (before && value > 0) sb.Append('+');
+            sb.Append(value.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(unit);
+            if (value != 1) sb.Append('s');
+            before = value < 0;
+        }
+        Part(Months / 12, "year");
+        Part(Months % 12, "mon");
+        Part(Days, "day");
+        if (sb.Length == 0 || Microseconds != 0)
+        {
+            if (sb.Length > 0) sb.Append(' ');
+            if (Microseconds < 0) sb.Append('-');
+            else if (before) sb.Append('+');
+            var abs = Microseconds == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)Math.Abs(Microseconds);
+            var fraction = abs % 1_000_000;
+            var seconds = abs / 1_000_000;
+            sb.Append((seconds / 3600).ToString("00", CultureInfo.InvariantCulture)).Append(':')
+              .Append((seconds / 60 % 60).ToString("00", CultureInfo.InvariantCulture)).Append(':')
+              .Append((seconds % 60).ToString("00", CultureInfo.InvariantCulture));
+            if (fraction != 0) sb.Append('.').Append(fraction.ToString("000000", CultureInfo.InvariantCulture).TrimEnd('0'));
+        }
+        return sb.ToString();
+    }
+}
