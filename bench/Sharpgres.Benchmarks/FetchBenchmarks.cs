@@ -5,8 +5,9 @@ using Sharpgres.Types;
 namespace Sharpgres.Benchmarks;
 
 /// <summary>
-/// fetch_1M: a million rows of (int4, text, float8, timestamptz), every value read, typed and boxed. Figures are per
-/// row (OperationsPerInvoke).
+/// fetch_1M: a million rows of (int4, text, float8, timestamptz), every value read, typed and boxed: streamed
+/// (<c>Stream</c>, like Npgsql's data reader) and buffered (<c>FetchAll</c>, psycopg's default client cursor, compared
+/// with the same Npgsql reader loop). Figures are per row (OperationsPerInvoke).
 /// </summary>
 public class FetchBenchmarks
 {
@@ -41,6 +42,25 @@ public class FetchBenchmarks
     [Benchmark(OperationsPerInvoke = Rows), Workload("fetch_1M typed", Drivers.Sharpgres, "rows")]
     public long SharpgresTyped()
     {
+        // Stream<T>: rows mapped straight from the receive buffer, like a data reader.
+        var cur = _conn.Cursor();
+        long sum = 0;
+        if (_timestamptzAsDateTime)
+        {
+            foreach (var (g, name, value, ts) in cur.Stream<(int, string, double, DateTime)>(SharpgresSql))
+                sum += g + name.Length + (long)value + ts.Second;
+        }
+        else
+        {
+            foreach (var (g, name, value, ts) in cur.Stream<(int, string, double, string)>(SharpgresSql))
+                sum += g + name.Length + (long)value + ts.Length;
+        }
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Rows), Workload("fetch_1M typed, buffered (FetchAll<T>)", Drivers.Sharpgres, "rows")]
+    public long SharpgresTypedBuffered()
+    {
         var cur = _conn.Cursor();
         cur.Execute(SharpgresSql);
         long sum = 0;
@@ -71,6 +91,17 @@ public class FetchBenchmarks
 
     [Benchmark(OperationsPerInvoke = Rows), Workload("fetch_1M boxed", Drivers.Sharpgres, "rows")]
     public long SharpgresBoxed()
+    {
+        var cur = _conn.Cursor();
+        long sum = 0;
+        foreach (var row in cur.Stream(SharpgresSql))
+            for (var i = 0; i < 4; i++)
+                if (row[i] is not null) sum++;
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Rows), Workload("fetch_1M boxed, buffered (FetchAll)", Drivers.Sharpgres, "rows")]
+    public long SharpgresBoxedBuffered()
     {
         var cur = _conn.Cursor();
         cur.Execute(SharpgresSql);
