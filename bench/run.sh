@@ -67,5 +67,6 @@ for run in $(seq 1 "$runs"); do
 done
 
 echo "== report"
-dotnet "$dll" report "$out" --out docs/benchmarks.md --svg docs/benchmarks.svg
+# REPORT_ALSO: earlier result folders of the same code to pool with this one (more runs, steadier medians).
+dotnet "$dll" report "$out" ${REPORT_ALSO:-} --out docs/benchmarks.md --svg docs/benchmarks.svg --notes bench/notes.md
 echo "results: $out"

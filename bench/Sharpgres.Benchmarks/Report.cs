@@ -35,14 +35,16 @@ internal static class Report
 
     public static int Write(string[] args)
     {
-        if (args.Length == 0) { Console.Error.WriteLine("report DIR [--out FILE.md] [--svg FILE.svg]"); return 2; }
-        var dir = args[0];
+        if (args.Length == 0) { Console.Error.WriteLine("report DIR [DIR...] [--out FILE.md] [--svg FILE.svg] [--notes FILE.md]"); return 2; }
+        var dirs = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         var outMd = Path.Combine("docs", "benchmarks.md");
         var outSvg = Path.Combine("docs", "benchmarks.svg");
-        for (var i = 1; i < args.Length; i++)
+        var notes = Path.Combine("bench", "notes.md");
+        for (var i = dirs.Count; i < args.Length; i++)
         {
             if (args[i] == "--out") outMd = args[++i];
             else if (args[i] == "--svg") outSvg = args[++i];
+            else if (args[i] == "--notes") notes = args[++i];
         }
 
         var workloadOf = typeof(Program).Assembly.GetTypes()
@@ -52,7 +54,7 @@ internal static class Report
 
         var figures = new Dictionary<(string, string), Figure>();
         var runs = 0;
-        foreach (var json in Directory.GetFiles(dir, "*-report-brief.json", SearchOption.AllDirectories).Order())
+        foreach (var json in dirs.SelectMany(d => Directory.GetFiles(d, "*-report-brief.json", SearchOption.AllDirectories)).Order())
         {
             runs++;
             using var doc = JsonDocument.Parse(File.ReadAllText(json));
@@ -69,7 +71,7 @@ internal static class Report
             }
         }
         // Python: lines of {"workload","driver","unit","ns_per_unit"} from bench/python/bench.py, one file per run.
-        foreach (var json in Directory.GetFiles(dir, "python*.json", SearchOption.AllDirectories).Order())
+        foreach (var json in dirs.SelectMany(d => Directory.GetFiles(d, "python*.json", SearchOption.AllDirectories)).Order())
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(json));
             foreach (var r in doc.RootElement.GetProperty("results").EnumerateArray())
@@ -78,9 +80,9 @@ internal static class Report
                 f.NsPerUnit.Add(r.GetProperty("ns_per_unit").GetDouble());
             }
         }
-        if (figures.Count == 0) { Console.Error.WriteLine($"no results under {dir}"); return 1; }
+        if (figures.Count == 0) { Console.Error.WriteLine($"no results under {string.Join(", ", dirs)}"); return 1; }
 
-        var meta = ReadMeta(dir);
+        var meta = ReadMeta(dirs);
         var pythonDrivers = figures.Keys.Select(k => k.Item2).Where(d => d is not Drivers.Sharpgres and not Drivers.Npgsql).Distinct().Order().ToList();
         var ratios = new List<(string Workload, double Ratio, double Target)>();
         foreach (var (name, target, from) in Workloads)
@@ -89,7 +91,10 @@ internal static class Report
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outMd))!);
         File.WriteAllText(outSvg, Svg(ratios));
-        File.WriteAllText(outMd, Markdown(figures, ratios, pythonDrivers, meta, runs, Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(outMd))!, Path.GetFullPath(outSvg))));
+        var markdown = Markdown(figures, ratios, pythonDrivers, meta, runs, Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(outMd))!, Path.GetFullPath(outSvg)));
+        // The analysis (where Sharpgres loses, what was tried) is written by hand and kept next to the suite.
+        if (File.Exists(notes)) markdown += Environment.NewLine + File.ReadAllText(notes);
+        File.WriteAllText(outMd, markdown);
         Console.WriteLine($"wrote {outMd} and {outSvg} from {runs} run(s)");
         return 0;
     }
@@ -101,10 +106,17 @@ internal static class Report
         return f;
     }
 
-    private static Dictionary<string, string> ReadMeta(string dir)
+    /// <summary>The last run's versions; the configurations (quick/full) of all runs.</summary>
+    private static Dictionary<string, string> ReadMeta(List<string> dirs)
     {
-        var file = Directory.GetFiles(dir, "meta.json", SearchOption.AllDirectories).Order().LastOrDefault();
-        return file is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file)) ?? [];
+        var metas = dirs.SelectMany(d => Directory.GetFiles(d, "meta.json", SearchOption.AllDirectories)).Order()
+            .Select(f => JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(f)) ?? []).ToList();
+        if (metas.Count == 0) return [];
+        var meta = metas[^1];
+        meta["mode"] = string.Join(" + ", metas.GroupBy(m => m.GetValueOrDefault("mode", "?")).Select(g => $"{g.Count()} × {g.Key}"));
+        meta["date"] = metas[0].GetValueOrDefault("date", "?") == meta.GetValueOrDefault("date", "?")
+            ? meta.GetValueOrDefault("date", "?") : metas[0].GetValueOrDefault("date", "?") + " to " + meta.GetValueOrDefault("date", "?");
+        return meta;
     }
 
     private static string Markdown(Dictionary<(string, string), Figure> figures, List<(string Workload, double Ratio, double Target)> ratios,
@@ -132,6 +144,7 @@ internal static class Report
         {
             figures.TryGetValue((name, Drivers.Sharpgres), out var s);
             figures.TryGetValue((from ?? name, Drivers.Npgsql), out var n);
+            if (s is null && from is not null) continue;
             if (s is null && n is null)
             {
                 var why = name.StartsWith("copy", StringComparison.Ordinal) && meta.GetValueOrDefault("copy") != "yes"
@@ -155,7 +168,7 @@ internal static class Report
         sb.AppendLine($"- Machine: {Machine()}");
         sb.AppendLine($"- .NET: {meta.GetValueOrDefault("dotnet", "?")}; PostgreSQL {meta.GetValueOrDefault("postgresql", "?")}; Npgsql {meta.GetValueOrDefault("npgsql", "?")}; BenchmarkDotNet {meta.GetValueOrDefault("benchmarkdotnet", "?")}");
         if (pythonDrivers.Count > 0) sb.AppendLine($"- Python: {PythonVersions(figures)}");
-        sb.AppendLine($"- Date: {meta.GetValueOrDefault("date", "?")}; configuration: {meta.GetValueOrDefault("mode", "?")} ({runs} run(s))");
+        sb.AppendLine($"- Date: {meta.GetValueOrDefault("date", "?")}; configuration: {meta.GetValueOrDefault("mode", "?")} ({runs} run(s) in all)");
         sb.AppendLine();
         sb.AppendLine("## Workloads");
         sb.AppendLine();
