@@ -117,6 +117,7 @@ public partial class Cursor<TRow>
         try
         {
             var readyCount = 1;
+            var start = session.Writer.Position;
             var begin = Connection.NeedsBegin;
             if (begin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
             var implicitTransaction = !begin && session.TransactionStatus == TransactionStatus.Idle;
@@ -124,18 +125,26 @@ public partial class Cursor<TRow>
             var format = shape is not null && shape.Fields.All(f => ActiveTypes.ForOid(f.TypeOid) is { CanReadBinary: true }) ? (short)1 : (short)0;
             uint[]? parsedOids = null;
             var context = ReadContext;
-            foreach (var parameters in chunk)
+            try
             {
-                if (parsedOids is null || !Compatible(parsedOids, parameters))
+                foreach (var parameters in chunk)
                 {
-                    session.Writer.WriteParse("", sql, parameters.Oids);
-                    parsedOids = parameters.Oids;
+                    if (parsedOids is null || !Compatible(parsedOids, parameters))
+                    {
+                        session.Writer.WriteParse("", sql, parameters.Oids);
+                        parsedOids = parameters.Oids;
+                    }
+                    session.Writer.WriteBind("", parameters, format, context);
+                    session.Writer.WriteDescribe((byte)'P', "");
+                    session.Writer.WriteExecute("");
                 }
-                session.Writer.WriteBind("", parameters, format, context);
-                session.Writer.WriteDescribe((byte)'P', "");
-                session.Writer.WriteExecute("");
+                session.Writer.WriteSync();
             }
-            session.Writer.WriteSync();
+            catch
+            {
+                session.Writer.Truncate(start);   // a value that can't be encoded: nothing of this chunk is sent
+                throw;
+            }
             await session.FlushAsync(async, ct).ConfigureAwait(false);
             var results = new List<ResultSet>(chunk.Count + 1);
             var error = await ResultReader.ReadAsync(session, results, readyCount, context, async, ct).ConfigureAwait(false);
