@@ -75,6 +75,17 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
         _rowCount = rowCount;
     }
 
+    /// <summary>One result (the usual Execute): no list allocated for it.</summary>
+    internal void SetResult(ResultSet result, long rowCount)
+    {
+        _results.Clear();
+        _results.Add(result);
+        _resultIndex = 0;
+        _current = result;
+        _position = 0;
+        _rowCount = rowCount;
+    }
+
     private void ResetResults()
     {
         _results.Clear();
@@ -142,9 +153,8 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
         var result = CheckResult();
         if (size <= 0) size = ArraySize;
         var n = Math.Min(size, result.Count - _position);
-        var mapper = RowMapper<T>.For(result.Description!);
         var rows = new T[n];
-        for (var i = 0; i < n; i++) rows[i] = mapper.Map(result, _position++);
+        RowMapper<T>.For(result.Description!).MapRange(result, ref _position, rows);
         return rows;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sharpgres.Protocol;
 using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
@@ -74,6 +75,7 @@ public partial class Cursor<TRow>
 
     private static bool IsScalar(object value) => value.GetType() is var t && (t.IsPrimitive || t.IsEnum || t.Namespace == "System");
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask ExecuteCoreAsync(string query, object?[]? positional, IReadOnlyDictionary<string, object?>? named,
         bool? prepare, bool async, CancellationToken ct)
     {
@@ -137,6 +139,7 @@ public partial class Cursor<TRow>
     /// <summary>
     /// The extended protocol round trip: [BEGIN] [Close evicted] [Parse] Bind [Describe] Execute Sync — one flush.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ExecuteExtendedAsync(string sql, BoundParameters parameters, bool? prepare, bool retry, bool async, CancellationToken ct)
     {
         if (Connection.ActivePipeline is { } pipeline)
@@ -188,7 +191,7 @@ public partial class Cursor<TRow>
             var result = results.Count > 0 ? results[^1] : new ResultSet(null, ReadContext);
             plan.Succeeded(result.Description);
             plan.Trim(Connection.PreparedMax);
-            SetResults([result], result.RowCount);
+            SetResult(result, result.RowCount);
             return;
         }
         plan.Failed();

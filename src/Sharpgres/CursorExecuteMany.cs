@@ -59,7 +59,16 @@ public partial class Cursor<TRow>
             while (chunk.Count < chunkSize && sets.MoveNext())
                 chunk.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes));
             if (chunk.Count == 0) break;
-            var outcome = await RunChunkAsync(parsed.Sql, chunk, async, ct).ConfigureAwait(false);
+            var outcome = await RunChunkAsync(parsed.Sql, chunk, returning, async, ct).ConfigureAwait(false);
+            if (outcome.Error is { } stale && outcome.ReusedPrepared is { } entry && outcome.ImplicitTransaction
+                && outcome.Results.Count == 0 && IsStalePlan(stale))
+            {
+                // A statement prepared by an earlier chunk was deallocated or invalidated (DISCARD, DDL) and nothing of
+                // this chunk ran: prepare it again, as Execute does.
+                if (entry.PreparedName is { } old) Connection.Session.Statements.PendingCloses.Add(old);
+                Connection.Session.Statements.Forget(entry);
+                outcome = await RunChunkAsync(parsed.Sql, chunk, returning, async, ct).ConfigureAwait(false);
+            }
             if (outcome.Error is { } error)
             {
                 var failed = index + outcome.Results.Count;
@@ -68,7 +77,7 @@ public partial class Cursor<TRow>
                 {
                     // The failing chunk was rolled back as a whole: run again the sets that had succeeded in it.
                     var before = chunk.GetRange(0, outcome.Results.Count);
-                    if (before.Count > 0) await RunChunkAsync(parsed.Sql, before, async, ct).ConfigureAwait(false);
+                    if (before.Count > 0) await RunChunkAsync(parsed.Sql, before, returning, async, ct).ConfigureAwait(false);
                     committed = $"; the {failed} parameter set(s) before it were committed";
                 }
                 throw Annotate(error, $"ExecuteMany: parameter set {failed} (0-based) failed{committed}");
@@ -106,24 +115,33 @@ public partial class Cursor<TRow>
         SetResults(returning ? results : [], total);
     }
 
-    private readonly record struct ChunkOutcome(List<ResultSet> Results, Error? Error, bool ImplicitTransaction);
+    private readonly record struct ChunkOutcome(List<ResultSet> Results, Error? Error, bool ImplicitTransaction, StatementCache.Entry? ReusedPrepared);
 
-    /// <summary>One round trip: [BEGIN] (Parse when types change) Bind Describe Execute ... Sync.</summary>
-    private async ValueTask<ChunkOutcome> RunChunkAsync(string sql, List<BoundParameters> chunk, bool async, CancellationToken ct)
+    /// <summary>
+    /// One round trip: [BEGIN] (Parse when types change) Bind Describe Execute ... Sync. Without RETURNING the
+    /// statement is prepared, as psycopg's executemany does once past prepare_threshold executions (each set counts):
+    /// named, it is parsed once for all chunks and the server plans it once (generic plan) instead of once per set.
+    /// Describe stays, so a statement that unexpectedly returns rows is still read correctly.
+    /// </summary>
+    private async ValueTask<ChunkOutcome> RunChunkAsync(string sql, List<BoundParameters> chunk, bool returning, bool async, CancellationToken ct)
     {
         var session = Connection.Session;
         session.EnterOperation();
         var registration = session.RegisterCancellation(ct);
+        var preparedNow = new List<(StatementCache.Entry Entry, string Name)>();
+        StatementCache.Entry? reused = null;
         try
         {
             var readyCount = 1;
             var start = session.Writer.Position;
             var begin = Connection.NeedsBegin;
             if (begin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
+            WritePendingCloses(session);
             var implicitTransaction = !begin && session.TransactionStatus == TransactionStatus.Idle;
             var shape = session.Statements.ShapeOf(sql);
-            var format = shape is not null && shape.Fields.All(f => ActiveTypes.ForOid(f.TypeOid) is { CanReadBinary: true }) ? (short)1 : (short)0;
+            var format = ResultFormats.Uniform(shape, ActiveTypes);
             uint[]? parsedOids = null;
+            var statement = "";
             var context = ReadContext;
             try
             {
@@ -131,10 +149,10 @@ public partial class Cursor<TRow>
                 {
                     if (parsedOids is null || !Compatible(parsedOids, parameters))
                     {
-                        session.Writer.WriteParse("", sql, parameters.Oids);
+                        statement = ChooseStatement(session, sql, parameters, returning ? 0 : chunk.Count, preparedNow, ref reused);
                         parsedOids = parameters.Oids;
                     }
-                    session.Writer.WriteBind("", parameters, format, context);
+                    session.Writer.WriteBind(statement, parameters, format, context);
                     session.Writer.WriteDescribe((byte)'P', "");
                     session.Writer.WriteExecute("");
                 }
@@ -142,7 +160,9 @@ public partial class Cursor<TRow>
             }
             catch
             {
-                session.Writer.Truncate(start);   // a value that can't be encoded: nothing of this chunk is sent
+                // A value that can't be encoded: nothing of this chunk is sent, and names chosen for it are not prepared.
+                session.Writer.Truncate(start);
+                foreach (var (entry, _) in preparedNow) session.Statements.Forget(entry);
                 throw;
             }
             await session.FlushAsync(async, ct).ConfigureAwait(false);
@@ -150,12 +170,49 @@ public partial class Cursor<TRow>
             var error = await ResultReader.ReadAsync(session, results, readyCount, context, async, ct).ConfigureAwait(false);
             if (begin && results.Count > 0 && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
             if (results.Count > 0 && results[0].Description is { } d) session.Statements.RememberShape(sql, d);
-            return new ChunkOutcome(results, error, implicitTransaction);
+            foreach (var (entry, name) in preparedNow)
+            {
+                // On an error the Parse may or may not have run: close the name (closing a missing one is no error).
+                if (error is null) session.Statements.MarkPrepared(entry, name);
+                else session.Statements.PendingCloses.Add(name);
+            }
+            if (error is null) session.Statements.Trim(Connection.PreparedMax);
+            return new ChunkOutcome(results, error, implicitTransaction, reused);
         }
         finally
         {
             await EndOperationAsync(session, registration).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Writes the Parse a run of sets needs, if any, and names the statement to bind them to.</summary>
+    private string ChooseStatement(Session session, string sql, in BoundParameters parameters, int sets,
+        List<(StatementCache.Entry, string)> preparedNow, ref StatementCache.Entry? reused)
+    {
+        var threshold = Connection.PrepareThreshold;
+        if (threshold is null || sets == 0)
+        {
+            session.Writer.WriteParse("", sql, parameters.Oids);
+            return "";
+        }
+        var entry = session.Statements.Touch(sql, parameters.Oids);
+        entry.Executions += sets - 1;
+        if (entry.PreparedName is { } prepared)
+        {
+            reused ??= entry;
+            return prepared;
+        }
+        if (entry.Executions <= threshold)
+        {
+            session.Writer.WriteParse("", sql, parameters.Oids);
+            return "";
+        }
+        foreach (var (pending, pendingName) in preparedNow)
+            if (ReferenceEquals(pending, entry)) return pendingName;
+        var name = session.Statements.NewName();
+        session.Writer.WriteParse(name, sql, parameters.Oids);
+        preparedNow.Add((entry, name));
+        return name;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections;
 using System.Text;
 using Sharpgres.Protocol.Backend;
@@ -13,11 +14,11 @@ namespace Sharpgres;
 /// </summary>
 public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
 {
+    // A buffered row is (result, index); a streamed row owns a copy of its bytes. Either way the Row itself stays
+    // small: FetchAll of a million rows makes a million of them.
     private readonly ResultSet? _result;
     private readonly int _index;
-    private readonly byte[]? _own;   // a streamed row: its own copy of the DataRow body
-    private readonly RowDescription _shape;
-    private readonly ReadContext _context;
+    private readonly OwnedRow? _own;
     private (int Start, int Length)[]? _ranges;
     private object?[]? _values;
 
@@ -25,21 +26,30 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     {
         _result = result;
         _index = index;
-        _shape = result.Description!;
-        _context = result.Context;
     }
 
     /// <summary>A row that owns its bytes (streaming): independent of the receive buffer it was read from.</summary>
     internal Row(RowDescription shape, in ReadContext context, ReadOnlySpan<byte> dataRow)
     {
-        _own = dataRow.ToArray();
-        _shape = shape;
-        _context = context;
+        _own = new OwnedRow(dataRow.ToArray(), shape, context);
     }
 
-    private RowDescription Shape => _shape;
+    private sealed class OwnedRow(byte[] data, RowDescription shape, ReadContext context)
+    {
+        public byte[] Data { get; } = data;
+        public RowDescription Shape { get; } = shape;
+        public ReadContext Context { get; } = context;
+    }
 
-    private ReadOnlySpan<byte> Data => _own is not null ? _own : _result!.RowData(_index);
+    private RowDescription Shape => _result is not null ? _result.Description! : _own!.Shape;
+
+    private ReadContext Context => _result is not null ? _result.Context : _own!.Context;
+
+    private ReadOnlySpan<byte> Data => _own is not null ? _own.Data : _result!.RowData(_index);
+
+    /// <summary>The column's codec: cached by the buffered result, looked up for a streamed row.</summary>
+    private PgCodec? CodecAt(int ordinal) =>
+        _result is not null ? _result.CodecAt(ordinal) : _own!.Context.Types.ForOid(_own.Shape.Fields[ordinal].TypeOid);
 
     public int Count => Shape.Count;
 
@@ -63,7 +73,7 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         if ((uint)index >= (uint)ranges.Length) throw new IndexOutOfRangeException($"column index {index} out of range: the row has {ranges.Length} columns");
         var (start, length) = ranges[index];
         var data = length > 0 ? Data.Slice(start, length) : default;
-        return ColumnValue.Read<T>(data, length, Shape.Fields[index], _context);
+        return ColumnValue.Read<T>(data, length, Shape.Fields[index], CodecAt(index), Context);
     }
 
     public T Get<T>(string column) => Get<T>(Ordinal(column));
@@ -84,14 +94,18 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     private object?[] Values()
     {
         if (_values is not null) return _values;
-        var ranges = Ranges();
+        // Walks the DataRow once (Int16 count, then Int32 length and bytes per column): no ranges array needed.
         var data = Data;
-        var values = new object?[ranges.Length];
-        var context = _context;
+        var fields = Shape.Fields;
+        var values = new object?[fields.Length];
+        var context = Context;
+        var position = 2;
         for (var i = 0; i < values.Length; i++)
         {
-            var (start, length) = ranges[i];
-            values[i] = ColumnValue.ReadObject(length > 0 ? data.Slice(start, length) : default, length, Shape.Fields[i], context);
+            var length = BinaryPrimitives.ReadInt32BigEndian(data[position..]);
+            position += 4;
+            values[i] = ColumnValue.ReadObject(length > 0 ? data.Slice(position, length) : default, length, fields[i], CodecAt(i), context);
+            if (length > 0) position += length;
         }
         return _values = values;
     }

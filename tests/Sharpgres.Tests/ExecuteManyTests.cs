@@ -118,4 +118,44 @@ public class ExecuteManyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         var cur = conn.Cursor().ExecuteMany("SELECT %s", Array.Empty<object?[]>());
         Assert.Equal(0, cur.RowCount);
     }
+
+    [Fact]
+    public void Many_sets_are_sent_to_one_prepared_statement_that_survives_deallocate_all()
+    {
+        using var conn = db.Connect(autocommit: true);
+        conn.Execute("CREATE TABLE many_prep (id int, name text)");
+        const string insert = "INSERT INTO many_prep (id, name) VALUES (%s, %s)";
+        var cur = conn.Cursor().ExecuteMany(insert, Enumerable.Range(0, 2500).Select(i => (i, "n" + i)));
+        Assert.Equal(2500, cur.RowCount);
+        const string count = "SELECT count(*) FROM pg_prepared_statements WHERE statement = 'INSERT INTO many_prep (id, name) VALUES ($1, $2)'";
+        Assert.Equal(1L, conn.Execute(count).FetchOne()!.Get<long>(0));
+
+        // Deallocated behind the driver's back: the next ExecuteMany prepares it again instead of failing.
+        conn.Execute("DEALLOCATE ALL");
+        cur.ExecuteMany(insert, Enumerable.Range(2500, 10).Select(i => (i, "n" + i)));
+        Assert.Equal(10, cur.RowCount);
+        Assert.Equal(2510L, conn.Execute("SELECT count(DISTINCT id) FROM many_prep").FetchOne()!.Get<long>(0));
+        Assert.Equal(1L, conn.Execute(count).FetchOne()!.Get<long>(0));
+    }
+
+    [Fact]
+    public void A_few_sets_or_prepare_threshold_none_use_the_unnamed_statement()
+    {
+        using var conn = db.Connect(autocommit: true);
+        conn.Execute("CREATE TABLE many_unnamed (id int)");
+        conn.Cursor().ExecuteMany("INSERT INTO many_unnamed VALUES (%s)", new[] { 1, 2, 3 });
+        conn.PrepareThreshold = null;
+        conn.Cursor().ExecuteMany("INSERT INTO many_unnamed VALUES (%s)", Enumerable.Range(0, 100));
+        Assert.Equal(103L, conn.Execute("SELECT count(*) FROM many_unnamed").FetchOne()!.Get<long>(0));
+        Assert.Equal(0L, conn.Execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO many_unnamed%'").FetchOne()!.Get<long>(0));
+    }
+
+    [Fact]
+    public void A_prepared_executemany_that_returns_rows_without_returning_still_reads_them()
+    {
+        using var conn = db.Connect(autocommit: true);
+        var cur = conn.Cursor().ExecuteMany("SELECT %s::int4 * 2", Enumerable.Range(0, 50));
+        Assert.Equal(50, cur.RowCount);
+        Assert.Equal(2, conn.Execute("SELECT %s::int4 * 2", 1).FetchOne()!.Get<int>(0));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Sharpgres.Protocol;
 
@@ -49,6 +50,7 @@ internal sealed class ReadBuffer : IDisposable
     }
 
     /// <summary>Reads from the stream until a whole message is buffered. The one place that receives bytes.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct)
     {
         while (true)

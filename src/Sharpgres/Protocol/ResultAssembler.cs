@@ -36,7 +36,7 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
                 return true;
             case BackendMessageCode.CommandComplete or BackendMessageCode.EmptyQueryResponse:
                 completed = _current ?? new ResultSet(known, context);
-                completed.Complete(code == BackendMessageCode.CommandComplete ? CommandComplete.ParseTag(session.Reader.Payload) : "");
+                completed.Complete(code == BackendMessageCode.CommandComplete ? session.CommandTag() : "");
                 _current = null;
                 return true;
             case BackendMessageCode.PortalSuspended:

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
 using Sharpgres.Results;
@@ -11,6 +12,7 @@ namespace Sharpgres.Protocol;
 /// </summary>
 internal static class ResultReader
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<Error?> ReadAsync(Session session, List<ResultSet> results, int readyCount, ReadContext context,
         bool async, CancellationToken ct, RowDescription? known = null)
     {

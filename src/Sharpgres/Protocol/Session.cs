@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
@@ -60,6 +61,7 @@ internal sealed partial class Session : IDisposable
         return ReadMessageSlowAsync(async, ct);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct)
     {
         while (true)
@@ -147,6 +149,24 @@ internal sealed partial class Session : IDisposable
         {
             throw Break(e);
         }
+    }
+
+    private byte[] _lastTagBytes = [];
+    private string _lastTag = "";
+
+    /// <summary>
+    /// The tag of the CommandComplete just read. The same statement repeated (a point query, ExecuteMany's "INSERT 0 1")
+    /// sends the same tag, so the last one's string is reused instead of decoding a new one per result.
+    /// </summary>
+    public string CommandTag()
+    {
+        var payload = Reader.Payload;
+        var end = payload.IndexOf((byte)0);
+        var tag = end < 0 ? payload : payload[..end];
+        if (tag.SequenceEqual(_lastTagBytes)) return _lastTag;
+        _lastTag = System.Text.Encoding.UTF8.GetString(tag);
+        _lastTagBytes = tag.ToArray();
+        return _lastTag;
     }
 
     /// <summary>Records the status byte of a ReadyForQuery that has just been read.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sharpgres.Protocol.Backend;
 
 namespace Sharpgres.Protocol;
@@ -9,9 +10,11 @@ namespace Sharpgres.Protocol;
 /// </summary>
 internal sealed class StatementCache
 {
-    internal sealed class Entry(string key)
+    internal sealed class Entry(string sql, uint[] oids)
     {
-        public string Key { get; } = key;
+        public string Sql { get; } = sql;
+        public uint[] ParameterOids { get; } = oids;
+        public Entry? Next;   // the same SQL with other parameter types
         public int Executions;
         public string? PreparedName;
         public string? PendingName;           // Parse sent, its outcome not read yet (pipelines)
@@ -19,7 +22,9 @@ internal sealed class StatementCache
         public LinkedListNode<Entry>? Node;
     }
 
+    // By SQL text, each the head of a short chain of entries by parameter OIDs: no key string is built per execute.
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private int _count;
     private readonly LinkedList<Entry> _lru = new();
     private readonly Dictionary<string, RowDescription> _shapes = new(StringComparer.Ordinal);
     private int _nextName;
@@ -27,13 +32,16 @@ internal sealed class StatementCache
     /// <summary>Prepared statements evicted from the LRU, to be closed at the next round trip.</summary>
     public List<string> PendingCloses { get; } = [];
 
-    public Entry Touch(string sql, string oidKey)
+    public Entry Touch(string sql, uint[] parameterOids)
     {
-        var key = oidKey.Length == 0 ? sql : sql + "\0" + oidKey;
-        if (!_entries.TryGetValue(key, out var entry))
+        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, sql, out _);
+        var entry = head;
+        while (entry is not null && !entry.ParameterOids.AsSpan().SequenceEqual(parameterOids)) entry = entry.Next;
+        if (entry is null)
         {
-            entry = new Entry(key);
-            _entries[key] = entry;
+            entry = new Entry(sql, parameterOids) { Next = head };
+            head = entry;
+            _count++;
             entry.Node = _lru.AddFirst(entry);
         }
         else if (entry.Node!.Previous is not null)
@@ -50,13 +58,30 @@ internal sealed class StatementCache
     /// <summary>Keeps at most <paramref name="max"/> entries; prepared ones evicted are queued for Close.</summary>
     public void Trim(int max)
     {
-        while (_entries.Count > Math.Max(1, max) * 4 || CountPrepared() > max)
+        while (_count > Math.Max(1, max) * 4 || CountPrepared() > max)
         {
             var last = _lru.Last!.Value;
             _lru.RemoveLast();
-            _entries.Remove(last.Key);
+            Unlink(last);
             if (last.PreparedName is { } name) { PendingCloses.Add(name); _prepared--; }
         }
+    }
+
+    private void Unlink(Entry entry)
+    {
+        ref var head = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, entry.Sql);
+        if (ReferenceEquals(head, entry))
+        {
+            if (entry.Next is null) _entries.Remove(entry.Sql);
+            else head = entry.Next;
+        }
+        else
+        {
+            var previous = head;
+            while (!ReferenceEquals(previous.Next, entry)) previous = previous.Next!;
+            previous.Next = entry.Next;
+        }
+        _count--;
     }
 
     private int _prepared;
@@ -80,7 +105,8 @@ internal sealed class StatementCache
     /// <summary>After an error the server may have dropped statements we prepared in a batch: forget them all.</summary>
     public void ForgetAllPrepared()
     {
-        foreach (var e in _entries.Values) { e.PreparedName = null; e.Description = null; }
+        foreach (var head in _entries.Values)
+            for (var e = head; e is not null; e = e.Next) { e.PreparedName = null; e.Description = null; }
         _prepared = 0;
     }
 

@@ -17,9 +17,9 @@ internal sealed class StatementPlan
     private readonly bool _parse;
     private readonly bool _describe;
     private readonly bool _prepareNow;
-    private readonly short _resultFormat;
+    private readonly short[] _resultFormats;
 
-    private StatementPlan(StatementCache cache, StatementCache.Entry entry, string sql, string name, bool parse, bool describe, bool prepareNow, short resultFormat)
+    private StatementPlan(StatementCache cache, StatementCache.Entry entry, string sql, string name, bool parse, bool describe, bool prepareNow, short[] resultFormats)
     {
         _cache = cache;
         _entry = entry;
@@ -28,7 +28,7 @@ internal sealed class StatementPlan
         _parse = parse;
         _describe = describe;
         _prepareNow = prepareNow;
-        _resultFormat = resultFormat;
+        _resultFormats = resultFormats;
     }
 
     public string Name { get; }
@@ -37,14 +37,17 @@ internal sealed class StatementPlan
     public static StatementPlan Create(Connection connection, Session session, string sql, in BoundParameters parameters, bool? prepare, TypeRegistry? types = null)
     {
         var cache = session.Statements;
-        var entry = cache.Touch(sql, parameters.OidKey());
-        var shape = entry.Description ?? cache.ShapeOf(sql);
-        var format = shape is not null && AllBinary(shape, types ?? connection.Types) ? (short)1 : (short)0;
+        var entry = cache.Touch(sql, parameters.Oids);
+        var registry = types ?? connection.Types;
         if ((entry.PreparedName ?? entry.PendingName) is { } prepared)
         {
-            var known = entry.Description is { } d && d.Fields.All(f => f.FormatCode == format);
-            return new StatementPlan(cache, entry, sql, prepared, parse: false, describe: !known, prepareNow: false, format);
+            // The prepared statement's own description: its columns are fixed, so each can have its own format.
+            // (A statement still pending in a pipeline has none yet: one format for all, from the SQL's last shape.)
+            var formats = entry.Description is { } d ? ResultFormats.PerColumn(d, registry) : ResultFormats.Uniform(cache.ShapeOf(sql), registry);
+            var known = entry.Description is { } described && ResultFormats.Match(described, formats);
+            return new StatementPlan(cache, entry, sql, prepared, parse: false, describe: !known, prepareNow: false, formats);
         }
+        var format = ResultFormats.Uniform(entry.Description ?? cache.ShapeOf(sql), registry);
         var threshold = connection.PrepareThreshold;
         var shouldPrepare = prepare ?? (threshold is { } t && entry.Executions > t);
         if (shouldPrepare)
@@ -56,18 +59,11 @@ internal sealed class StatementPlan
         return new StatementPlan(cache, entry, sql, "", parse: true, describe: true, prepareNow: false, format);
     }
 
-    private static bool AllBinary(RowDescription shape, TypeRegistry types)
-    {
-        foreach (var f in shape.Fields)
-            if (types.ForOid(f.TypeOid) is not { CanReadBinary: true }) return false;
-        return true;
-    }
-
     /// <summary>Writes the execution; <paramref name="maxRows"/> &gt; 0 suspends the portal after that many rows (streaming).</summary>
     public void Write(WriteBuffer w, in BoundParameters parameters, in ReadContext context, int maxRows = 0)
     {
         if (_parse) w.WriteParse(Name, _sql, parameters.Oids);
-        w.WriteBind(Name, parameters, _resultFormat, context);
+        w.WriteBind(Name, parameters, _resultFormats, context);
         if (_describe) w.WriteDescribe((byte)'P', "");
         w.WriteExecute("", maxRows);
     }

@@ -6,10 +6,13 @@ namespace Sharpgres.Results;
 /// <summary>Decoding one column's bytes with the codec its OID selects: the boxed and the typed way.</summary>
 internal static class ColumnValue
 {
-    public static object? ReadObject(ReadOnlySpan<byte> bytes, int length, FieldDescription field, in ReadContext context)
+    public static object? ReadObject(ReadOnlySpan<byte> bytes, int length, FieldDescription field, in ReadContext context) =>
+        ReadObject(bytes, length, field, length < 0 ? null : context.Types.ForOid(field.TypeOid), context);
+
+    /// <summary>With the column's codec already looked up (cached per result: see ResultSet.CodecAt).</summary>
+    public static object? ReadObject(ReadOnlySpan<byte> bytes, int length, FieldDescription field, PgCodec? codec, in ReadContext context)
     {
         if (length < 0) return null;
-        var codec = context.Types.ForOid(field.TypeOid);
         var format = (PgFormat)field.FormatCode;
         if (codec is null || (format == PgFormat.Binary && !codec.CanReadBinary))
         {
@@ -19,14 +22,17 @@ internal static class ColumnValue
         return codec.ReadObject(bytes, format, context);
     }
 
-    public static T Read<T>(ReadOnlySpan<byte> bytes, int length, FieldDescription field, in ReadContext context)
+    public static T Read<T>(ReadOnlySpan<byte> bytes, int length, FieldDescription field, in ReadContext context) =>
+        Read<T>(bytes, length, field, length < 0 ? null : context.Types.ForOid(field.TypeOid), context);
+
+    /// <summary>With the column's codec already looked up (cached per result: see ResultSet.CodecAt).</summary>
+    public static T Read<T>(ReadOnlySpan<byte> bytes, int length, FieldDescription field, PgCodec? codec, in ReadContext context)
     {
         if (length < 0)
         {
             if (default(T) is null) return default!;
             throw new InvalidCastException($"column '{field.Name}' is NULL: read it as a nullable type ({typeof(T).Name}?)");
         }
-        var codec = context.Types.ForOid(field.TypeOid);
         var format = (PgFormat)field.FormatCode;
         if (codec is IPgReader<T> reader && ReadTraits<T>.IsOwnReader(codec)) return reader.Read(bytes, format, context);
         if (codec is IGenericPgReader generic && typeof(T) != typeof(object)) return generic.Read<T>(bytes, format, context);

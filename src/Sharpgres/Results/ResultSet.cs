@@ -10,11 +10,15 @@ namespace Sharpgres.Results;
 /// </summary>
 internal sealed class ResultSet
 {
+    // The first chunk holds exactly the first row (a one-row result costs one small array); later chunks start at
+    // 1 KB and double up to 256 KB, so big results stay a few hundred arrays and small ones don't waste memory.
+    private const int SecondChunkSize = 1024;
     private const int ChunkSize = 256 * 1024;
-    private readonly List<byte[]> _chunks = [];
+    private byte[] _first = [];
+    private List<byte[]>? _more;          // chunks after the first
     private byte[] _current = [];
     private int _used;
-    private long[] _rows = new long[16];   // (chunk index << 32) | offset of each row's DataRow body
+    private long[] _rows = new long[4];   // (chunk index << 32) | offset of each row's DataRow body
 
     public ResultSet(RowDescription? description, ReadContext context)
     {
@@ -33,15 +37,21 @@ internal sealed class ResultSet
     {
         if (_used + dataRow.Length > _current.Length)
         {
-            // Small results (a FetchOne of a server-side cursor, SELECT 1) stay small: chunks double up to ChunkSize.
-            var size = Math.Min(ChunkSize, Math.Max(4096, _current.Length * 2));
-            _current = new byte[Math.Max(size, dataRow.Length)];
-            _chunks.Add(_current);
+            if (Count == 0)
+            {
+                _current = _first = dataRow.ToArray();
+                _rows[Count++] = 0;
+                _used = dataRow.Length;
+                return;
+            }
+            var size = _more is null ? SecondChunkSize : Math.Min(_current.Length * 2, ChunkSize);
+            _current = GC.AllocateUninitializedArray<byte>(Math.Max(size, dataRow.Length));   // every byte is written before it is read
+            (_more ??= []).Add(_current);
             _used = 0;
         }
         dataRow.CopyTo(_current.AsSpan(_used));
         if (Count == _rows.Length) Array.Resize(ref _rows, Count * 2);
-        _rows[Count++] = ((long)(_chunks.Count - 1) << 32) | (uint)_used;
+        _rows[Count++] = ((long)(_more?.Count ?? 0) << 32) | (uint)_used;
         _used += dataRow.Length;
     }
 
@@ -51,11 +61,41 @@ internal sealed class ResultSet
         RowCount = CommandComplete.RowCountOf(tag);
     }
 
+    /// <summary>
+    /// The codec of each column, looked up once per result rather than once per value (a registry lookup walks the
+    /// connection's registry, then the global one).
+    /// </summary>
+    public PgCodec? CodecAt(int ordinal)
+    {
+        var codecs = _codecs ??= LookUpCodecs();
+        return codecs[ordinal];
+    }
+
+    private PgCodec?[]? _codecs;
+
+    private PgCodec?[] LookUpCodecs()
+    {
+        var fields = Description!.Fields;
+        var codecs = new PgCodec?[fields.Length];
+        for (var i = 0; i < codecs.Length; i++) codecs[i] = Context.Types.ForOid(fields[i].TypeOid);
+        return codecs;
+    }
+
+    /// <summary>Where row <paramref name="index"/>'s DataRow body starts: its chunk and offset.</summary>
+    public byte[] RowChunk(int index, out int offset)
+    {
+        var location = _rows[index];
+        offset = (int)(location & 0xFFFFFFFF);
+        var chunkIndex = (int)(location >> 32);
+        return chunkIndex == 0 ? _first : _more![chunkIndex - 1];
+    }
+
     /// <summary>The DataRow body of row <paramref name="index"/>: Int16 count, then (Int32 length, bytes) per column.</summary>
     public ReadOnlySpan<byte> RowData(int index)
     {
         var location = _rows[index];
-        var chunk = _chunks[(int)(location >> 32)];
+        var chunkIndex = (int)(location >> 32);
+        var chunk = chunkIndex == 0 ? _first : _more![chunkIndex - 1];
         var offset = (int)(location & 0xFFFFFFFF);
         return chunk.AsSpan(offset);   // parsers read only as far as the row's own lengths say
     }

@@ -33,6 +33,26 @@ internal sealed class RowMapper<T>
         finally { RowAccess.Return(access); }
     }
 
+    /// <summary>
+    /// Maps the rows from <paramref name="position"/> on into <paramref name="rows"/> with one RowAccess for all of them,
+    /// moving the position past each row before mapping it (as fetching one row at a time does).
+    /// </summary>
+    public void MapRange(ResultSet result, ref int position, Span<T> rows)
+    {
+        if (rows.IsEmpty) return;
+        var access = RowAccess.Rent(result, position);
+        try
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                if (i > 0) access.MoveTo(position);
+                position++;
+                rows[i] = _map(access);
+            }
+        }
+        finally { RowAccess.Return(access); }
+    }
+
     /// <summary>Maps a row that lives in a receive buffer (streaming): the bytes are valid only during the call.</summary>
     internal T Map(RowAccess access) => _map(access);
 
@@ -166,11 +186,17 @@ internal sealed class RowAccess
     [ThreadStatic] private static RowAccess? _spare;
     private (int Start, int Length)[] _ranges = new (int, int)[16];
     private ResultSet? _result;
-    private int _index;
+    private byte[] _chunk = [];            // a buffered row: its result chunk and offset
+    private int _offset;
     private int _count;
     private ReadOnlyMemory<byte> _bytes;   // used when _result is null
     private RowDescription _shape = null!;
     private ReadContext _context;
+    // Each column's codec, looked up once per (shape, registry) rather than once per value: kept across rentals,
+    // so the rows of one stream or one result share it.
+    private PgCodec?[] _codecs = new PgCodec?[16];
+    private RowDescription? _codecShape;
+    private TypeRegistry? _codecTypes;
 
     public static RowAccess Rent(ResultSet result, int index)
     {
@@ -185,6 +211,7 @@ internal sealed class RowAccess
         var access = _spare ?? new RowAccess();
         _spare = null;
         access._result = null;
+        access._chunk = [];
         access._bytes = dataRow;
         access.Load(shape, context);
         return access;
@@ -193,6 +220,7 @@ internal sealed class RowAccess
     public static void Return(RowAccess access)
     {
         access._result = null;
+        access._chunk = [];
         access._bytes = default;
         _spare = access;
     }
@@ -200,7 +228,7 @@ internal sealed class RowAccess
     private void Load(ResultSet result, int index)
     {
         _result = result;
-        _index = index;
+        _chunk = result.RowChunk(index, out _offset);
         Load(result.Description!, result.Context);
     }
 
@@ -210,15 +238,33 @@ internal sealed class RowAccess
         _context = context;
         _count = shape.Count;
         if (_ranges.Length < _count) _ranges = new (int, int)[_count];
+        if (!ReferenceEquals(_codecShape, shape) || !ReferenceEquals(_codecTypes, context.Types)) LookUpCodecs(shape, context.Types);
         ResultSet.ColumnRanges(Data, _ranges.AsSpan(0, _count));
     }
 
-    private ReadOnlySpan<byte> Data => _result is { } r ? r.RowData(_index) : _bytes.Span;
+    private void LookUpCodecs(RowDescription shape, TypeRegistry types)
+    {
+        if (_codecs.Length < shape.Count) _codecs = new PgCodec?[shape.Count];
+        for (var i = 0; i < shape.Count; i++) _codecs[i] = types.ForOid(shape.Fields[i].TypeOid);
+        _codecShape = shape;
+        _codecTypes = types;
+    }
+
+    /// <summary>Points at another row of the same buffered result.</summary>
+    public void MoveTo(int index)
+    {
+        _chunk = _result!.RowChunk(index, out _offset);
+        ResultSet.ColumnRanges(Data, _ranges.AsSpan(0, _count));
+    }
+
+    private ReadOnlySpan<byte> Data => _result is not null ? _chunk.AsSpan(_offset) : _bytes.Span;
 
     public TValue Get<TValue>(int ordinal)
     {
         var (start, length) = _ranges[ordinal];
-        var data = length > 0 ? Data.Slice(start, length) : default;
-        return ColumnValue.Read<TValue>(data, length, _shape.Fields[ordinal], _context);
+        var data = length <= 0 ? default
+            : _result is not null ? new ReadOnlySpan<byte>(_chunk, _offset + start, length)   // buffered: straight from the chunk
+            : _bytes.Span.Slice(start, length);
+        return ColumnValue.Read<TValue>(data, length, _shape.Fields[ordinal], _codecs[ordinal], _context);
     }
 }

@@ -23,6 +23,10 @@ internal sealed class RowDescription
 
     public FieldDescription[] Fields { get; }
 
+    /// <summary>The Bind result formats for this shape under one registry (see ResultFormats.PerColumn).</summary>
+    internal sealed record FormatCache(Types.TypeRegistry Types, short[] Formats);
+    internal FormatCache? CachedFormats { get; set; }
+
     private string? _shapeKey;
 
     /// <summary>Column names and type OIDs: what a typed mapper depends on.</summary>

@@ -8,7 +8,11 @@ namespace Sharpgres.Protocol.Frontend;
 /// </summary>
 internal static class BindMessage
 {
-    public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short resultFormat, in ReadContext context)
+    public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short resultFormat, in ReadContext context) =>
+        w.WriteBind(statement, parameters, resultFormat == 0 ? ResultFormats.AllText : ResultFormats.AllBinary, context);
+
+    /// <param name="resultFormats">One code for every column, or one per column (protocol: Bind's result-column format codes).</param>
+    public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short[] resultFormats, in ReadContext context)
     {
         var start = w.Position;
         w.StartMessage((byte)'B');
@@ -34,8 +38,8 @@ internal static class BindMessage
             w.Truncate(start);   // a value that can't be encoded leaves nothing half-written
             throw;
         }
-        w.WriteInt16(1);
-        w.WriteInt16(resultFormat);
+        w.WriteInt16((short)resultFormats.Length);
+        foreach (var format in resultFormats) w.WriteInt16(format);
         w.EndMessage();
     }
 }
@@ -78,12 +82,5 @@ internal readonly struct BoundParameters
             oids[i] = formats[i] == PgFormat.Binary && codec.ParameterOid(value) == 0 ? codec.Oid : codec.ParameterOid(value);
         }
         return new BoundParameters(values, codecs, formats, oids);
-    }
-
-    /// <summary>A key part for the prepared-statement cache: the same SQL with other parameter types is another statement.</summary>
-    public string OidKey()
-    {
-        if (Oids.Length == 0) return "";
-        return string.Join(',', Oids);
     }
 }

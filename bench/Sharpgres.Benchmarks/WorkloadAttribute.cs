@@ -1,0 +1,21 @@
+namespace Sharpgres.Benchmarks;
+
+/// <summary>
+/// Names what a benchmark method measures, for the report: the workload (a row of docs/benchmarks.md), the driver
+/// (a column), and the unit its rate is given in. Benchmarks set OperationsPerInvoke to the number of units one call
+/// does, so BenchmarkDotNet's time and allocations are already per query, per row or per connection.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class WorkloadAttribute(string name, string driver, string unit) : Attribute
+{
+    public string Name { get; } = name;
+    public string Driver { get; } = driver;
+    /// <summary>"ops" or "rows": the report prints "ops/s" or "rows/s".</summary>
+    public string Unit { get; } = unit;
+}
+
+internal static class Drivers
+{
+    public const string Sharpgres = "Sharpgres";
+    public const string Npgsql = "Npgsql";
+}
