@@ -36,3 +36,20 @@ public class DescriptionAndRangeErrorTests(DatabaseFixture db) : IClassFixture<D
         Assert.Equal("(7, Decimal('12.34'), 'abc')", conn.Execute("SELECT * FROM ranged").FetchOne()!.ToString());
     }
 }
+
+public class TypedNullTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
+{
+    [Fact]
+    public void A_nullable_null_keeps_its_postgresql_type()
+    {
+        using var conn = db.Connect(autocommit: true);
+        int? missing = null;
+        DateTime? never = null;
+        Assert.Equal("integer", conn.Cursor().Execute($"SELECT pg_typeof({missing})::text").FetchOne()![0]);
+        Assert.Equal("timestamp without time zone", conn.Cursor().Execute($"SELECT pg_typeof({never})::text").FetchOne()![0]);
+        Assert.Equal("bigint", conn.Execute("SELECT pg_typeof(%s)::text", TypedNull.Of<long>()).FetchOne()![0]);
+        conn.Execute("CREATE TEMP TABLE nulls (a int8, b text)");
+        conn.Execute("INSERT INTO nulls VALUES (%s, %s)", TypedNull.Of<long>(), TypedNull.Of<string>());
+        Assert.Equal("(None, None)", conn.Execute("SELECT * FROM nulls").FetchOne()!.ToString());
+    }
+}
