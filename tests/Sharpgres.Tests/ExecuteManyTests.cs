@@ -156,6 +156,8 @@ public class ExecuteManyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         using var conn = db.Connect(autocommit: true);
         var cur = conn.Cursor().ExecuteMany("SELECT %s::int4 * 2", Enumerable.Range(0, 50));
         Assert.Equal(50, cur.RowCount);
+        cur.ExecuteMany("SELECT %s::int4 * 2", Enumerable.Range(0, 50));   // the prepared statement again: still described
+        Assert.Equal(50, cur.RowCount);
         Assert.Equal(2, conn.Execute("SELECT %s::int4 * 2", 1).FetchOne()!.Get<int>(0));
     }
 }
