@@ -51,6 +51,17 @@ Console.WriteLine(ev.Get<DateTimeOffset>("at").ToString("yyyy-MM-dd HH:mm zzz"))
 Console.WriteLine(ev);                           // ({"key1": ["foo", null, 1, 2], "key2": "bar"}, 2042-07-01 14:00:00+02:00, 2022-12-25)
 conn.Rollback();
 
+using (var copy = cur.Copy("COPY people (name, city) FROM STDIN"))
+{
+    copy.WriteRow("Ida Moss", "Lakeside");
+    copy.WriteRow("Ole Dahl", null);
+}
+Console.WriteLine(cur.RowCount);                 // 2
+var names = 0;
+foreach (var row in cur.Stream("SELECT name FROM people")) names++;     // rows as they arrive, in constant memory
+Console.WriteLine(names);                        // 7
+conn.Commit();
+
 await using var aconn = await Pg.ConnectAsync(conninfo, autocommit: true);
 await using var acur = aconn.Cursor();
 await acur.ExecuteAsync("SELECT name FROM people WHERE city = %s", ["Rustmore"]);

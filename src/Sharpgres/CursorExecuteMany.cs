@@ -133,6 +133,7 @@ public partial class Cursor<TRow>
         try
         {
             var readyCount = 1;
+            var start = session.Writer.Position;
             var begin = Connection.NeedsBegin;
             if (begin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
             WritePendingCloses(session);
@@ -142,18 +143,28 @@ public partial class Cursor<TRow>
             uint[]? parsedOids = null;
             var statement = "";
             var context = ReadContext;
-            foreach (var parameters in chunk)
+            try
             {
-                if (parsedOids is null || !Compatible(parsedOids, parameters))
+                foreach (var parameters in chunk)
                 {
-                    statement = ChooseStatement(session, sql, parameters, returning ? 0 : chunk.Count, preparedNow, ref reused);
-                    parsedOids = parameters.Oids;
+                    if (parsedOids is null || !Compatible(parsedOids, parameters))
+                    {
+                        statement = ChooseStatement(session, sql, parameters, returning ? 0 : chunk.Count, preparedNow, ref reused);
+                        parsedOids = parameters.Oids;
+                    }
+                    session.Writer.WriteBind(statement, parameters, format, context);
+                    session.Writer.WriteDescribe((byte)'P', "");
+                    session.Writer.WriteExecute("");
                 }
-                session.Writer.WriteBind(statement, parameters, format, context);
-                session.Writer.WriteDescribe((byte)'P', "");
-                session.Writer.WriteExecute("");
+                session.Writer.WriteSync();
             }
-            session.Writer.WriteSync();
+            catch
+            {
+                // A value that can't be encoded: nothing of this chunk is sent, and names chosen for it are not prepared.
+                session.Writer.Truncate(start);
+                foreach (var (entry, _) in preparedNow) session.Statements.Forget(entry);
+                throw;
+            }
             await session.FlushAsync(async, ct).ConfigureAwait(false);
             var results = new List<ResultSet>(chunk.Count + 1);
             var error = await ResultReader.ReadAsync(session, results, readyCount, context, async, ct).ConfigureAwait(false);

@@ -14,6 +14,9 @@ public partial class Cursor<TRow>
     private void QueueInPipeline(Pipeline pipeline, string sql, in BoundParameters parameters, bool? prepare)
     {
         var session = Connection.Session;
+        var start = session.Writer.Position;
+        var queued = pipeline.PendingCount;
+        var inTransaction = pipeline.InTransaction;
         if (Connection.NeedsBegin)
         {
             pipeline.QueueCommand(Connection.BeginStatement());
@@ -21,7 +24,19 @@ public partial class Cursor<TRow>
         }
         WritePendingCloses(session);
         var plan = StatementPlan.Create(Connection, session, sql, parameters, prepare, ActiveTypes);
-        plan.Write(session.Writer, parameters, ReadContext);
+        try
+        {
+            plan.Write(session.Writer, parameters, ReadContext);
+        }
+        catch
+        {
+            // A value that can't be encoded leaves the pipeline as it was before this Execute.
+            session.Writer.Truncate(start);
+            pipeline.DropPendingAfter(queued);
+            pipeline.InTransaction = inTransaction;
+            plan.Failed();
+            throw;
+        }
         _awaitingPipeline = true;
         _pipelineError = null;
         pipeline.Enqueue(new Pipeline.PendingStatement(

@@ -53,6 +53,14 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
 
     internal void Enqueue(PendingStatement statement) => Root._pending.Enqueue(statement);
 
+    /// <summary>Forgets statements queued after the first <paramref name="count"/> (their messages were never sent).</summary>
+    internal void DropPendingAfter(int count)
+    {
+        var keep = Root._pending.Take(count).ToList();
+        Root._pending.Clear();
+        foreach (var statement in keep) Root._pending.Enqueue(statement);
+    }
+
     /// <summary>Queues a statement whose result nobody reads (BEGIN, COMMIT, SAVEPOINT ...).</summary>
     internal void QueueCommand(string sql)
     {

@@ -110,6 +110,21 @@ public class PipelineTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public void A_value_that_cannot_be_encoded_leaves_nothing_behind()
+    {
+        using var conn = db.Connect();
+        using (conn.Pipeline())
+        {
+            Assert.Throws<DataError>(() => conn.Execute("SELECT %s::text", "nul\0byte"));
+            var ok = conn.Cursor().Execute("SELECT %s::text", "fine");
+            Assert.Equal("fine", ok.FetchOne()![0]);
+        }
+        Assert.Throws<DataError>(() => conn.Cursor().ExecuteMany("SELECT %s::text", new[] { "a", "nul\0" }));
+        Assert.Equal(1, conn.Execute("SELECT 1").FetchOne()!.Get<int>(0));
+        conn.Rollback();
+    }
+
+    [Fact]
     public void Several_statements_in_one_execute_are_refused_in_a_pipeline()
     {
         using var conn = db.Connect(autocommit: true);

@@ -33,7 +33,8 @@ public ref struct PgInterpolatedStringHandler
             "t" => "%t",
             _ => throw new ProgrammingError($"unknown placeholder format '{format}' in interpolated query: use :b or :t"),
         });
-        _args.Add(value);
+        // A null int? still knows it is an int: send a NULL of that type.
+        _args.Add(value is null && typeof(T) != typeof(object) ? TypedNull.Of<T>() : value);
     }
 
     internal readonly string Sql => _sql.ToString();

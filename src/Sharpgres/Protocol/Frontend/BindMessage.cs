@@ -75,6 +75,14 @@ internal readonly struct BoundParameters
         {
             var value = values[i];
             if (value is null or DBNull) { values[i] = null; formats[i] = PgFormat.Text; continue; }
+            if (value is TypedNull typed)
+            {
+                // The NULL keeps the type its .NET type maps to (strings stay untyped, as their values do).
+                values[i] = null;
+                formats[i] = PgFormat.Text;
+                oids[i] = types.ForType(typed.ClrType) is { } typedCodec && typedCodec.ClrType == typed.ClrType && typedCodec.Oid != Types.Oids.Text ? typedCodec.Oid : 0;
+                continue;
+            }
             var codec = types.ForParameter(value);
             codecs[i] = codec;
             formats[i] = query.FormatFor(i, codec, value);
