@@ -65,6 +65,4 @@ internal sealed partial class Session
         _cancelDeadline = null;
     }
 
-    /// <summary>Wraps a SocketException-free dispose for the cancel path.</summary>
-    internal static bool IsConnectionError(Exception e) => e is IOException or SocketException or ObjectDisposedException;
 }

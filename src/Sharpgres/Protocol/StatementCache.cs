@@ -102,13 +102,6 @@ internal sealed class StatementCache
         entry.Executions = 0;
     }
 
-    /// <summary>After an error the server may have dropped statements we prepared in a batch: forget them all.</summary>
-    public void ForgetAllPrepared()
-    {
-        foreach (var head in _entries.Values)
-            for (var e = head; e is not null; e = e.Next) { e.PreparedName = null; e.Description = null; }
-        _prepared = 0;
-    }
 
     public RowDescription? ShapeOf(string sql) => _shapes.GetValueOrDefault(sql);
 
