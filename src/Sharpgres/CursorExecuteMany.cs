@@ -10,7 +10,8 @@ namespace Sharpgres;
 /// <summary>
 /// ExecuteMany: every parameter set's Bind/Describe/Execute is written without waiting, one Sync per chunk, so a
 /// chunk costs one round trip. Each chunk is one implicit transaction on the server; in autocommit, when a set fails
-/// the sets before it in its chunk are replayed, so exactly the sets before the failing one are committed.
+/// the sets before it in its chunk are replayed, so exactly the sets before the failing one are committed. Once the
+/// first chunk shows the statement returns no rows, later chunks overlap (CursorExecuteManyOverlapped.cs).
 /// </summary>
 public partial class Cursor<TRow>
 {
@@ -53,12 +54,38 @@ public partial class Cursor<TRow>
             await QueueManyInPipelineAsync(pipeline, parsed, sets, returning, async, ct).ConfigureAwait(false);
             return;
         }
+        void Fill(List<BoundParameters> into, int count)
+        {
+            for (var i = 0; i < count && sets.MoveNext(); i++)
+                into.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes));
+        }
+        var overlap = false;
         while (true)
         {
             chunk.Clear();
-            while (chunk.Count < chunkSize && sets.MoveNext())
-                chunk.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes));
+            Fill(chunk, chunkSize);
             if (chunk.Count == 0) break;
+            if (overlap)
+            {
+                var group = await RunOverlappedGroupAsync(parsed.Sql, chunk, Fill, async, ct).ConfigureAwait(false);
+                if (group.Error is { } groupError)
+                {
+                    var failed = index + group.Completed;
+                    var committed = "";
+                    if (group.ImplicitTransaction)
+                    {
+                        // The group was rolled back as a whole: run again the sets that had succeeded in it.
+                        for (var at = 0; at < group.Completed; at += ExecuteManyChunk)
+                            await RunChunkAsync(parsed.Sql, group.Sets.GetRange(at, Math.Min(ExecuteManyChunk, group.Completed - at)),
+                                returning, async, ct).ConfigureAwait(false);
+                        committed = $"; the {failed} parameter set(s) before it were committed";
+                    }
+                    throw Annotate(groupError, $"ExecuteMany: parameter set {failed} (0-based) failed{committed}");
+                }
+                total += group.Rows;
+                index += group.Sets.Count;
+                continue;
+            }
             var outcome = await RunChunkAsync(parsed.Sql, chunk, returning, async, ct).ConfigureAwait(false);
             if (outcome.Error is { } stale && outcome.ReusedPrepared is { } entry && outcome.ImplicitTransaction
                 && outcome.Results.Count == 0 && IsStalePlan(stale))
@@ -85,6 +112,8 @@ public partial class Cursor<TRow>
             foreach (var r in outcome.Results) total += Math.Max(0, r.RowCount);
             if (returning) all.AddRange(outcome.Results);
             index += chunk.Count;
+            // Statements that return no rows may overlap their next chunks: their answers are small and bounded.
+            overlap = !returning && outcome.Results.Count == chunk.Count && outcome.Results.TrueForAll(r => r.Description is null);
         }
         SetResults(returning ? all : [], total);
         if (returning && all.Count == 0) _rowCount = 0;

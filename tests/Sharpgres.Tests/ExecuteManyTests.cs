@@ -160,4 +160,93 @@ public class ExecuteManyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         Assert.Equal(50, cur.RowCount);
         Assert.Equal(2, conn.Execute("SELECT %s::int4 * 2", 1).FetchOne()!.Get<int>(0));
     }
+
+    // Past its first chunk, ExecuteMany of a statement without rows sends the next chunk before reading the answers of
+    // the previous one, in groups of 16 chunks (16,000 sets) that are one implicit transaction each in autocommit.
+    [Theory]
+    [InlineData(33_333)]   // inside the third group
+    [InlineData(17_000)]   // the first set of the second group
+    [InlineData(1_000)]    // the first set of the first overlapped group
+    [InlineData(999)]      // the last set of the first chunk (sent alone)
+    public void Overlapped_chunks_in_autocommit_keep_exactly_the_sets_before_a_failure(int failing)
+    {
+        using var conn = db.Connect(autocommit: true);
+        var table = $"many_overlap_ac_{failing}";
+        conn.Execute($"CREATE TABLE {table} (id int PRIMARY KEY)");
+        var ids = Enumerable.Range(0, 40_000).Select(i => new object?[] { i == failing ? 7 : i });
+        var e = Assert.Throws<UniqueViolation>(() => conn.Cursor().ExecuteMany($"INSERT INTO {table} VALUES (%s)", ids));
+        Assert.Contains($"parameter set {failing} (0-based) failed; the {failing} parameter set(s) before it were committed", e.Message);
+        var row = conn.Execute($"SELECT count(*), max(id) FROM {table}").FetchOne()!;
+        Assert.Equal((long)failing, row[0]);
+        Assert.Equal(failing - 1, row[1]);
+        Assert.Equal(TransactionStatus.Idle, conn.TransactionStatus);
+
+        var cur = conn.Cursor().ExecuteMany($"INSERT INTO {table} VALUES (%s)", Enumerable.Range(failing, 40_000 - failing));
+        Assert.Equal(40_000 - failing, cur.RowCount);
+        Assert.Equal(40_000L, conn.Execute($"SELECT count(*) FROM {table}").FetchOne()!.Get<long>(0));
+    }
+
+    [Fact]
+    public async Task Overlapped_chunks_in_a_transaction_fail_as_a_whole_and_succeed_with_the_total_row_count()
+    {
+        await using var conn = await db.ConnectAsync();
+        await conn.ExecuteAsync("CREATE TABLE many_overlap_tx (id int PRIMARY KEY, name text)");
+        await conn.CommitAsync();
+        var sets = Enumerable.Range(0, 40_000).Select(i => (i == 30_001 ? 3 : i, "name " + i));
+        var e = await Assert.ThrowsAsync<UniqueViolation>(() => conn.Cursor().ExecuteManyAsync("INSERT INTO many_overlap_tx VALUES (%s, %s)", sets));
+        Assert.Contains("parameter set 30001 (0-based) failed", e.Message);
+        Assert.DoesNotContain("committed", e.Message);
+        Assert.Equal(TransactionStatus.InError, conn.TransactionStatus);
+        await conn.RollbackAsync();
+        Assert.Equal(0L, (await conn.ExecuteAsync("SELECT count(*) FROM many_overlap_tx")).FetchOne()!.Get<long>(0));
+
+        var cur = await conn.Cursor().ExecuteManyAsync("INSERT INTO many_overlap_tx VALUES (%s, %s)",
+            Enumerable.Range(0, 40_000).Select(i => (i, "name " + i)));
+        Assert.Equal(40_000, cur.RowCount);
+        await conn.CommitAsync();
+        var row = (await conn.ExecuteAsync("SELECT count(*), sum(id), count(DISTINCT name) FROM many_overlap_tx")).FetchOne()!;
+        Assert.Equal(40_000L, row[0]);
+        Assert.Equal(Enumerable.Range(0, 40_000).Sum(i => (long)i), Convert.ToInt64(row[1]));
+        Assert.Equal(40_000L, row[2]);
+    }
+
+    [Fact]
+    public void An_exception_from_the_callers_sets_mid_way_reaches_the_caller_and_leaves_a_prefix_committed()
+    {
+        using var conn = db.Connect(autocommit: true);
+        conn.Execute("CREATE TABLE many_overlap_throw (id int PRIMARY KEY)");
+        IEnumerable<int> Sets()
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                if (i == 4_500) throw new InvalidOperationException("the caller's data source failed");
+                yield return i;
+            }
+        }
+        var e = Assert.Throws<InvalidOperationException>(() => conn.Cursor().ExecuteMany("INSERT INTO many_overlap_throw VALUES (%s)", Sets()));
+        Assert.Equal("the caller's data source failed", e.Message);
+        var row = conn.Execute("SELECT count(*), coalesce(max(id), -1) FROM many_overlap_throw").FetchOne()!;
+        var count = (long)row[0]!;
+        Assert.InRange(count, 1_000, 4_500);
+        Assert.Equal(count - 1, (int)row[1]!);   // a prefix of the sets, nothing after a gap
+        Assert.Equal(TransactionStatus.Idle, conn.TransactionStatus);
+        Assert.Equal(10, conn.Cursor().ExecuteMany("INSERT INTO many_overlap_throw VALUES (%s)", Enumerable.Range(20_000, 10)).RowCount);
+    }
+
+    [Fact]
+    public async Task Cancelling_an_overlapped_executemany_stops_it_and_the_connection_stays_usable()
+    {
+        await using var conn = await db.ConnectAsync(autocommit: true);
+        await conn.ExecuteAsync("CREATE TABLE many_overlap_cancel (id int)");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+        // About 2 ms per set on the server: 20,000 sets would take 40 s.
+        var sets = Enumerable.Range(0, 20_000);
+        await Assert.ThrowsAsync<QueryCanceled>(() => conn.Cursor().ExecuteManyAsync(
+            "INSERT INTO many_overlap_cancel SELECT %s FROM pg_sleep(0.002)", sets, cancellationToken: cts.Token));
+        Assert.Equal(TransactionStatus.Idle, conn.TransactionStatus);
+        var row = (await conn.ExecuteAsync("SELECT count(*), coalesce(max(id), -1) FROM many_overlap_cancel")).FetchOne()!;
+        Assert.True((long)row[0]! < 20_000);
+        Assert.Equal((long)row[0]! - 1, (long)(int)row[1]!);
+        Assert.Equal(2, (await conn.ExecuteAsync("SELECT %s::int4 + 1", [1])).FetchOne()!.Get<int>(0));
+    }
 }

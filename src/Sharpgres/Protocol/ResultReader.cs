@@ -52,4 +52,34 @@ internal static class ResultReader
             }
         }
     }
+
+    /// <summary>
+    /// Reads the answers of <paramref name="count"/> statements sent ahead without a Sync (ended by Flush), summing
+    /// their row counts. Stops at the first ErrorResponse: the server then skips everything up to the next Sync, so
+    /// the caller must send one (if not sent yet) and read up to its ReadyForQuery.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<CountedResults> ReadCountedAsync(Session session, int count, ReadContext context, bool async, CancellationToken ct)
+    {
+        var assembler = new ResultAssembler(context, null);
+        var done = 0;
+        long rows = 0;
+        while (done < count)
+        {
+            var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+            if (assembler.Accept(session, code, out var completed))
+            {
+                if (completed is null) continue;
+                done++;
+                rows += Math.Max(0, completed.RowCount);
+                continue;
+            }
+            if (code != BackendMessageCode.ErrorResponse) throw session.Unexpected(code, "statement results");
+            return new CountedResults(done, rows, Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload)));
+        }
+        return new CountedResults(done, rows, null);
+    }
 }
+
+/// <summary>How many statements completed, their total row count, and the error that stopped them.</summary>
+internal readonly record struct CountedResults(int Completed, long Rows, Error? Error);
