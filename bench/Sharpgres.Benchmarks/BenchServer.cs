@@ -92,6 +92,7 @@ internal static class BenchServer
         cur.Execute("""
             CREATE UNLOGGED TABLE IF NOT EXISTS fortune (id int PRIMARY KEY, message text NOT NULL);
             CREATE UNLOGGED TABLE IF NOT EXISTS insert_sharpgres (name text, city text, profession text);
+            CREATE UNLOGGED TABLE IF NOT EXISTS insert_rewriting (name text, city text, profession text);
             CREATE UNLOGGED TABLE IF NOT EXISTS insert_npgsql (name text, city text, profession text);
             CREATE UNLOGGED TABLE IF NOT EXISTS copy_sharpgres (g int, name text, value float8, ts timestamptz);
             CREATE UNLOGGED TABLE IF NOT EXISTS copy_npgsql (g int, name text, value float8, ts timestamptz);

@@ -13,6 +13,7 @@ public class InsertBenchmarks
 
     private readonly List<(string Name, string City, string Profession)> _people = new(Rows);
     private Connection _conn = null!;
+    private Connection _rewriting = null!;
     private NpgsqlDataSource _dataSource = null!;
     private NpgsqlConnection _npgsql = null!;
 
@@ -22,6 +23,8 @@ public class InsertBenchmarks
         for (var i = 0; i < Rows; i++)
             _people.Add(($"person {i}", Cities[i % Cities.Length], Professions[i % Professions.Length]));
         _conn = BenchServer.ConnectSharpgres();
+        _rewriting = BenchServer.ConnectSharpgres();
+        _rewriting.RewriteBatchedInserts = true;
         _dataSource = BenchServer.CreateNpgsqlDataSource();
         _npgsql = _dataSource.OpenConnection();
     }
@@ -30,6 +33,7 @@ public class InsertBenchmarks
     public void Truncate()
     {
         _conn.Execute("TRUNCATE insert_sharpgres");
+        _conn.Execute("TRUNCATE insert_rewriting");
         _conn.Execute("TRUNCATE insert_npgsql");
     }
 
@@ -37,6 +41,7 @@ public class InsertBenchmarks
     public void Cleanup()
     {
         _conn.Dispose();
+        _rewriting.Dispose();
         _npgsql.Dispose();
         _dataSource.Dispose();
     }
@@ -46,6 +51,14 @@ public class InsertBenchmarks
     {
         var cur = _conn.Cursor();
         cur.ExecuteMany("INSERT INTO insert_sharpgres (name, city, profession) VALUES (%s, %s, %s)", _people);
+        return cur.RowCount;
+    }
+
+    [Benchmark(OperationsPerInvoke = Rows), Workload("insert_100k, RewriteBatchedInserts (opt-in)", Drivers.Sharpgres, "rows")]
+    public long SharpgresRewriting()
+    {
+        var cur = _rewriting.Cursor();
+        cur.ExecuteMany("INSERT INTO insert_rewriting (name, city, profession) VALUES (%s, %s, %s)", _people);
         return cur.RowCount;
     }
 

@@ -60,6 +60,7 @@ public partial class Cursor<TRow>
                 into.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes));
         }
         var overlap = false;
+        var multiRow = !returning && Connection.RewriteBatchedInserts ? MultiRowInsert.For(parsed.Sql, parsed.ParameterCount) : null;
         while (true)
         {
             chunk.Clear();
@@ -67,57 +68,87 @@ public partial class Cursor<TRow>
             if (chunk.Count == 0) break;
             if (overlap)
             {
-                var group = await RunOverlappedGroupAsync(parsed.Sql, chunk, Fill, async, ct).ConfigureAwait(false);
+                var group = await RunOverlappedGroupAsync(parsed.Sql, multiRow, chunk, Fill, async, ct).ConfigureAwait(false);
                 if (group.Error is { } groupError)
-                {
-                    var failed = index + group.Completed;
-                    var committed = "";
-                    if (group.ImplicitTransaction)
-                    {
-                        // The group was rolled back as a whole: run again the sets that had succeeded in it.
-                        for (var at = 0; at < group.Completed; at += ExecuteManyChunk)
-                            await RunChunkAsync(parsed.Sql, group.Sets.GetRange(at, Math.Min(ExecuteManyChunk, group.Completed - at)),
-                                returning, async, ct).ConfigureAwait(false);
-                        committed = $"; the {failed} parameter set(s) before it were committed";
-                    }
-                    throw Annotate(groupError, $"ExecuteMany: parameter set {failed} (0-based) failed{committed}");
-                }
+                    await RecoverGroupAsync(parsed.Sql, group, groupError, index, async, ct).ConfigureAwait(false);
                 total += group.Rows;
                 index += group.Sets.Count;
                 continue;
             }
-            var outcome = await RunChunkAsync(parsed.Sql, chunk, returning, async, ct).ConfigureAwait(false);
-            if (outcome.Error is { } stale && outcome.ReusedPrepared is { } entry && outcome.ImplicitTransaction
-                && outcome.Results.Count == 0 && IsStalePlan(stale))
-            {
-                // A statement prepared by an earlier chunk was deallocated or invalidated (DISCARD, DDL) and nothing of
-                // this chunk ran: prepare it again, as Execute does.
-                if (entry.PreparedName is { } old) Connection.Session.Statements.PendingCloses.Add(old);
-                Connection.Session.Statements.Forget(entry);
-                outcome = await RunChunkAsync(parsed.Sql, chunk, returning, async, ct).ConfigureAwait(false);
-            }
-            if (outcome.Error is { } error)
-            {
-                var failed = index + outcome.Results.Count;
-                var committed = "";
-                if (outcome.ImplicitTransaction)
-                {
-                    // The failing chunk was rolled back as a whole: run again the sets that had succeeded in it.
-                    var before = chunk.GetRange(0, outcome.Results.Count);
-                    if (before.Count > 0) await RunChunkAsync(parsed.Sql, before, returning, async, ct).ConfigureAwait(false);
-                    committed = $"; the {failed} parameter set(s) before it were committed";
-                }
-                throw Annotate(error, $"ExecuteMany: parameter set {failed} (0-based) failed{committed}");
-            }
-            foreach (var r in outcome.Results) total += Math.Max(0, r.RowCount);
-            if (returning) all.AddRange(outcome.Results);
+            var results = await RunPlainChunkAsync(parsed.Sql, chunk, returning, index, async, ct).ConfigureAwait(false);
+            foreach (var r in results) total += Math.Max(0, r.RowCount);
+            if (returning) all.AddRange(results);
             index += chunk.Count;
             // Statements that return no rows may overlap their next chunks: their answers are small and bounded.
-            overlap = !returning && outcome.Results.Count == chunk.Count && outcome.Results.TrueForAll(r => r.Description is null);
+            overlap = !returning && results.Count == chunk.Count && results.TrueForAll(r => r.Description is null);
         }
         SetResults(returning ? all : [], total);
         if (returning && all.Count == 0) _rowCount = 0;
     }
+
+    /// <summary>
+    /// One chunk in one round trip, its results; on a failure raises the server's error naming the failing set
+    /// (<paramref name="index"/> is the chunk's first set), after committing the sets before it in autocommit.
+    /// </summary>
+    private async ValueTask<List<ResultSet>> RunPlainChunkAsync(string sql, List<BoundParameters> chunk, bool returning, int index,
+        bool async, CancellationToken ct)
+    {
+        var outcome = await RunChunkAsync(sql, chunk, returning, async, ct).ConfigureAwait(false);
+        if (outcome.Error is { } stale && outcome.ReusedPrepared is { } entry && outcome.ImplicitTransaction
+            && outcome.Results.Count == 0 && IsStalePlan(stale))
+        {
+            // A statement prepared by an earlier chunk was deallocated or invalidated (DISCARD, DDL) and nothing of
+            // this chunk ran: prepare it again, as Execute does.
+            if (entry.PreparedName is { } old) Connection.Session.Statements.PendingCloses.Add(old);
+            Connection.Session.Statements.Forget(entry);
+            outcome = await RunChunkAsync(sql, chunk, returning, async, ct).ConfigureAwait(false);
+        }
+        if (outcome.Error is not { } error) return outcome.Results;
+        var failed = index + outcome.Results.Count;
+        if (outcome.ImplicitTransaction && IsCancellation(error, ct)) throw CancelledAt(error, failed, index);
+        var committed = "";
+        if (outcome.ImplicitTransaction)
+        {
+            // The failing chunk was rolled back as a whole: run again the sets that had succeeded in it.
+            var before = chunk.GetRange(0, outcome.Results.Count);
+            if (before.Count > 0) await RunChunkAsync(sql, before, returning, async, ct).ConfigureAwait(false);
+            committed = $"; the {failed} parameter set(s) before it were committed";
+        }
+        throw Annotate(error, $"ExecuteMany: parameter set {failed} (0-based) failed{committed}");
+    }
+
+    /// <summary>
+    /// After an overlapped group failed: in autocommit the group was rolled back, so its sets before the failing
+    /// statement run again, then the failing statement's sets one per statement, which finds and raises the exact
+    /// failing set. In a transaction (aborted now) the error is raised naming the set, or the range of sets of a
+    /// failing multi-row INSERT.
+    /// </summary>
+    private async ValueTask RecoverGroupAsync(string sql, GroupOutcome group, Error error, int index, bool async, CancellationToken ct)
+    {
+        var failed = index + group.Completed;
+        var which = group.FailingSets > 1
+            ? $"one of parameter sets {failed} to {failed + group.FailingSets - 1} (0-based, sent as one multi-row INSERT) failed"
+            : $"parameter set {failed} (0-based) failed";
+        if (!group.ImplicitTransaction) throw Annotate(error, "ExecuteMany: " + which);
+        if (IsCancellation(error, ct)) throw CancelledAt(error, failed, index);
+        for (var at = 0; at < group.Completed; at += ExecuteManyChunk)
+            await RunPlainChunkAsync(sql, group.Sets.GetRange(at, Math.Min(ExecuteManyChunk, group.Completed - at)), false, index + at, async, ct)
+                .ConfigureAwait(false);
+        if (group.FailingSets > 1)
+        {
+            // Which set of the multi-row INSERT failed: its sets one per statement raise the exact one.
+            await RunPlainChunkAsync(sql, group.Sets.GetRange(group.Completed, group.FailingSets), false, failed, async, ct).ConfigureAwait(false);
+            var after = failed + group.FailingSets;
+            throw Annotate(error, $"ExecuteMany: {which}; run again one per statement they succeeded, so the {after} parameter set(s) before {after} are committed");
+        }
+        throw Annotate(error, $"ExecuteMany: {which}; the {failed} parameter set(s) before it were committed");
+    }
+
+    /// <summary>The caller cancelled (or the server cancelled the statement): nothing is replayed, the chunk or group in flight is rolled back.</summary>
+    private static bool IsCancellation(Error error, CancellationToken ct) => ct.IsCancellationRequested || error is Errors.QueryCanceled;
+
+    private static Error CancelledAt(Error error, int failed, int committed) =>
+        Annotate(error, $"ExecuteMany: cancelled at parameter set {failed} (0-based); the {committed} parameter set(s) before {committed} are committed, none after");
 
     /// <summary>In a pipeline every set is one more queued statement; the sets' results are collected at a Sync.</summary>
     private async ValueTask QueueManyInPipelineAsync<TParams>(Pipeline pipeline, ParsedQuery parsed, IEnumerator<TParams> sets,

@@ -1,6 +1,7 @@
 using Sharpgres.Protocol;
 using Sharpgres.Protocol.Frontend;
 using Sharpgres.Results;
+using Sharpgres.Sql;
 using Sharpgres.Types;
 
 namespace Sharpgres;
@@ -19,14 +20,31 @@ public partial class Cursor<TRow>
 
     /// <summary>
     /// The sets of one group (the first chunk is given, more are pulled with <paramref name="fill"/>), how many of them
-    /// completed, their row count and the error that stopped them. A set that can't be encoded, or an exception from
-    /// the caller's sets, ends the group before its chunk is sent: the chunks already sent complete and the exception
-    /// is rethrown.
+    /// completed, their row count, the error that stopped them and how many sets the failing statement carried (more
+    /// than one when it was a rewritten multi-row INSERT). A set that can't be encoded, or an exception from the
+    /// caller's sets, ends the group before its chunk is sent: the chunks already sent complete and the exception is
+    /// rethrown.
     /// </summary>
-    private readonly record struct GroupOutcome(List<BoundParameters> Sets, int Completed, long Rows, Error? Error, bool ImplicitTransaction);
+    private readonly record struct GroupOutcome(List<BoundParameters> Sets, int Completed, long Rows, Error? Error, int FailingSets,
+        bool ImplicitTransaction);
 
-    private async ValueTask<GroupOutcome> RunOverlappedGroupAsync(string sql, List<BoundParameters> first, Action<List<BoundParameters>, int> fill,
-        bool async, CancellationToken ct)
+    /// <summary>A chunk sent and not yet read: its sets in the group, and how its statements map onto them.</summary>
+    private readonly record struct SentChunk(int Statements, int MultiRowStatements, int RowsPerStatement)
+    {
+        public int SetsOf(int statementsDone) =>
+            Math.Min(statementsDone, MultiRowStatements) * RowsPerStatement + Math.Max(0, statementsDone - MultiRowStatements);
+    }
+
+    /// <summary>The statement a run of binds goes to, parsed again only when the parameter types change.</summary>
+    private sealed class StatementChoice(string sql)
+    {
+        public string Sql { get; } = sql;
+        public uint[]? Oids;
+        public string Name = "";
+    }
+
+    private async ValueTask<GroupOutcome> RunOverlappedGroupAsync(string sql, MultiRowInsert? multiRow, List<BoundParameters> first,
+        Action<List<BoundParameters>, int> fill, bool async, CancellationToken ct)
     {
         var session = Connection.Session;
         session.EnterOperation();
@@ -38,20 +56,34 @@ public partial class Cursor<TRow>
             var sets = new List<BoundParameters>(first);
             var context = ReadContext;
             var format = ResultFormats.Uniform(session.Statements.ShapeOf(sql), ActiveTypes);
-            uint[]? parsedOids = null;
-            var statement = "";
+            var single = new StatementChoice(sql);
+            var multi = multiRow is null ? null : new StatementChoice(multiRow.Sql);
             StatementCache.Entry? reused = null;
             WritePendingCloses(session);
 
-            // Chunks sent and not yet read, as (start, count) in `sets`; at most two: the one the server is on and the next.
-            var inFlight = new Queue<(int Start, int Count)>(2);
+            // Chunks sent and not yet read; at most two: the one the server is on and the next.
+            var inFlight = new Queue<SentChunk>(2);
             var written = 0;
             var synced = false;
             var chunksLeft = OverlappedGroupChunks;
             Exception? stop = null;
             var completed = 0;
+            var failingSets = 0;
             long rows = 0;
             Error? error = null;
+
+            void Write(StatementChoice choice, in BoundParameters parameters, int runs)
+            {
+                if (choice.Oids is null || !Compatible(choice.Oids, parameters))
+                {
+                    choice.Name = ChooseStatement(session, choice.Sql, parameters, runs, preparedNow, ref reused);
+                    choice.Oids = parameters.Oids;
+                }
+                // No Describe: the first chunk showed the statement returns no rows, and a prepared statement can't
+                // change that (the server refuses a plan whose result type changed).
+                session.Writer.WriteBind(choice.Name, parameters, format, context);
+                session.Writer.WriteExecute("");
+            }
 
             while (true)
             {
@@ -60,22 +92,15 @@ public partial class Cursor<TRow>
                     // Write the chunk at `written`, then find out whether another follows to choose Flush or Sync.
                     var start = session.Writer.Position;
                     var count = sets.Count - written;
+                    var perStatement = multiRow?.Rows ?? 1;
+                    var multiRowStatements = multi is null ? 0 : count / perStatement;
                     var preparedBefore = preparedNow.Count;
                     try
                     {
-                        for (var i = written; i < sets.Count; i++)
-                        {
-                            var parameters = sets[i];
-                            if (parsedOids is null || !Compatible(parsedOids, parameters))
-                            {
-                                statement = ChooseStatement(session, sql, parameters, count, preparedNow, ref reused);
-                                parsedOids = parameters.Oids;
-                            }
-                            // No Describe: the first chunk showed the statement returns no rows, and a prepared statement
-                            // can't change that (the server refuses a plan whose result type changed).
-                            session.Writer.WriteBind(statement, parameters, format, context);
-                            session.Writer.WriteExecute("");
-                        }
+                        for (var s = 0; s < multiRowStatements; s++)
+                            Write(multi!, BoundParameters.Concat(sets, written + s * perStatement, perStatement), multiRowStatements);
+                        for (var i = written + multiRowStatements * perStatement; i < sets.Count; i++)
+                            Write(single, sets[i], count - multiRowStatements * perStatement);
                     }
                     catch (Exception e)
                     {
@@ -88,7 +113,7 @@ public partial class Cursor<TRow>
                     }
                     if (stop is null)
                     {
-                        inFlight.Enqueue((written, count));
+                        inFlight.Enqueue(new SentChunk(multiRowStatements + count - multiRowStatements * perStatement, multiRowStatements, perStatement));
                         written += count;
                         try
                         {
@@ -107,13 +132,14 @@ public partial class Cursor<TRow>
                     if (inFlight.Count < 2 && !synced) continue;
                 }
                 if (inFlight.Count == 0) break;
-                var (_, expected) = inFlight.Dequeue();
-                var answer = await ResultReader.ReadCountedAsync(session, expected, context, async, ct).ConfigureAwait(false);
-                completed += answer.Completed;
+                var chunk = inFlight.Dequeue();
+                var answer = await ResultReader.ReadCountedAsync(session, chunk.Statements, context, async, ct).ConfigureAwait(false);
+                completed += chunk.SetsOf(answer.Completed);
                 rows += answer.Rows;
                 if (answer.Error is not null)
                 {
                     error = answer.Error;
+                    failingSets = chunk.SetsOf(answer.Completed + 1) - chunk.SetsOf(answer.Completed);
                     if (!synced)
                     {
                         session.Writer.WriteSync();
@@ -130,7 +156,7 @@ public partial class Cursor<TRow>
                 else session.Statements.PendingCloses.Add(name);
             }
             if (error is null && stop is not null) throw stop;
-            return new GroupOutcome(sets, completed, implicitTransaction && error is not null ? 0 : rows, error, implicitTransaction);
+            return new GroupOutcome(sets, completed, implicitTransaction && error is not null ? 0 : rows, error, failingSets, implicitTransaction);
         }
         finally
         {

@@ -33,6 +33,24 @@ internal static class SqlText
         return false;
     }
 
+    /// <summary>
+    /// When a quoted string or identifier, a dollar-quoted string or a comment starts at <paramref name="i"/>, the index
+    /// just after it; otherwise <paramref name="i"/>.
+    /// </summary>
+    public static int SkipNonCode(string sql, int i)
+    {
+        var c = sql[i];
+        var next = i + 1 < sql.Length ? sql[i + 1] : '\0';
+        return c switch
+        {
+            '\'' or '"' => SkipQuoted(sql, i, c),
+            '-' when next == '-' => SkipLineComment(sql, i),
+            '/' when next == '*' => SkipBlockComment(sql, i),
+            '$' when SkipDollarQuoted(sql, i) is var end && end > i + 1 => end,
+            _ => i,
+        };
+    }
+
     private static int SkipQuoted(string sql, int i, char quote)
     {
         i++;

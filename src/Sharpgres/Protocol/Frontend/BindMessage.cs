@@ -63,6 +63,25 @@ internal readonly struct BoundParameters
 
     public static BoundParameters Empty { get; } = new([], [], [], []);
 
+    /// <summary>Several sets' parameters one after the other, for a statement that takes them all (a multi-row INSERT).</summary>
+    public static BoundParameters Concat(List<BoundParameters> sets, int start, int count)
+    {
+        var width = sets[start].Count;
+        var values = new object?[width * count];
+        var codecs = new PgCodec?[values.Length];
+        var formats = new PgFormat[values.Length];
+        var oids = new uint[values.Length];
+        for (var i = 0; i < count; i++)
+        {
+            var set = sets[start + i];
+            set.Values.CopyTo(values, i * width);
+            set.Codecs.CopyTo(codecs, i * width);
+            set.Formats.CopyTo(formats, i * width);
+            set.Oids.CopyTo(oids, i * width);
+        }
+        return new BoundParameters(values, codecs, formats, oids);
+    }
+
     /// <summary>Chooses a codec per value from its .NET type; fails before anything is sent.</summary>
     public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types)
     {
