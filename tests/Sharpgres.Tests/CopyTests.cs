@@ -170,6 +170,52 @@ public class CopyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         }
     }
 
+    [Fact]
+    public void An_exception_thrown_in_a_using_block_sends_copy_fail_and_a_block_inside_a_catch_still_loads()
+    {
+        using var conn = db.Connect(autocommit: true);
+        using var cur = conn.Cursor();
+        cur.Execute("CREATE TABLE using_copy (x int)");
+        void LoadThenBreak()
+        {
+            using var copy = cur.Copy("COPY using_copy FROM STDIN");
+            for (var i = 0; i < 5000; i++) copy.WriteRow(i);
+            throw new InvalidOperationException("the source broke");
+        }
+        var e = Assert.Throws<InvalidOperationException>(LoadThenBreak);
+        Assert.Equal("the source broke", e.Message);
+        Assert.Equal(0L, cur.Execute("SELECT count(*) FROM using_copy").FetchOne()![0]);
+
+        // Inside a catch (another exception is being handled) a block that ends normally still loads its rows.
+        try
+        {
+            throw new TimeoutException("earlier trouble");
+        }
+        catch (TimeoutException)
+        {
+            using var copy = cur.Copy("COPY using_copy FROM STDIN");
+            for (var i = 0; i < 10; i++) copy.WriteRow(i);
+        }
+        Assert.Equal(10L, cur.Execute("SELECT count(*) FROM using_copy").FetchOne()![0]);
+
+        // ... and one that throws there is abandoned.
+        try
+        {
+            throw new TimeoutException("earlier trouble");
+        }
+        catch (TimeoutException)
+        {
+            void BadRow()
+            {
+                using var copy = cur.Copy("COPY using_copy FROM STDIN");
+                copy.WriteRow(99);
+                throw new ArgumentException("bad row");
+            }
+            Assert.Throws<ArgumentException>(BadRow);
+        }
+        Assert.Equal(10L, cur.Execute("SELECT count(*) FROM using_copy").FetchOne()![0]);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

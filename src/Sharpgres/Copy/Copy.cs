@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Sharpgres.Errors;
 using Sharpgres.Protocol;
 using Sharpgres.Protocol.Backend;
@@ -20,9 +21,11 @@ public enum CopyDirection { FromStdin, ToStdout }
 /// (or <see cref="Finish"/>) sends CopyDone and raises the server's error if it rejected the data — nothing is loaded
 /// then. TO STDOUT: <see cref="ReadRow"/> / <see cref="Rows"/> decode rows, <see cref="Read"/> hands out raw chunks.
 /// <para>
-/// C#'s <c>using</c> can't tell that its block threw, so after an exception Dispose would still send CopyDone and load
-/// the rows written so far. Use <c>cur.Copy(sql, copy =&gt; ...)</c>, which sends CopyFail when the body throws, or call
-/// <see cref="Fail"/> in your own catch.
+/// A synchronous <c>using</c> block that throws sends CopyFail (Dispose sees the exception in flight), so nothing of it
+/// is loaded and the exception reaches the caller. <c>await using</c> can't see it: the compiler catches the exception
+/// before DisposeAsync runs, which would send CopyDone and load the rows written so far. In async code use
+/// <c>await cur.CopyAsync(sql, async copy =&gt; ...)</c>, which sends CopyFail when the body throws, or call
+/// <see cref="FailAsync"/> in your own catch.
 /// </para>
 /// </summary>
 public sealed class Copy : IDisposable, IAsyncDisposable
@@ -42,6 +45,9 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     private byte[] _scratch = [];
     private Error? _error;
     private string? _tag;
+
+    /// <summary>The exception being handled when the COPY started (non-zero inside a catch or finally): not ours.</summary>
+    private readonly IntPtr _exceptionAtStart = Marshal.GetExceptionPointers();
 
     private Copy(Connection connection, CopyDirection direction, bool binary, int columns, Action<string?, long> onEnd)
     {
@@ -443,7 +449,20 @@ public sealed class Copy : IDisposable, IAsyncDisposable
 
     public Task FinishAsync(CancellationToken cancellationToken = default) => FinishCoreAsync(true, cancellationToken).AsTask();
 
-    public void Dispose() => Finish();
+    /// <summary>
+    /// Ends the COPY as <see cref="Finish"/> does, except while an exception thrown inside the <c>using</c> block is
+    /// propagating: then COPY FROM STDIN is abandoned with CopyFail (nothing loaded) and that exception goes on.
+    /// </summary>
+    public void Dispose()
+    {
+        var inFlight = Marshal.GetExceptionPointers();
+        if (inFlight != IntPtr.Zero && inFlight != _exceptionAtStart && !Finished && Direction == CopyDirection.FromStdin)
+        {
+            Fail("an exception was raised inside the COPY block");
+            return;
+        }
+        Finish();
+    }
 
     public ValueTask DisposeAsync() => FinishCoreAsync(true, default);
 
