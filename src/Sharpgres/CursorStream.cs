@@ -42,8 +42,15 @@ public partial class Cursor<TRow>
     public IAsyncEnumerable<T> StreamAsync<T>(string query, object?[]? args = null, CancellationToken cancellationToken = default) =>
         new StreamSource<T>(this, query, args, null, static () => new TypedProjector<T>().Project, cancellationToken);
 
-    private Func<RowStream, TRow> MakeRowProjector() =>
-        s => _factory.Make(new Row(s.Description!, s.Context, s.Current.Span));
+    private Func<RowStream, TRow> MakeRowProjector()
+    {
+        StreamedRows? shared = null;
+        return s =>
+        {
+            if (shared is null || !ReferenceEquals(shared.Shape, s.Description)) shared = new StreamedRows(s.Description!, s.Context);
+            return _factory.Make(new Row(shared, s.Current.Span));
+        };
+    }
 
     /// <summary>Typed rows: the mapper is looked up once per stream, then each row maps without allocating a Row.</summary>
     private sealed class TypedProjector<T>

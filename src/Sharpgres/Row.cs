@@ -10,55 +10,56 @@ namespace Sharpgres;
 /// <summary>
 /// A result row as psycopg's default tuple row: indexed by ordinal or column name, deconstructible, compared by
 /// value, printed like a Python tuple: <c>(1, 'Jane Lee', 'Rustmore', 'Rust programmer')</c>.
-/// Values are decoded from the buffered bytes on first access and kept.
+/// Values are decoded from the row's bytes on each access and not kept: a buffered result of millions of rows holds
+/// its wire bytes and one small Row per row, not millions of boxed values the GC would have to promote and trace.
 /// </summary>
 public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
 {
-    // A buffered row is (result, index); a streamed row owns a copy of its bytes. Either way the Row itself stays
-    // small: FetchAll of a million rows makes a million of them.
-    private readonly ResultSet? _result;
+    // A buffered row is (result, index); a streamed row owns a copy of its bytes and shares the rest with the other
+    // rows of its stream. Either way the Row itself stays small: FetchAll of a million rows makes a million of them.
+    private readonly IRowSource _source;
     private readonly int _index;
-    private readonly OwnedRow? _own;
+    private readonly byte[]? _data;
+    /// <summary>Rows wider than this keep their column offsets after the first access instead of walking to a column.</summary>
+    private const int WalkedColumns = 8;
     private (int Start, int Length)[]? _ranges;
-    private object?[]? _values;
 
     internal Row(ResultSet result, int index)
     {
-        _result = result;
+        _source = result;
         _index = index;
     }
 
     /// <summary>A row that owns its bytes (streaming): independent of the receive buffer it was read from.</summary>
-    internal Row(RowDescription shape, in ReadContext context, ReadOnlySpan<byte> dataRow)
+    internal Row(StreamedRows stream, ReadOnlySpan<byte> dataRow)
     {
-        _own = new OwnedRow(dataRow.ToArray(), shape, context);
+        _source = stream;
+        _data = dataRow.ToArray();
     }
 
-    private sealed class OwnedRow(byte[] data, RowDescription shape, ReadContext context)
-    {
-        public byte[] Data { get; } = data;
-        public RowDescription Shape { get; } = shape;
-        public ReadContext Context { get; } = context;
-    }
+    internal RowDescription Shape => _source.Shape;
 
-    private RowDescription Shape => _result is not null ? _result.Description! : _own!.Shape;
+    private ReadContext Context => _source.Context;
 
-    private ReadContext Context => _result is not null ? _result.Context : _own!.Context;
+    private ReadOnlySpan<byte> Data => _data is not null ? _data : _source.RowData(_index);
 
-    private ReadOnlySpan<byte> Data => _own is not null ? _own.Data : _result!.RowData(_index);
-
-    /// <summary>The column's codec: cached by the buffered result, looked up for a streamed row.</summary>
-    private PgCodec? CodecAt(int ordinal) =>
-        _result is not null ? _result.CodecAt(ordinal) : _own!.Context.Types.ForOid(_own.Shape.Fields[ordinal].TypeOid);
+    private PgCodec? CodecAt(int ordinal) => _source.CodecAt(ordinal);
 
     public int Count => Shape.Count;
 
     /// <summary>The column names, in order.</summary>
     public IEnumerable<string> Keys => Shape.Fields.Select(f => f.Name);
 
-    public object? this[int index] => Values()[index];
+    public object? this[int index]
+    {
+        get
+        {
+            var (start, length) = RangeOf(index);
+            return ColumnValue.ReadObject(length > 0 ? Data.Slice(start, length) : default, length, Shape.Fields[index], CodecAt(index), Context);
+        }
+    }
 
-    public object? this[string column] => Values()[Ordinal(column)];
+    public object? this[string column] => this[Ordinal(column)];
 
     private int Ordinal(string column)
     {
@@ -69,31 +70,43 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     /// <summary>Reads a column as <typeparamref name="T"/> straight from the row's bytes, without boxing.</summary>
     public T Get<T>(int index)
     {
-        var ranges = Ranges();
-        if ((uint)index >= (uint)ranges.Length) throw new IndexOutOfRangeException($"column index {index} out of range: the row has {ranges.Length} columns");
-        var (start, length) = ranges[index];
+        var (start, length) = RangeOf(index);
         var data = length > 0 ? Data.Slice(start, length) : default;
         return ColumnValue.Read<T>(data, length, Shape.Fields[index], CodecAt(index), Context);
     }
 
     public T Get<T>(string column) => Get<T>(Ordinal(column));
 
-    public bool IsNull(int index) => Ranges()[index].Length < 0;
+    public bool IsNull(int index) => RangeOf(index).Length < 0;
 
-    private (int Start, int Length)[] Ranges()
+    /// <summary>Where a column's bytes are in the DataRow: walked to for narrow rows, cached for wide ones.</summary>
+    private (int Start, int Length) RangeOf(int index)
     {
-        if (_ranges is null)
+        var count = Shape.Count;
+        if ((uint)index >= (uint)count) throw new IndexOutOfRangeException($"column index {index} out of range: the row has {count} columns");
+        if (_ranges is { } ranges) return ranges[index];
+        var data = Data;
+        if (count > WalkedColumns)
         {
-            var r = new (int, int)[Shape.Count];
-            ResultSet.ColumnRanges(Data, r);
-            _ranges = r;
+            ranges = new (int, int)[count];
+            ResultSet.ColumnRanges(data, ranges);
+            _ranges = ranges;
+            return ranges[index];
         }
-        return _ranges;
+        // Int16 count, then Int32 length and bytes per column.
+        var position = 2;
+        for (var i = 0; ; i++)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(data[position..]);
+            position += 4;
+            if (i == index) return (position, length);
+            if (length > 0) position += length;
+        }
     }
 
+    /// <summary>Every value, decoded now (a new array each call).</summary>
     private object?[] Values()
     {
-        if (_values is not null) return _values;
         // Walks the DataRow once (Int16 count, then Int32 length and bytes per column): no ranges array needed.
         var data = Data;
         var fields = Shape.Fields;
@@ -107,11 +120,11 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
             values[i] = ColumnValue.ReadObject(length > 0 ? data.Slice(position, length) : default, length, fields[i], CodecAt(i), context);
             if (length > 0) position += length;
         }
-        return _values = values;
+        return values;
     }
 
-    /// <summary>The values as an array (a copy).</summary>
-    public object?[] ToArray() => (object?[])Values().Clone();
+    /// <summary>The values as an array (a new one each call).</summary>
+    public object?[] ToArray() => Values();
 
     /// <summary>The row as a column name → value dictionary.</summary>
     public Dictionary<string, object?> ToDictionary()
@@ -122,7 +135,10 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         return d;
     }
 
-    public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)Values()).GetEnumerator();
+    public IEnumerator<object?> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++) yield return this[i];
+    }
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public void Deconstruct(out object? a, out object? b) { a = this[0]; b = this[1]; }

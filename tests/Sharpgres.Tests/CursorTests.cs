@@ -216,6 +216,34 @@ public class CursorTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
             conn.Execute("SELECT '2022-12-25'::date, '23:22:21.000020'::time, '2022-12-25 23:22:21'::timestamp, true, NULL").FetchOne()!.ToString());
     }
 
+    [Theory]
+    [InlineData(3)]    // narrow: a column is walked to on each access
+    [InlineData(12)]   // wide: the offsets are kept after the first access
+    public void Row_values_read_the_same_in_any_order_buffered_and_streamed(int columns)
+    {
+        using var conn = db.Connect(autocommit: true);
+        var select = "SELECT " + string.Join(", ", Enumerable.Range(0, columns).Select(i =>
+            i % 3 == 1 ? $"NULL::text AS c{i}" : i % 3 == 2 ? $"'v{i}' || g AS c{i}" : $"g * {i + 1} AS c{i}")) + " FROM generate_series(1, 3) g";
+        var buffered = conn.Execute(select).FetchAll();
+        var streamed = conn.Cursor().Stream(select).ToList();
+        Assert.Equal(buffered, streamed);
+        foreach (var row in buffered.Concat(streamed))
+        {
+            var g = row.Get<int>(0);
+            for (var i = columns - 1; i >= 0; i--)   // backwards, then by name, then enumerated
+            {
+                object? expected = i % 3 == 1 ? null : i % 3 == 2 ? $"v{i}{g}" : g * (i + 1);
+                Assert.Equal(expected, row[i]);
+                Assert.Equal(expected, row[$"c{i}"]);
+                Assert.Equal(expected is null, row.IsNull(i));
+            }
+            Assert.Equal(row.ToArray(), row.ToList());
+            Assert.Equal(row[columns - 1], row[columns - 1]);
+            Assert.Throws<IndexOutOfRangeException>(() => row[columns]);
+            Assert.Throws<IndexOutOfRangeException>(() => row.Get<int>(-1));
+        }
+    }
+
     [Fact]
     public async Task Async_execute_and_fetch()
     {

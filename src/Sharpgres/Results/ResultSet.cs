@@ -8,7 +8,7 @@ namespace Sharpgres.Results;
 /// One statement's buffered result: DataRow bodies copied as raw bytes into chunks, plus where each row starts.
 /// Values are decoded only when asked, so a million-row result costs about its wire size, not millions of objects.
 /// </summary>
-internal sealed class ResultSet
+internal sealed class ResultSet : IRowSource
 {
     // The first chunk holds exactly the first row (a one-row result costs one small array); later chunks start at
     // 1 KB and double up to 256 KB, so big results stay a few hundred arrays and small ones don't waste memory.
@@ -65,6 +65,8 @@ internal sealed class ResultSet
     /// The codec of each column, looked up once per result rather than once per value (a registry lookup walks the
     /// connection's registry, then the global one).
     /// </summary>
+    RowDescription IRowSource.Shape => Description!;
+
     public PgCodec? CodecAt(int ordinal)
     {
         var codecs = _codecs ??= LookUpCodecs();

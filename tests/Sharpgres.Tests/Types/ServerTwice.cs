@@ -1,5 +1,3 @@
-using System.Reflection;
-using Sharpgres.Results;
 using Sharpgres.Types;
 
 namespace Sharpgres.Tests.Types;
@@ -11,11 +9,10 @@ namespace Sharpgres.Tests.Types;
 internal static class ServerTwice
 {
     private static int _query;
-    private static readonly FieldInfo RowResult = typeof(Row).GetField("_result", BindingFlags.NonPublic | BindingFlags.Instance)!;
 
     /// <summary>The wire format column <paramref name="column"/> of the row arrived in.</summary>
     public static PgFormat FormatOf(Row row, int column) =>
-        (PgFormat)((ResultSet)RowResult.GetValue(row)!).Description!.Fields[column].FormatCode;
+        (PgFormat)row.Shape.Fields[column].FormatCode;
 
     /// <summary>Runs the query twice and returns its first row each time (text, then binary results).</summary>
     public static Row[] Rows(Connection conn, string sql, object?[] args, bool binary = true)
