@@ -75,12 +75,16 @@ public partial class Cursor<TRow>
                 index += group.Sets.Count;
                 continue;
             }
+            var notices = Connection.Session.NoticeCount;
             var results = await RunPlainChunkAsync(parsed.Sql, chunk, returning, index, async, ct).ConfigureAwait(false);
             foreach (var r in results) total += Math.Max(0, r.RowCount);
             if (returning) all.AddRange(results);
             index += chunk.Count;
-            // Statements that return no rows may overlap their next chunks: their answers are small and bounded.
-            overlap = !returning && results.Count == chunk.Count && results.TrueForAll(r => r.Description is null);
+            // Statements that return no rows may overlap their next chunks: their answers are small and bounded, so the
+            // server never blocks writing them while the client is still writing the next chunk. Notices (a trigger
+            // that raises one per row) would make them unbounded: such a statement keeps one round trip per chunk.
+            overlap = !returning && results.Count == chunk.Count && results.TrueForAll(r => r.Description is null)
+                && Connection.Session.NoticeCount == notices;
         }
         SetResults(returning ? all : [], total);
         if (returning && all.Count == 0) _rowCount = 0;

@@ -251,4 +251,21 @@ public class ExecuteManyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         Assert.Equal(committed - 1, (long)(int)row[1]!);
         Assert.Equal(2, (await conn.ExecuteAsync("SELECT %s::int4 + 1", [1])).FetchOne()!.Get<int>(0));
     }
+
+    [Fact]
+    public async Task A_statement_that_raises_a_large_notice_per_row_completes_and_delivers_every_notice()
+    {
+        await using var conn = await db.ConnectAsync(autocommit: true);
+        await conn.ExecuteAsync("""
+            CREATE TABLE many_noisy (id int);
+            CREATE FUNCTION many_noisy_notice() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE NOTICE 'row % %', NEW.id, repeat('x', 4000); RETURN NEW; END $$;
+            CREATE TRIGGER many_noisy_rows BEFORE INSERT ON many_noisy FOR EACH ROW EXECUTE FUNCTION many_noisy_notice();
+            """);
+        var notices = 0;
+        conn.Notice += (_, _) => Interlocked.Increment(ref notices);
+        var insert = Task.Run(() => conn.Cursor().ExecuteMany("INSERT INTO many_noisy VALUES (%s)", Enumerable.Range(0, 5_000)).RowCount);
+        Assert.Equal(5_000, await insert.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(5_000, notices);
+    }
 }

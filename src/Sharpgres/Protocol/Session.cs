@@ -42,6 +42,8 @@ internal sealed partial class Session : IDisposable
 
     /// <summary>Raised for each NoticeResponse.</summary>
     public Action<Diagnostics>? NoticeReceived { get; set; }
+    /// <summary>NoticeResponses received so far (ExecuteMany doesn't overlap chunks of a statement that raises notices).</summary>
+    public long NoticeCount { get; private set; }
     /// <summary>Raised when a ParameterStatus arrives (e.g. TimeZone after SET TIME ZONE).</summary>
     public Action<string, string>? ParameterChanged { get; set; }
     /// <summary>Raised for each NotificationResponse (LISTEN/NOTIFY): pid, channel, payload.</summary>
@@ -99,6 +101,7 @@ internal sealed partial class Session : IDisposable
                 return true;
             case BackendMessageCode.NoticeResponse:
                 var notice = ErrorResponse.Parse(Reader.Payload);
+                NoticeCount++;
                 _logger.LogInformation("{Severity}: {Message}", notice.Severity, notice.MessagePrimary);
                 try { NoticeReceived?.Invoke(notice); }
                 catch (Exception e) { _logger.LogError(e, "notice handler failed"); }
