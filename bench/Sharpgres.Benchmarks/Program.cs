@@ -20,6 +20,7 @@ namespace Sharpgres.Benchmarks;
 ///   server --conninfo-file FILE     starts the shared TempServer, writes its conninfo, runs until SIGTERM/Ctrl-C
 ///   report DIR [--out docs/benchmarks.md] [--svg docs/benchmarks.svg]
 ///   probe [filter ...] [--rounds N] [--ms M]   interleaved A/B figures for tuning (see Probe)
+///   memory [--rows N] [--out FILE.json]     peak working set of 10M streamed rows, each driver in its own process (see MemoryProbe)
 /// bench/run.sh strings them together.
 /// </summary>
 public static class Program
@@ -34,6 +35,8 @@ public static class Program
             "server" => Server(rest),
             "report" => Report.Write(rest),
             "probe" => Probe.Run(rest),
+            "memory" => MemoryProbe.Run(rest),
+            "memory-child" => MemoryProbe.Child(rest),
             _ => Usage(),
         };
     }

@@ -1,5 +1,6 @@
 using System.Collections;
 using Sharpgres.Protocol;
+using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
 using Sharpgres.Results;
 using Sharpgres.Sql;
@@ -99,6 +100,7 @@ public partial class Cursor<TRow>
         var mark = session.Writer.Position;
         try
         {
+            if (session.Statements.ShapeOf(sql) is null) await DescribeAheadAsync(session, sql, parameters, async, ct).ConfigureAwait(false);
             // A transaction block to protect (ours or the user's): run in batches, so leaving early needs no cancel.
             var inTransactionBlock = !Connection.Autocommit || session.TransactionStatus != TransactionStatus.Idle;
             var begin = Connection.NeedsBegin;
@@ -114,6 +116,46 @@ public partial class Cursor<TRow>
             session.ExitOperation();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A statement streamed for the first time: one round trip ([BEGIN] Parse Describe Sync) learns its columns, so the
+    /// rows come in binary where every column has a binary codec. Without it a first execution asks text for all
+    /// columns, and a one-off stream of millions of rows would be parsed from text (about twice the client work and
+    /// allocations per row). One round trip is nothing next to a result worth streaming.
+    /// </summary>
+    private async ValueTask DescribeAheadAsync(Session session, string sql, BoundParameters parameters, bool async, CancellationToken ct)
+    {
+        var readyCount = 1;
+        if (Connection.NeedsBegin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
+        session.Writer.WriteParse("", sql, parameters.Oids);
+        session.Writer.WriteDescribe((byte)'S', "");
+        session.Writer.WriteSync();
+        await session.FlushAsync(async, ct).ConfigureAwait(false);
+        Error? error = null;
+        while (readyCount > 0)
+        {
+            var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+            switch (code)
+            {
+                case BackendMessageCode.RowDescription:
+                    session.Statements.RememberShape(sql, RowDescription.Parse(session.Reader.Payload));
+                    break;
+                case BackendMessageCode.ErrorResponse:
+                    error ??= Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload));
+                    break;
+                case BackendMessageCode.ReadyForQuery:
+                    session.OnReadyForQuery();
+                    readyCount--;
+                    break;
+                case BackendMessageCode.ParseComplete or BackendMessageCode.ParameterDescription or BackendMessageCode.NoData
+                    or BackendMessageCode.CommandComplete or BackendMessageCode.CloseComplete:
+                    break;
+                default:
+                    throw session.Unexpected(code, "a statement description");
+            }
+        }
+        if (error is not null) throw error;
     }
 
     /// <summary>After a stream: the cursor describes it (Description, StatusMessage, RowCount = rows read).</summary>

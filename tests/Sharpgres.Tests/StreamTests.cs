@@ -199,7 +199,13 @@ public class StreamTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         using var fake = new FakeServer(async (s, ct) =>
         {
             await AcceptSessionAsync(s, ct);
-            await ReadMessageAsync(s, ct);   // Parse, and the rest of the flush behind it
+            // A first stream of this SQL describes it first: Parse Describe Sync.
+            for (var i = 0; i < 3; i++) await ReadMessageAsync(s, ct);
+            await s.WriteAsync(Message('1'), ct);
+            await s.WriteAsync(Message('t', Int16(0)), ct);
+            await s.WriteAsync(Message('T', Int16(1), CString("x"), Int32(0), Int16(0), Int32(25), Int16(-1), Int32(-1), Int16(0)), ct);
+            await s.WriteAsync(Message('Z', new byte[] { (byte)'I' }), ct);
+            await ReadMessageAsync(s, ct);   // the stream's Parse, and the rest of the flush behind it
             await s.WriteAsync(Message('1'), ct);
             await s.WriteAsync(Message('2'), ct);
             await s.WriteAsync(Message('T', Int16(1), CString("x"), Int32(0), Int16(0), Int32(25), Int16(-1), Int32(-1), Int16(0)), ct);
@@ -215,5 +221,23 @@ public class StreamTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         Assert.Equal(["a", "b"], seen);
         Assert.True(conn.Broken);
         Assert.Throws<InterfaceError>(() => conn.Execute("SELECT 1"));
+    }
+
+    [Fact]
+    public void A_first_stream_of_a_statement_is_described_first_so_its_rows_come_in_binary()
+    {
+        using var conn = db.Connect();
+        const string sql = "SELECT g, 'n' || g, g * 0.5::float8, '2020-01-01'::timestamptz + g * interval '1 day' /* first stream */ FROM generate_series(1, 3) g";
+        var rows = conn.Cursor().Stream(sql).ToList();
+        Assert.All(rows[0].Shape.Fields, f => Assert.Equal(1, f.FormatCode));
+        Assert.Equal([1, "n1", 0.5], rows[0].Take(3));
+        Assert.Equal(TransactionStatus.InTransaction, conn.TransactionStatus);   // the describe round trip began it
+
+        // A statement the server refuses fails at the describe, in the transaction it began, as any failed statement.
+        conn.Rollback();
+        Assert.Throws<SyntaxError>(() => conn.Cursor().Stream("SELEC 1 /* first stream */").ToList());
+        Assert.Equal(TransactionStatus.InError, conn.TransactionStatus);
+        conn.Rollback();
+        Assert.Equal(3, conn.Cursor().Stream(sql).Count());
     }
 }
