@@ -1,6 +1,5 @@
 using System.Collections;
 using Sharpgres.Protocol;
-using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
 using Sharpgres.Results;
 using Sharpgres.Sql;
@@ -132,30 +131,9 @@ public partial class Cursor<TRow>
         session.Writer.WriteDescribe((byte)'S', "");
         session.Writer.WriteSync();
         await session.FlushAsync(async, ct).ConfigureAwait(false);
-        Error? error = null;
-        while (readyCount > 0)
-        {
-            var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);
-            switch (code)
-            {
-                case BackendMessageCode.RowDescription:
-                    session.Statements.RememberShape(sql, RowDescription.Parse(session.Reader.Payload));
-                    break;
-                case BackendMessageCode.ErrorResponse:
-                    error ??= Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload));
-                    break;
-                case BackendMessageCode.ReadyForQuery:
-                    session.OnReadyForQuery();
-                    readyCount--;
-                    break;
-                case BackendMessageCode.ParseComplete or BackendMessageCode.ParameterDescription or BackendMessageCode.NoData
-                    or BackendMessageCode.CommandComplete or BackendMessageCode.CloseComplete:
-                    break;
-                default:
-                    throw session.Unexpected(code, "a statement description");
-            }
-        }
-        if (error is not null) throw error;
+        var answer = await ResultReader.ReadDescriptionAsync(session, readyCount, async, ct).ConfigureAwait(false);
+        if (answer.Error is { } error) throw error;
+        if (answer.Description is { } description) session.Statements.RememberShape(sql, description);
     }
 
     /// <summary>After a stream: the cursor describes it (Description, StatusMessage, RowCount = rows read).</summary>

@@ -160,26 +160,9 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
             session.Writer.WriteDescribe((byte)'P', Name);
             session.Writer.WriteSync();
             await session.FlushAsync(async, ct2).ConfigureAwait(false);
-            while (true)
-            {
-                var code = await session.ReadMessageAsync(async, ct2).ConfigureAwait(false);
-                switch (code)
-                {
-                    case BackendMessageCode.RowDescription:
-                        description = RowDescription.Parse(session.Reader.Payload);
-                        break;
-                    case BackendMessageCode.CommandComplete:
-                        _statusMessage = CommandComplete.ParseTag(session.Reader.Payload);
-                        break;
-                    case BackendMessageCode.ErrorResponse:
-                        error ??= Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload));
-                        break;
-                    case BackendMessageCode.ReadyForQuery:
-                        session.OnReadyForQuery();
-                        if (--readyCount == 0) return;
-                        break;
-                }
-            }
+            var answer = await ResultReader.ReadDescriptionAsync(session, readyCount, async, ct2).ConfigureAwait(false);
+            (description, error) = (answer.Description, answer.Error);
+            if (answer.LastTag is { } tag) _statusMessage = tag;
         }, async, ct).ConfigureAwait(false);
         if (error is not null) throw error;
         SetShape(description);

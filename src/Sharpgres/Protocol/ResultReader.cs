@@ -79,7 +79,46 @@ internal static class ResultReader
         }
         return new CountedResults(done, rows, null);
     }
+
+    /// <summary>
+    /// Reads an exchange that describes rather than fetches (Parse/Describe, DECLARE): up to the expected number of
+    /// ReadyForQuery, keeping the row description, the last command tag and the first error.
+    /// </summary>
+    public static async ValueTask<DescribedExchange> ReadDescriptionAsync(Session session, int readyCount, bool async, CancellationToken ct)
+    {
+        RowDescription? description = null;
+        string? tag = null;
+        Error? error = null;
+        while (true)
+        {
+            var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+            switch (code)
+            {
+                case BackendMessageCode.RowDescription:
+                    description = RowDescription.Parse(session.Reader.Payload);
+                    break;
+                case BackendMessageCode.CommandComplete:
+                    tag = CommandComplete.ParseTag(session.Reader.Payload);
+                    break;
+                case BackendMessageCode.ErrorResponse:
+                    error ??= Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload));
+                    break;
+                case BackendMessageCode.ReadyForQuery:
+                    session.OnReadyForQuery();
+                    if (--readyCount == 0) return new DescribedExchange(description, tag, error);
+                    break;
+                case BackendMessageCode.ParseComplete or BackendMessageCode.BindComplete or BackendMessageCode.ParameterDescription
+                    or BackendMessageCode.NoData or BackendMessageCode.CloseComplete:
+                    break;
+                default:
+                    throw session.Unexpected(code, "a statement description");
+            }
+        }
+    }
 }
+
+/// <summary>What a describing exchange learnt: the last RowDescription, the last command tag, the first error.</summary>
+internal readonly record struct DescribedExchange(RowDescription? Description, string? LastTag, Error? Error);
 
 /// <summary>How many statements completed, their total row count, and the error that stopped them.</summary>
 internal readonly record struct CountedResults(int Completed, long Rows, Error? Error);
