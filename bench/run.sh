@@ -58,6 +58,8 @@ done
 for run in $(seq 1 "$runs"); do
   echo "== run $run of $runs ($mode)"
   dotnet "$dll" run "--$mode" --artifacts "$out/run$run" "$@"
+  echo "== memory run $run: 10 million streamed rows per driver, each in its own process"
+  dotnet "$dll" memory --out "$out/run$run/memory.json"
   if [[ -n "$python" ]]; then
     echo "== python run $run"
     py_args=("$out/run$run/python.json")

@@ -54,7 +54,7 @@ public class InsertBenchmarks
         return cur.RowCount;
     }
 
-    [Benchmark(OperationsPerInvoke = Rows), Workload("insert_100k, RewriteBatchedInserts (opt-in)", Drivers.Sharpgres, "rows")]
+    [Benchmark(OperationsPerInvoke = Rows), Workload("insert_100k (rewrite, opt-in)", Drivers.Sharpgres, "rows")]
     public long SharpgresRewriting()
     {
         var cur = _rewriting.Cursor();
