@@ -72,12 +72,14 @@ public partial class Cursor<TRow>
             long rows = 0;
             Error? error = null;
 
+            StatementChoice? unnamedHolder = null;   // whose Parse the unnamed statement holds now
             void Write(StatementChoice choice, in BoundParameters parameters, int runs)
             {
-                if (choice.Oids is null || !Compatible(choice.Oids, parameters))
+                if (choice.Oids is null || !Compatible(choice.Oids, parameters) || (choice.Name.Length == 0 && unnamedHolder != choice))
                 {
                     choice.Name = ChooseStatement(session, choice.Sql, parameters, runs, preparedNow, ref reused);
                     choice.Oids = parameters.Oids;
+                    if (choice.Name.Length == 0) unnamedHolder = choice;
                 }
                 // No Describe: the first chunk showed the statement returns no rows, and a prepared statement can't
                 // change that (the server refuses a plan whose result type changed).

@@ -130,4 +130,25 @@ public class RewriteBatchedInsertsTests(DatabaseFixture db) : IClassFixture<Data
         Assert.Equal(4_000L, row[0]);
         Assert.Equal(Enumerable.Range(0, 3_000).Sum(i => (decimal)i) + Enumerable.Range(4_000, 1_000).Sum(i => (decimal)(i - 3_000)), row[1]);
     }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(null)]
+    public void Multi_row_and_single_row_statements_alternating_in_chunks_bind_to_their_own_statement(int? prepareThreshold)
+    {
+        // 700 parameters per set: 93 sets per statement, so each chunk of 1,000 sets is 10 multi-row statements and
+        // 70 single-row ones, alternating chunk after chunk (on the unnamed statement when nothing is prepared).
+        using var conn = db.Connect(autocommit: true);
+        conn.RewriteBatchedInserts = true;
+        conn.PrepareThreshold = prepareThreshold;
+        var table = $"rewrite_wide_{(prepareThreshold is null ? "unprepared" : "prepared")}";
+        conn.Execute($"CREATE TABLE {table} ({string.Join(", ", Enumerable.Range(0, 700).Select(i => $"c{i} int"))})");
+        var insert = $"INSERT INTO {table} VALUES ({string.Join(", ", Enumerable.Repeat("%s", 700))})";
+        var sets = Enumerable.Range(0, 3_500).Select(r => Enumerable.Range(0, 700).Select(c => (object?)(r * 1000 + c)).ToArray());
+        Assert.Equal(3_500, conn.Cursor().ExecuteMany(insert, sets).RowCount);
+        var row = conn.Execute($"SELECT count(*), sum(c0), sum(c699) FROM {table}").FetchOne()!;
+        Assert.Equal(3_500L, row[0]);
+        Assert.Equal(Enumerable.Range(0, 3_500).Sum(r => (long)r * 1000), Convert.ToInt64(row[1]));
+        Assert.Equal(Enumerable.Range(0, 3_500).Sum(r => (long)r * 1000 + 699), Convert.ToInt64(row[2]));
+    }
 }
