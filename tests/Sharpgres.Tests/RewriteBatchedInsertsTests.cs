@@ -11,6 +11,7 @@ public class RewriteBatchedInsertsTests(DatabaseFixture db) : IClassFixture<Data
     [InlineData("INSERT INTO t (a, b) VALUES ($1, $2)", "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), ($5, $6)")]
     [InlineData("insert into t values ($1, lower($2)::text, 'x$1,)') ;", "insert into t values ($1, lower($2)::text, 'x$1,)'), ($3, lower($4)::text, 'x$1,)'), ($5, lower($6)::text, 'x$1,)') ;")]
     [InlineData("INSERT INTO t VALUES ($2, $1, $2)", "INSERT INTO t VALUES ($2, $1, $2), ($4, $3, $4), ($6, $5, $6)")]
+    [InlineData("INSERT INTO t VALUES ($1, E'it\\'s $1', $2)", "INSERT INTO t VALUES ($1, E'it\\'s $1', $2), ($3, E'it\\'s $1', $4), ($5, E'it\\'s $1', $6)")]
     [InlineData("INSERT INTO t (\"values\") VALUES /* VALUES */ ($1, DEFAULT, $2)", "INSERT INTO t (\"values\") VALUES /* VALUES */ ($1, DEFAULT, $2), ($3, DEFAULT, $4), ($5, DEFAULT, $6)")]
     public void A_plain_insert_values_is_rewritten_row_after_row(string sql, string firstThreeRows)
     {

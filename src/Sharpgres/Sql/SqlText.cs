@@ -22,7 +22,7 @@ internal static class SqlText
             }
             switch (c)
             {
-                case '\'': case '"': i = SkipQuoted(sql, i, c); continue;
+                case '\'': case '"': i = SkipNonCode(sql, i); continue;
                 case '-' when i + 1 < sql.Length && sql[i + 1] == '-': i = SkipLineComment(sql, i); continue;
                 case '/' when i + 1 < sql.Length && sql[i + 1] == '*': i = SkipBlockComment(sql, i); continue;
                 case '$': i = SkipDollarQuoted(sql, i); continue;
@@ -43,12 +43,33 @@ internal static class SqlText
         var next = i + 1 < sql.Length ? sql[i + 1] : '\0';
         return c switch
         {
+            '\'' when IsEscapeString(sql, i) => SkipEscapeString(sql, i),
             '\'' or '"' => SkipQuoted(sql, i, c),
             '-' when next == '-' => SkipLineComment(sql, i),
             '/' when next == '*' => SkipBlockComment(sql, i),
             '$' when SkipDollarQuoted(sql, i) is var end && end > i + 1 => end,
             _ => i,
         };
+    }
+
+    /// <summary>E'...': a backslash escapes the next character, so <c>E'it\'s'</c> is one string.</summary>
+    private static bool IsEscapeString(string sql, int quote) =>
+        quote > 0 && sql[quote - 1] is 'E' or 'e' && (quote == 1 || !(char.IsLetterOrDigit(sql[quote - 2]) || sql[quote - 2] is '_' or '$'));
+
+    private static int SkipEscapeString(string sql, int i)
+    {
+        i++;
+        while (i < sql.Length)
+        {
+            if (sql[i] == '\\') { i += 2; continue; }
+            if (sql[i] == '\'')
+            {
+                if (i + 1 < sql.Length && sql[i + 1] == '\'') { i += 2; continue; }
+                return i + 1;
+            }
+            i++;
+        }
+        return i;
     }
 
     private static int SkipQuoted(string sql, int i, char quote)
