@@ -21,8 +21,8 @@ internal static partial class BuiltinCodecs
         {
             r.RememberRange(subtype, range);
             r.RememberMultirange(range, multirange);
-            r.Register(new RangeCodec(range, subtype, name, r), forParameters: false);
-            r.Register(new MultirangeCodec(multirange, subtype, multirangeName, r), forParameters: false);
+            r.Register(new RangeCodec(range, subtype, name, r, RangeFamily.Range), forParameters: false);
+            r.Register(new RangeCodec(multirange, subtype, multirangeName, r, RangeFamily.Multirange), forParameters: false);
         }
     }
 

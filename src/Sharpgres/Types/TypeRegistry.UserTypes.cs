@@ -41,12 +41,12 @@ public sealed partial class TypeRegistry
     public void RegisterRange(TypeInfo info)
     {
         Expect(info, PgTypeKind.Range);
-        Register(new RangeCodec(info.Oid, info.RangeSubtypeOid, info.Name, this), forParameters: false);
+        Register(new RangeCodec(info.Oid, info.RangeSubtypeOid, info.Name, this, RangeFamily.Range), forParameters: false);
         RememberRange(info.RangeSubtypeOid, info.Oid);
         RegisterArrayOf(info);
         if (info.MultirangeOid != 0)
         {
-            Register(new MultirangeCodec(info.MultirangeOid, info.RangeSubtypeOid, info.Name + "_multirange", this), forParameters: false);
+            Register(new RangeCodec(info.MultirangeOid, info.RangeSubtypeOid, info.Name + "_multirange", this, RangeFamily.Multirange), forParameters: false);
             RememberMultirange(info.Oid, info.MultirangeOid);
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Reflection;
 using Sharpgres.Protocol;
@@ -5,29 +6,29 @@ using Sharpgres.Protocol;
 namespace Sharpgres.Types.Containers;
 
 /// <summary>
-/// Reads a range type generically over its subtype's codec (from the registry at read time): untyped reads give
-/// PgRange&lt;S&gt; with S the subtype codec's .NET type (PgRange&lt;string&gt; when the subtype has none), typed reads
-/// any PgRange&lt;X&gt; the subtype codec can produce X for. Writing is <see cref="RangeWriter{X}"/>'s job.
+/// Reads a range or multirange type generically over its subtype's codec (from the registry at read time): untyped
+/// reads give PgRange&lt;S&gt; / PgMultirange&lt;S&gt; with S the subtype codec's .NET type (string when the subtype has
+/// none), typed reads any PgRange&lt;X&gt; / PgMultirange&lt;X&gt; the subtype codec can produce X for. Writing is
+/// <see cref="RangeWriter{X}"/>'s job.
 /// </summary>
-internal sealed class RangeCodec(uint oid, uint subtypeOid, string name, TypeRegistry owner) : PgCodec, IGenericPgReader
+internal sealed class RangeCodec(uint oid, uint subtypeOid, string name, TypeRegistry owner, RangeFamily family) : PgCodec, IGenericPgReader
 {
     public override uint Oid => oid;
     public override string PgTypeName => name;
-    public override Type ClrType => typeof(PgRange<>).MakeGenericType(owner.ForOid(subtypeOid)?.ClrType ?? typeof(string));
-    public uint SubtypeOid => subtypeOid;
+    public override Type ClrType => family.Generic.MakeGenericType(owner.ForOid(subtypeOid)?.ClrType ?? typeof(string));
     public override bool CanReadBinary => owner.ForOid(subtypeOid) is { CanReadBinary: true };
 
     public override object ReadObject(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context)
     {
         var bound = context.Types.ForOid(subtypeOid)?.ClrType ?? (format == PgFormat.Text ? typeof(string) : typeof(byte[]));
-        return RangeReaders.Boxed(bound)(data, format, subtypeOid, context);
+        return family.Boxed(bound)(data, format, subtypeOid, context);
     }
 
     public T Read<T>(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context)
     {
-        if (RangeReaders.Typed<T>.Read is { } read) return read(data, format, subtypeOid, context);
+        if (family.Typed<T>() is { } read) return read(data, format, subtypeOid, context);
         if (typeof(T) == typeof(object)) return (T)ReadObject(data, format, context);
-        throw new InvalidCastException($"cannot read a {name} value as {typeof(T).Name}: read it as PgRange<>");
+        throw new InvalidCastException($"cannot read a {name} value as {typeof(T).Name}: read it as {family.Generic.Name.Split('`')[0]}<>");
     }
 
     internal override void WriteObject(WriteBuffer buffer, object value, PgFormat format, in ReadContext context) =>
@@ -35,12 +36,44 @@ internal sealed class RangeCodec(uint oid, uint subtypeOid, string name, TypeReg
             .WriteObject(buffer, value, format, context);
 }
 
-/// <summary>Range reads per bound type, built once per type (reflection only on first use).</summary>
-internal static class RangeReaders
+/// <summary>
+/// Ranges or multiranges: the .NET type they read as and their reader per bound type, built once per type
+/// (reflection only on first use).
+/// </summary>
+internal sealed class RangeFamily
 {
     public delegate T ReadDelegate<T>(ReadOnlySpan<byte> data, PgFormat format, uint subtypeOid, in ReadContext context);
 
-    private static readonly ConcurrentDictionary<Type, ReadDelegate<object>> BoxedReaders = new();
+    public static readonly RangeFamily Range = new(typeof(PgRange<>), nameof(ReadRange));
+    public static readonly RangeFamily Multirange = new(typeof(PgMultirange<>), nameof(ReadMultirange));
+
+    private readonly string _reader;
+    private readonly ConcurrentDictionary<Type, ReadDelegate<object>> _boxed = new();
+    private readonly ConcurrentDictionary<Type, Delegate?> _typed = new();
+
+    private RangeFamily(Type generic, string reader) { Generic = generic; _reader = reader; }
+
+    /// <summary>PgRange&lt;&gt; or PgMultirange&lt;&gt;.</summary>
+    public Type Generic { get; }
+
+    public ReadDelegate<object> Boxed(Type bound) => _boxed.GetOrAdd(bound, static (b, family) =>
+        (ReadDelegate<object>)Method(nameof(BoxReader), family.Generic.MakeGenericType(b)).Invoke(null, [family.Reader(b)])!, this);
+
+    /// <summary>The reader for T = PgRange&lt;X&gt; (or PgMultirange&lt;X&gt;); null for other types.</summary>
+    public ReadDelegate<T>? Typed<T>() => (ReadDelegate<T>?)_typed.GetOrAdd(typeof(T), static (t, family) =>
+        t.IsGenericType && t.GetGenericTypeDefinition() == family.Generic ? family.Reader(t.GetGenericArguments()[0]) : null, this);
+
+    private Delegate Reader(Type bound)
+    {
+        var method = Method(_reader, bound);
+        return method.CreateDelegate(typeof(ReadDelegate<>).MakeGenericType(method.ReturnType));
+    }
+
+    private static ReadDelegate<object> BoxReader<TValue>(ReadDelegate<TValue> typed) =>
+        (data, format, subtypeOid, in context) => typed(data, format, subtypeOid, context)!;
+
+    private static MethodInfo Method(string name, Type argument) =>
+        typeof(RangeFamily).GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(argument);
 
     public static PgRange<X> ReadRange<X>(ReadOnlySpan<byte> data, PgFormat format, uint subtypeOid, in ReadContext context)
     {
@@ -57,21 +90,48 @@ internal static class RangeReaders
         finally { scanner.ReturnScratch(); }
     }
 
-    public static ReadDelegate<object> Boxed(Type bound) => BoxedReaders.GetOrAdd(bound, static b =>
-        Method(nameof(ReadBoxed), b).CreateDelegate<ReadDelegate<object>>());
-
-    private static object ReadBoxed<X>(ReadOnlySpan<byte> data, PgFormat format, uint subtypeOid, in ReadContext context) =>
-        ReadRange<X>(data, format, subtypeOid, context);
-
-    internal static MethodInfo Method(string name, Type argument) =>
-        typeof(RangeReaders).GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(argument);
-
-    /// <summary>The reader for T = PgRange&lt;X&gt;; null for other types.</summary>
-    public static class Typed<T>
+    /// <summary>Binary: count, then (length, range_send bytes) per range; text: {range,range}.</summary>
+    public static PgMultirange<X> ReadMultirange<X>(ReadOnlySpan<byte> data, PgFormat format, uint subtypeOid, in ReadContext context)
     {
-        public static readonly ReadDelegate<T>? Read =
-            typeof(T).IsGenericType && typeof(T).GetGenericTypeDefinition() == typeof(PgRange<>)
-                ? Method(nameof(ReadRange), typeof(T).GetGenericArguments()[0]).CreateDelegate<ReadDelegate<T>>()
-                : null;
+        var bound = ElementFields.For(subtypeOid, format);
+        if (format == PgFormat.Binary)
+        {
+            if (data.Length < 4) throw new DataError("binary multirange value too short");
+            var count = BinaryPrimitives.ReadInt32BigEndian(data);
+            var ranges = new PgRange<X>[count];
+            var position = 4;
+            for (var i = 0; i < count; i++)
+            {
+                var length = position + 4 <= data.Length ? BinaryPrimitives.ReadInt32BigEndian(data[position..]) : -1;
+                position += 4;
+                if (length < 0 || position + length > data.Length) throw new DataError("binary multirange value truncated");
+                ranges[i] = RangeContent.ParseBinary(data.Slice(position, length)).Build<X>(bound, context);
+                position += length;
+            }
+            return new PgMultirange<X>(ranges);
+        }
+        var scanner = new TextScanner(data);
+        try
+        {
+            var list = new List<PgRange<X>>();
+            scanner.SkipSpaces();
+            scanner.Expect((byte)'{', "multirange");
+            scanner.SkipSpaces();
+            if (scanner.Current == (byte)'}') scanner.Position++;
+            else
+            {
+                while (true)
+                {
+                    list.Add(RangeContent.ParseText(ref scanner).Build<X>(bound, context));
+                    scanner.SkipSpaces();
+                    if (scanner.Current == (byte)'}') { scanner.Position++; break; }
+                    scanner.Expect((byte)',', "multirange");
+                }
+            }
+            scanner.SkipSpaces();
+            if (!scanner.AtEnd) throw scanner.Malformed("multirange");
+            return new PgMultirange<X>(list);
+        }
+        finally { scanner.ReturnScratch(); }
     }
 }
