@@ -43,6 +43,7 @@ public partial class Cursor<TRow>
         return this;
     }
 
+    /// <summary>psycopg's <c>await acur.execute(query, params)</c>: %s placeholders bound to <paramref name="args"/> (or one object or dictionary for %(name)s); cancelling the token sends a CancelRequest.</summary>
     public async Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
     {
         await ExecuteAsync(query, args, null, true, cancellationToken).ConfigureAwait(false);
@@ -56,12 +57,14 @@ public partial class Cursor<TRow>
         return this;
     }
 
+    /// <summary>Async execute forcing (<paramref name="prepare"/> true) or forbidding (false) a server-side prepared statement, as psycopg's <c>execute(..., prepare=)</c>.</summary>
     public async Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args, bool prepare, CancellationToken cancellationToken = default)
     {
         await ExecuteAsync(query, args, prepare, true, cancellationToken).ConfigureAwait(false);
         return this;
     }
 
+    /// <summary>Async execute of an interpolated query: every hole becomes a bound parameter, never SQL text.</summary>
     public Task<Cursor<TRow>> ExecuteAsync(ref PgInterpolatedStringHandler query, CancellationToken cancellationToken = default) =>
         ExecuteAsync(query.Sql, query.Arguments, cancellationToken);
 

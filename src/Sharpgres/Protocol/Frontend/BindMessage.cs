@@ -11,7 +11,12 @@ internal static class BindMessage
     public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short resultFormat, in ReadContext context) =>
         w.WriteBind(statement, parameters, resultFormat == 0 ? ResultFormats.AllText : ResultFormats.AllBinary, context);
 
+    /// <summary>Writes a Bind message for <paramref name="statement"/> with <paramref name="parameters"/> encoded by <paramref name="context"/>'s codecs.</summary>
+    /// <param name="w">The buffer the message is written to.</param>
+    /// <param name="statement">The prepared statement's name ("" for the unnamed one).</param>
+    /// <param name="parameters">The values bound to $1, $2 ...</param>
     /// <param name="resultFormats">One code for every column, or one per column (protocol: Bind's result-column format codes).</param>
+    /// <param name="context">The session's codecs and settings used to encode the values.</param>
     public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short[] resultFormats, in ReadContext context)
     {
         var start = w.Position;
