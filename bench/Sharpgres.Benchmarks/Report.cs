@@ -140,7 +140,10 @@ internal static class Report
                 + $"{Time(c.S.ServerPerUnit)} · {Time(c.N.ServerPerUnit)} | {Bytes(c.S.BytesPerUnit)} | {Bytes(c.N.BytesPerUnit)} |");
         }
         AppendOtherSides(sb, quiet, loaded);
-        AppendConcurrency(sb, quiet, loaded);
+        AppendConcurrency(sb, quiet, loaded, "concurrency", "Point-query latency against concurrency, dedicated connections",
+            "N tasks, each on its own open connection, run async point queries for the round", "connections");
+        AppendConcurrency(sb, quiet, loaded, "pool", $"Point-query latency against concurrency, over a pool of {Curves.PoolSize}",
+            $"N tasks share a pool of {Curves.PoolSize} connections (Sharpgres `ConnectionPool`, Npgsql's data-source pool), each query a checkout", "tasks");
         AppendWidth(sb, quiet, loaded);
         AppendMemory(sb, memory);
         sb.AppendLine();
@@ -186,18 +189,17 @@ internal static class Report
         foreach (var r in rows.Where(r => r.StartsWith("| point", StringComparison.Ordinal))) sb.AppendLine(r);
     }
 
-    private static void AppendConcurrency(StringBuilder sb, RunResult? quiet, RunResult? loaded)
+    private static void AppendConcurrency(StringBuilder sb, RunResult? quiet, RunResult? loaded, string group, string title, string what, string xName)
     {
-        var points = quiet?.Workloads.Where(w => w.Group == "concurrency").ToList() ?? [];
+        var points = quiet?.Workloads.Where(w => w.Group == group).ToList() ?? [];
         if (points.Count == 0) return;
-        var loadedByX = loaded?.Workloads.Where(w => w.Group == "concurrency").ToDictionary(w => w.X) ?? [];
+        var loadedByX = loaded?.Workloads.Where(w => w.Group == group).ToDictionary(w => w.X) ?? [];
         sb.AppendLine();
-        sb.AppendLine("## Point-query latency against concurrency");
+        sb.AppendLine($"## {title}");
         sb.AppendLine();
-        sb.AppendLine("N tasks, each on its own open connection, run async point queries for the round; latency is per query (p50, p99 over");
-        sb.AppendLine("every query of the round, median over rounds); the rate is the total.");
+        sb.AppendLine($"{what}; latency is per query (p50, p99 over every query of the round, median over rounds); the rate is the total.");
         sb.AppendLine();
-        sb.AppendLine("| connections | Sharpgres ops/s | p50 | p99 | Npgsql ops/s | p50 | p99 | ratio, quiet | ratio, loaded | client CPU ratio |");
+        sb.AppendLine($"| {xName} | Sharpgres ops/s | p50 | p99 | Npgsql ops/s | p50 | p99 | ratio, quiet | ratio, loaded | client CPU ratio |");
         sb.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var w in points)
         {

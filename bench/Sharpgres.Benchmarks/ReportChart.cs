@@ -65,8 +65,12 @@ internal static class ReportChart
         var curveTop = tableHeight + 10;
         var panel = (width - 60) / 3;
         var concurrency = run.Workloads.Where(w => w.Group == "concurrency").ToList();
-        LineChart(sb, 30, curveTop, panel - 30, curveHeight - 60, "p50 latency (µs) vs connections", logX: true,
-            Series(concurrency, Drivers.Sharpgres, f => f.P50), Series(concurrency, Drivers.Npgsql, f => f.P50));
+        var pooled = run.Workloads.Where(w => w.Group == "pool").ToList();
+        LineChart(sb, 30, curveTop, panel - 30, curveHeight - 60, pooled.Count > 0 ? "p50 latency (µs) vs tasks" : "p50 latency (µs) vs connections", logX: true,
+            Series(concurrency, Drivers.Sharpgres, f => f.P50) with { Name = "Sharpgres, own connections" },
+            Series(concurrency, Drivers.Npgsql, f => f.P50) with { Name = "Npgsql, own connections" },
+            Series(pooled, Drivers.Sharpgres, f => f.P50) with { Name = $"Sharpgres, pool of {Curves.PoolSize}", Color = "#64b5f6" },
+            Series(pooled, Drivers.Npgsql, f => f.P50) with { Name = $"Npgsql, pool of {Curves.PoolSize}", Color = "#ffb74d" });
         var width_ = run.Workloads.Where(w => w.Group == "width").ToList();
         LineChart(sb, 30 + panel, curveTop, panel - 30, curveHeight - 60, "fetch MB/s vs bytes per row", logX: true,
             Series(width_, Drivers.Sharpgres, (f, w) => f.Rate * w.X / 1e6), Series(width_, Drivers.Npgsql, (f, w) => f.Rate * w.X / 1e6));

@@ -11,6 +11,9 @@ namespace Sharpgres.Benchmarks.Interleaved;
 internal static class Curves
 {
     public static readonly int[] Concurrency = [1, 4, 16, 64];
+    /// <summary>The pool curve's pool size and task counts (issue 17 §4).</summary>
+    public const int PoolSize = 16;
+    public static readonly int[] PoolTasks = [1, 4, 16, 64, 256];
 
     public static IEnumerable<Suite> Suites()
     {
@@ -43,7 +46,7 @@ internal static class Curves
     }
 
     /// <summary>A task's loop: async point queries until the deadline, each one's latency in Stopwatch ticks.</summary>
-    private delegate Task Loop(long deadline, List<long> latencies);
+    internal delegate Task Loop(long deadline, List<long> latencies);
 
     private static Loop SharpgresLoop(Connection conn) => async (deadline, latencies) =>
     {
@@ -78,7 +81,7 @@ internal static class Curves
         }
     };
 
-    private static Sample LatencyRound(Loop[] loops, int budgetMs)
+    internal static Sample LatencyRound(Loop[] loops, int budgetMs)
     {
         var latencies = loops.Select(_ => new List<long>(1 << 16)).ToArray();
         var before = Snapshot.Begin();
