@@ -90,21 +90,25 @@ public partial class Cursor<TRow>
             await ExecuteSimpleAsync(query, async, ct).ConfigureAwait(false);
             return;
         }
-        string sql;
-        BoundParameters parameters;
         if (noArgs)
         {
-            sql = query;
-            parameters = BoundParameters.Empty;
+            await ExecuteExtendedAsync(query, BoundParameters.Empty, prepare, retry: true, async, ct).ConfigureAwait(false);
+            return;
         }
-        else
+        var parsed = ParsedQuery.Get(query);
+        // The parameters' arrays are done with when the round trip ends: reuse them (taken, so a second thread
+        // misusing the cursor at the same time gets its own and then its InterfaceError, never these values).
+        var scratch = Interlocked.Exchange(ref _parameterScratch, null) ?? new BoundParameters.Scratch();
+        try
         {
-            var parsed = ParsedQuery.Get(query);
-            sql = parsed.Sql;
-            parameters = BoundParameters.Create(parsed, parsed.Arrange(positional, named), ActiveTypes);
+            var parameters = BoundParameters.Create(parsed, parsed.Arrange(positional, named), ActiveTypes, scratch);
+            await ExecuteExtendedAsync(parsed.Sql, parameters, prepare, retry: true, async, ct).ConfigureAwait(false);
         }
-        await ExecuteExtendedAsync(sql, parameters, prepare, retry: true, async, ct).ConfigureAwait(false);
+        finally { _parameterScratch = scratch; }
     }
+
+    private BoundParameters.Scratch? _parameterScratch;
+    private List<ResultSet>? _resultScratch;
 
     /// <summary>Several statements without parameters: the simple protocol, one result per statement.</summary>
     private async ValueTask ExecuteSimpleAsync(string query, bool async, CancellationToken ct)
@@ -156,7 +160,7 @@ public partial class Cursor<TRow>
         var wasIdle = session.TransactionStatus == TransactionStatus.Idle;
         StatementPlan plan;
         Error? error;
-        List<ResultSet> results;
+        ResultSet? result = null;
         try
         {
             var readyCount = 1;
@@ -180,9 +184,13 @@ public partial class Cursor<TRow>
                 throw;
             }
             await session.FlushAsync(async, ct).ConfigureAwait(false);
-            results = new List<ResultSet>(1);
+            // The list only carries the results out of the reader (the cursor keeps the last one): one per cursor.
+            var results = _resultScratch ??= new List<ResultSet>(2);
+            results.Clear();
             error = await ResultReader.ReadAsync(session, results, readyCount, ReadContext, async, ct, plan.KnownDescription).ConfigureAwait(false);
             if (readyCount == 2 && results.Count > 0 && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
+            if (results.Count > 0) result = results[^1];
+            results.Clear();
         }
         finally
         {
@@ -191,7 +199,7 @@ public partial class Cursor<TRow>
 
         if (error is null)
         {
-            var result = results.Count > 0 ? results[^1] : new ResultSet(null, ReadContext);
+            result ??= new ResultSet(null, ReadContext);
             plan.Succeeded(result.Description);
             plan.Trim(Connection.PreparedMax);
             SetResult(result, result.RowCount);

@@ -87,14 +87,38 @@ internal readonly struct BoundParameters
         return new BoundParameters(values, codecs, formats, oids);
     }
 
+    /// <summary>
+    /// Arrays a caller reuses from one execution to the next (a cursor's plain Execute: its parameters are done with
+    /// when the round trip ends), so a point query doesn't allocate three arrays per execution.
+    /// </summary>
+    internal sealed class Scratch
+    {
+        public PgCodec?[] Codecs = [];
+        public PgFormat[] Formats = [];
+        public uint[] Oids = [];
+    }
+
     /// <summary>Chooses a codec per value from its .NET type; fails before anything is sent.</summary>
-    public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types)
+    public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types, Scratch? scratch = null)
     {
         var n = values.Length;
         if (n == 0) return Empty;
-        var codecs = new PgCodec?[n];
-        var formats = new PgFormat[n];
-        var oids = new uint[n];
+        PgCodec?[] codecs;
+        PgFormat[] formats;
+        uint[] oids;
+        if (scratch is not null)
+        {
+            if (scratch.Oids.Length != n) { scratch.Codecs = new PgCodec?[n]; scratch.Formats = new PgFormat[n]; scratch.Oids = new uint[n]; }
+            (codecs, formats, oids) = (scratch.Codecs, scratch.Formats, scratch.Oids);
+            Array.Clear(codecs);
+            Array.Clear(oids);
+        }
+        else
+        {
+            codecs = new PgCodec?[n];
+            formats = new PgFormat[n];
+            oids = new uint[n];
+        }
         for (var i = 0; i < n; i++)
         {
             var value = values[i];
