@@ -23,11 +23,16 @@ internal static class JsonValues
             case JsonDocument document: return Write(document, static (w, d, _) => d.WriteTo(w), options);
             case JsonNode node: return Write(node, static (w, n, o) => n.WriteTo(w, o), options);
         }
+        // Options without a resolver (the driver's defaults, most users' options) keep System.Text.Json's reflection
+        // default, as before; options built on a JsonSerializerContext go through its contracts (trimming, NativeAOT).
+        if (options.TypeInfoResolver is null) return JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options);
         return JsonSerializer.SerializeToUtf8Bytes(value, options.GetTypeInfo(value.GetType()));
     }
 
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8, JsonSerializerOptions options) =>
-        JsonSerializer.Deserialize(utf8, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)))!;
+        options.TypeInfoResolver is null
+            ? JsonSerializer.Deserialize<T>(utf8, options)!
+            : JsonSerializer.Deserialize(utf8, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)))!;
 
     private static byte[] Write<TValue>(TValue value, Action<Utf8JsonWriter, TValue, JsonSerializerOptions> write, JsonSerializerOptions options)
     {
