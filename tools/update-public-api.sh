@@ -32,7 +32,8 @@ for round in 1 2 3; do
   # --no-incremental: the analyzers only report on files they compile.
   dotnet build "$filter" --no-incremental -nologo -v q -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
     > "$log" 2>&1 || true
-  python3 - "$log" "$repo" <<'PY'
+  status=0
+  python3 - "$log" "$repo" <<'PY' || status=$?
 import os, re, sys, collections
 log, repo = sys.argv[1], sys.argv[2]
 add, remove = collections.defaultdict(set), collections.defaultdict(set)
@@ -58,7 +59,6 @@ for d in set(add) | set(remove):
 print(f"public API files: {sum(map(len, add.values()))} added, {sum(map(len, remove.values()))} removed, {changed} files changed")
 sys.exit(0 if changed == 0 else 3)
 PY
-  status=$?
   [ "$status" -eq 0 ] && break
 done
 
