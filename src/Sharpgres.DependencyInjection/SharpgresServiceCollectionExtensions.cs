@@ -15,6 +15,8 @@ namespace Sharpgres.DependencyInjection;
 public static class SharpgresServiceCollectionExtensions
 {
     /// <summary>Registers a data source for <paramref name="connectionString"/> (ADO.NET form, libpq conninfo or URI).</summary>
+    /// <param name="services">The container's registrations.</param>
+    /// <param name="connectionString">Npgsql-style keys, a libpq conninfo string or a URI.</param>
     /// <param name="configure">Changes to the data source before it is built (keys, logger factory).</param>
     /// <param name="connectionLifetime">How long a resolved connection lives: Transient (default) or Scoped.</param>
     public static IServiceCollection AddSharpgresDataSource(this IServiceCollection services, string connectionString,

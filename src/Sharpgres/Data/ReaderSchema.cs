@@ -6,7 +6,7 @@ using Sharpgres.Types;
 
 namespace Sharpgres.Data;
 
-/// <summary>One column of a result as <see cref="DbDataReader.GetColumnSchema"/> describes it.</summary>
+/// <summary>One column of a result as <c>GetColumnSchema()</c> describes it.</summary>
 public sealed class SharpgresDbColumn : DbColumn
 {
     internal SharpgresDbColumn() { }
