@@ -16,7 +16,7 @@ namespace Sharpgres.Testing;
 /// <see cref="StaleClusterCleaner"/> if the process died). Run as root, the cluster is owned by and runs as an
 /// unprivileged user (see <see cref="ServerUser"/>).
 /// </summary>
-public sealed class TempServer : IDisposable, IAsyncDisposable
+public sealed partial class TempServer : IDisposable, IAsyncDisposable
 {
     public const string DefaultHost = "127.0.0.1";
 

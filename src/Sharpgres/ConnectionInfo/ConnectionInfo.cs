@@ -145,6 +145,12 @@ public sealed class ConnectionInfo
     public string? TargetSessionAttrs => this["target_session_attrs"];
     public string? ChannelBinding => this["channel_binding"];
     public string? LoadBalanceHosts => this["load_balance_hosts"];
+
+    /// <summary>
+    /// <c>host_recheck_seconds</c> (Sharpgres' own keyword; ADO.NET's <c>Host Recheck Seconds</c>): how long a host
+    /// found down or of the wrong kind is tried last by the process's connection attempts (default 10, 0 = off).
+    /// </summary>
+    public string? HostRecheckSeconds => this["host_recheck_seconds"];
     public string? RequireAuth => this["require_auth"];
 
     /// <summary>
