@@ -12,7 +12,11 @@ namespace Sharpgres.Testing;
 /// </summary>
 public sealed class TempCluster : IDisposable, IAsyncDisposable
 {
-    private static readonly TimeSpan StreamingTimeout = TimeSpan.FromSeconds(60);
+    // Generous: on a loaded 2-core machine a base backup and a standby's first connection can take a while.
+    private static readonly TimeSpan StreamingTimeout = TimeSpan.FromSeconds(120);
+
+    // Every cluster of the process shares one superuser password (unless one is given), so they share one initdb.
+    private static readonly string ProcessPassword = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
     private readonly List<TempServer> nodes;
     private readonly HashSet<TempServer> standbys;
     private readonly TempClusterOptions options;
@@ -143,8 +147,9 @@ public sealed class TempCluster : IDisposable, IAsyncDisposable
             AuthMethod = options.AuthMethod,
             Settings = settings,
             SuperUser = options.SuperUser,
-            Password = options.Password,
+            Password = options.Password ?? ProcessPassword,
             BinDirectory = options.BinDirectory,
+            ShareInitDb = true,
         };
     }
 

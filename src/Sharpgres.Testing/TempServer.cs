@@ -190,6 +190,7 @@ public sealed partial class TempServer : IDisposable, IAsyncDisposable
             Password = options.Password,
             Port = options.Port,
             BinDirectory = options.BinDirectory,
+            ShareInitDb = options.ShareInitDb,
         };
     }
 
@@ -202,16 +203,21 @@ public sealed partial class TempServer : IDisposable, IAsyncDisposable
         OsUser.Own([.. owned]);
 
         var stopwatch = Stopwatch.StartNew();
-        await RunServerCommandAsync("initdb", [
-            "-D", DataDirectory,
-            "-U", SuperUser,
+        Task InitDbAsync() =>
+            RunServerCommandAsync("initdb", [
+                "-D", DataDirectory,
+                "-U", SuperUser,
             $"--pwfile={files.PasswordFile}",
-            "--auth-local=trust",
+                "--auth-local=trust",
             $"--auth-host={AuthMethod.ToHbaMethod()}",
-            "-E", "UTF8",
-            "--locale=C",
-            "--no-sync",
-        ], InitDbTimeout, cancellationToken).ConfigureAwait(false);
+                "-E", "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ], InitDbTimeout, cancellationToken);
+        if (options.ShareInitDb)
+            await InitDbTemplates.FillAsync((BinDirectory, SuperUser, Password), DataDirectory, Path.GetDirectoryName(files.Root)!, InitDbAsync, cancellationToken).ConfigureAwait(false);
+        else
+            await InitDbAsync().ConfigureAwait(false);
         InitDbDuration = stopwatch.Elapsed;
         files.DeletePasswordFile();
 

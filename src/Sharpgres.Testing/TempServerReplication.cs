@@ -91,5 +91,5 @@ public sealed partial class TempServer
 
     /// <summary>A superuser connection over the Unix socket (trust), for setting things up.</summary>
     internal Task<Connection> AdminAsync(CancellationToken cancellationToken) =>
-        Pg.ConnectAsync(ConnectionString(unixSocket: true) + " connect_timeout=10", autocommit: true, cancellationToken: cancellationToken);
+        Pg.ConnectAsync(ConnectionString(unixSocket: true) + " connect_timeout=60", autocommit: true, cancellationToken: cancellationToken);
 }
