@@ -128,6 +128,10 @@ public sealed class TempCluster : IDisposable, IAsyncDisposable
         var settings = new Dictionary<string, string>
         {
             ["wal_level"] = "replica",
+            // Base backups run side by side, each asking for a fast checkpoint: without kept WAL one backup's
+            // checkpoint can recycle a segment the other has yet to stream ("requested WAL segment ... has already
+            // been removed").
+            ["wal_keep_size"] = "256MB",
             ["hot_standby"] = "on",
             ["max_wal_senders"] = (standbys + 5).ToString(CultureInfo.InvariantCulture),
             ["max_replication_slots"] = (standbys + 5).ToString(CultureInfo.InvariantCulture),
