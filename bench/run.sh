@@ -20,7 +20,8 @@ conditions="${CONDITIONS:-quiet loaded}"
 out="bench/results/$(date -u +%Y%m%d-%H%M%S)-interleaved"
 mkdir -p "$out"
 echo "== building (Release)"
-dotnet build -c Release -v quiet -nologo bench/Sharpgres.Benchmarks/Sharpgres.Benchmarks.csproj
+# BUILD_ARGS: extra build properties, e.g. BUILD_ARGS=-p:TreatWarningsAsErrors=false while an analyzer error is open on main.
+dotnet build -c Release -v quiet -nologo ${BUILD_ARGS:-} bench/Sharpgres.Benchmarks/Sharpgres.Benchmarks.csproj
 dll="bench/Sharpgres.Benchmarks/bin/Release/net10.0/Sharpgres.Benchmarks.dll"
 
 echo "== starting the benchmark server"
