@@ -271,8 +271,8 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Asks the server to cancel the running statement (a CancelRequest on a separate socket). Thread-safe.</summary>
-    public void Cancel() => Session.SendCancelAsync(false).GetAwaiter().GetResult();
-    public Task CancelAsync() => Session.SendCancelAsync(true).AsTask();
+    public void Cancel() => Session.CancelAsync(false).GetAwaiter().GetResult();
+    public Task CancelAsync() => Session.CancelAsync(true).AsTask();
 
     /// <summary>Closes the connection, rolling back any open transaction (the server does so on Terminate). Idempotent.</summary>
     public void Close() => Session.CloseAsync(false).GetAwaiter().GetResult();

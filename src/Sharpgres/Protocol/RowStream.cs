@@ -175,6 +175,8 @@ internal sealed class RowStream
             case BackendMessageCode.DataRow:
                 if (_stopping || _error is not null) return false;
                 if (Description is null) throw session.Unexpected(code, "RowDescription");
+                try { Description.CheckRow(session.Reader.Payload); }
+                catch (InterfaceError e) { throw session.Break(e); }
                 RowsRead++;
                 return true;
             case BackendMessageCode.RowDescription:

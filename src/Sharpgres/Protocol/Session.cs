@@ -16,6 +16,7 @@ internal sealed partial class Session : IDisposable
     private Socket? _socket;
     private Stream? _stream;
     private int _busy;
+    private OperationalError? _brokenBy;
 
     private Session(ConnectionSettings settings, ConnectTarget target, ILogger logger)
     {
@@ -56,11 +57,18 @@ internal sealed partial class Session : IDisposable
     /// </summary>
     public ValueTask<BackendMessageCode> ReadMessageAsync(bool async, CancellationToken ct = default)
     {
-        while (Reader.TryReadMessage(out var code))
+        while (TryReadBuffered(out var code))
         {
             if (!HandleAsynchronousMessage(code)) return new(code);
         }
         return ReadMessageSlowAsync(async, ct);
+    }
+
+    /// <summary>A message already buffered; a malformed length breaks the session (it is out of step for good).</summary>
+    private bool TryReadBuffered(out BackendMessageCode code)
+    {
+        try { return Reader.TryReadMessage(out code); }
+        catch (InterfaceError e) { throw Break(e); }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -127,7 +135,7 @@ internal sealed partial class Session : IDisposable
     {
         while (true)
         {
-            while (Reader.TryReadMessage(out var code))
+            while (TryReadBuffered(out var code))
                 if (!HandleAsynchronousMessage(code)) return code;
             if (_socket is not { Available: > 0 }) return null;
             try
@@ -191,7 +199,11 @@ internal sealed partial class Session : IDisposable
         if (IsClosed) throw new InterfaceError(IsBroken ? "the connection is lost" : "the connection is closed");
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             throw new InterfaceError("another command is already in progress");
+        Interlocked.Increment(ref _operation);
     }
+
+    /// <summary>Counts operations, so a cancel deadline armed for one never breaks the next.</summary>
+    private long _operation;
 
     public void ExitOperation() => Volatile.Write(ref _busy, 0);
     public bool IsBusy => Volatile.Read(ref _busy) != 0;
@@ -199,7 +211,14 @@ internal sealed partial class Session : IDisposable
     /// <summary>Marks the session unusable after an I/O failure or protocol violation and closes the socket.</summary>
     public Exception Break(Exception cause)
     {
-        if (!IsBroken) _logger.LogWarning(cause, "connection broken");
+        // The first cause is the story (a cancel deadline closing the socket): later I/O failures it provokes repeat it.
+        if (IsBroken && _brokenBy is { } first && cause is not Error)
+            return new OperationalError(first.Message, null, cause);
+        if (!IsBroken)
+        {
+            _logger.LogWarning(cause, "connection broken");
+            if (cause is OperationalError op) _brokenBy = op;
+        }
         IsBroken = true;
         IsClosed = true;
         TransactionStatus = TransactionStatus.Unknown;
