@@ -80,7 +80,7 @@ public partial class Cursor<TRow>
         bool? prepare, bool async, CancellationToken ct)
     {
         CheckOpen();
-        CopyRefusal.ThrowIfCopy(query, "Execute");
+        Sql.StatementGuard.Check(query, "Execute");
         ResetResults();
         var noArgs = (positional is null || positional.Length == 0) && named is null;
         if (noArgs && SqlText.HasMultipleStatements(query))

@@ -41,7 +41,7 @@ public partial class Cursor<TRow>
         bool async, CancellationToken ct)
     {
         CheckOpen();
-        CopyRefusal.ThrowIfCopy(query, "ExecuteMany");
+        Sql.StatementGuard.Check(query, "ExecuteMany");
         ResetResults();
         var parsed = ParsedQuery.Get(query);
         var all = new List<ResultSet>();

@@ -209,10 +209,10 @@ internal sealed class RowStream
                 session.Writer.WriteCopyFail("COPY is not supported by Stream: use Cursor.Copy()");
                 _syncSent = false;
                 await session.FlushAsync(async).ConfigureAwait(false);
-                _error ??= CopyRefusal.For("Stream");
+                _error ??= Sql.StatementGuard.CopyRefused("Stream");
                 return false;
             case BackendMessageCode.CopyOutResponse:
-                _error ??= CopyRefusal.For("Stream");
+                _error ??= Sql.StatementGuard.CopyRefused("Stream");
                 return false;
             case BackendMessageCode.CopyData or BackendMessageCode.CopyDone:
                 return false;

@@ -121,10 +121,29 @@ internal sealed partial class Session : IDisposable
                 var payload = r.ReadCString();
                 NotificationReceived?.Invoke(pid, channel, payload);
                 return true;
+            case BackendMessageCode.ErrorResponse:
+                NoteIfFatal();
+                return false;
             default:
                 return false;
         }
     }
+
+    /// <summary>
+    /// A FATAL (or PANIC) ErrorResponse means the server is ending the session (pg_terminate_backend, shutdown,
+    /// idle_in_transaction_session_timeout): the read that then fails raises this report, as an OperationalError,
+    /// instead of a bare "server closed the connection".
+    /// </summary>
+    private void NoteIfFatal()
+    {
+        if (_fatal is not null) return;
+        var d = ErrorResponse.Parse(Reader.Payload);
+        if ((d.SeverityNonlocalized ?? d.Severity) is not ("FATAL" or "PANIC")) return;
+        var error = Error.FromDiagnostics(d);
+        _fatal = error as OperationalError ?? new OperationalError(error.Message, d);
+    }
+
+    private OperationalError? _fatal;
 
     /// <summary>
     /// The next message the server has already sent, without waiting for one: notices and parameter statuses are
@@ -215,6 +234,12 @@ internal sealed partial class Session : IDisposable
         // The first cause is the story (a cancel deadline closing the socket): later I/O failures it provokes repeat it.
         if (IsBroken && _brokenBy is { } first && cause is not Error)
             return new OperationalError(first.Message, null, cause);
+        // The server said why it closed the session: that is the error the caller gets.
+        if (_fatal is { } fatal && cause is not Error)
+        {
+            Break(new OperationalError(fatal.Message, fatal.Diagnostics, cause));
+            return fatal;
+        }
         if (!IsBroken)
         {
             _logger.LogWarning(cause, "connection broken");
