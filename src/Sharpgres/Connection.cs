@@ -58,6 +58,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>True when the connection was lost (server gone, protocol violation), not closed by the user.</summary>
     public bool Broken => Session.IsBroken;
 
+    /// <summary>The server's transaction state from the last ReadyForQuery: idle, in a transaction block, in a failed one (psycopg's <c>conn.info.transaction_status</c>).</summary>
     public TransactionStatus TransactionStatus => Info.TransactionStatus;
 
     /// <summary>psycopg's autocommit: when true every statement commits at once. Can't change inside a transaction.</summary>
@@ -172,10 +173,12 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     /// <summary>Commits the current transaction; does nothing when none is open.</summary>
     public void Commit() => EndTransactionAsync("COMMIT", false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Commit"/>: sends COMMIT for the open transaction (nothing when none is open); cancelling the token sends a CancelRequest.</summary>
     public Task CommitAsync(CancellationToken cancellationToken = default) => EndTransactionAsync("COMMIT", true, cancellationToken).AsTask();
 
     /// <summary>Rolls back the current transaction; does nothing when none is open.</summary>
     public void Rollback() => EndTransactionAsync("ROLLBACK", false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Rollback"/>: sends ROLLBACK for the open transaction (nothing when none is open); cancelling the token sends a CancelRequest.</summary>
     public Task RollbackAsync(CancellationToken cancellationToken = default) => EndTransactionAsync("ROLLBACK", true, cancellationToken).AsTask();
 
     private async ValueTask EndTransactionAsync(string command, bool async, CancellationToken ct)
@@ -263,6 +266,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return cur;
     }
 
+    /// <summary>Async twin of <see cref="Execute(string, object?[])"/> (psycopg's <c>await aconn.execute(...)</c>): a new cursor, executed with <paramref name="args"/>, returned.</summary>
     public async Task<Cursor> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
     {
         var cur = Cursor();
@@ -270,15 +274,24 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return cur;
     }
 
-    /// <summary>Asks the server to cancel the running statement (a CancelRequest on a separate socket). Thread-safe.</summary>
+    /// <summary>
+    /// Asks the server to cancel the running statement (a CancelRequest on a separate socket), from any thread; the
+    /// running call then raises QueryCanceled, or, when the server doesn't end it within cancel_timeout, OperationalError
+    /// with the connection closed and marked broken.
+    /// </summary>
     public void Cancel() => Session.CancelAsync(false).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Cancel"/>: sends a CancelRequest for the running statement on a separate socket, without blocking a thread.</summary>
     public Task CancelAsync() => Session.CancelAsync(true).AsTask();
 
     /// <summary>Closes the connection, rolling back any open transaction (the server does so on Terminate). Idempotent.</summary>
     public void Close() => Session.CloseAsync(false).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Close"/>: sends Terminate (the server rolls back an open transaction) and closes the socket. Idempotent.</summary>
     public ValueTask CloseAsync() => Session.CloseAsync(true);
+    /// <summary>Closes the connection as <see cref="Close"/> does: an open transaction is rolled back, never committed (unlike psycopg2's <c>with</c>).</summary>
     public void Dispose() => Close();
+    /// <summary>Closes the connection as <see cref="CloseAsync"/> does: an open transaction is rolled back, never committed.</summary>
     public ValueTask DisposeAsync() => CloseAsync();
 
+    /// <summary>psycopg's repr of a connection: its state, user, host, port and database, or "closed".</summary>
     public override string ToString() => Closed ? "<Connection closed>" : $"<Connection {Info}>";
 }

@@ -129,6 +129,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
     /// was skipped: a COMMIT the server never ran must not look done.
     /// </summary>
     public void Sync() => Root.SyncAsync(false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Sync"/>: sends Sync and reads every pending result, raising the first error of the batch.</summary>
     public Task SyncAsync(CancellationToken cancellationToken = default) => Root.SyncAsync(true, cancellationToken).AsTask();
 
     internal async ValueTask SyncAsync(bool async, CancellationToken ct)
@@ -187,6 +188,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
 
     /// <summary>Ends the block: syncs (raising a pending error) and leaves pipeline mode.</summary>
     public void Dispose() => CloseAsync(false).GetAwaiter().GetResult();
+    /// <summary>Ends the block as <see cref="Dispose"/> does: syncs (raising a pending error) and leaves pipeline mode.</summary>
     public ValueTask DisposeAsync() => CloseAsync(true);
 
     private async ValueTask CloseAsync(bool async)

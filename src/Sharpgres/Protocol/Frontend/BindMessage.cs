@@ -11,7 +11,12 @@ internal static class BindMessage
     public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short resultFormat, in ReadContext context) =>
         w.WriteBind(statement, parameters, resultFormat == 0 ? ResultFormats.AllText : ResultFormats.AllBinary, context);
 
+    /// <summary>Writes a Bind message for <paramref name="statement"/> with <paramref name="parameters"/> encoded by <paramref name="context"/>'s codecs.</summary>
+    /// <param name="w">The buffer the message is written to.</param>
+    /// <param name="statement">The prepared statement's name ("" for the unnamed one).</param>
+    /// <param name="parameters">The values bound to $1, $2 ...</param>
     /// <param name="resultFormats">One code for every column, or one per column (protocol: Bind's result-column format codes).</param>
+    /// <param name="context">The session's codecs and settings used to encode the values.</param>
     public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short[] resultFormats, in ReadContext context)
     {
         var start = w.Position;
@@ -82,22 +87,46 @@ internal readonly struct BoundParameters
         return new BoundParameters(values, codecs, formats, oids);
     }
 
-    /// <summary>Chooses a codec per value from its .NET type; fails before anything is sent.</summary>
+    /// <summary>
+    /// Arrays a caller reuses from one execution to the next (a cursor's plain Execute: its parameters are done with
+    /// when the round trip ends), so a point query doesn't allocate three arrays per execution.
+    /// </summary>
+    internal sealed class Scratch
+    {
+        public PgCodec?[] Codecs = [];
+        public PgFormat[] Formats = [];
+        public uint[] Oids = [];
+    }
+
     /// <summary>The protocol's parameter count is an Int16: PostgreSQL takes at most 65,535 parameters per statement.</summary>
     public const int MaxParameters = 65_535;
 
     /// <summary>PostgreSQL's MaxAllocSize: no field of a message can be larger (1 GB - 1).</summary>
     public const int MaxValueBytes = 0x3FFF_FFFF;
 
-    public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types)
+    /// <summary>Chooses a codec per value from its .NET type; fails before anything is sent.</summary>
+    public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types, Scratch? scratch = null)
     {
         var n = values.Length;
         if (n == 0) return Empty;
         if (n > MaxParameters)
             throw new ProgrammingError($"{n} parameters, but PostgreSQL takes at most {MaxParameters} per statement: pass the values as one array parameter (= ANY(%s)) or use COPY");
-        var codecs = new PgCodec?[n];
-        var formats = new PgFormat[n];
-        var oids = new uint[n];
+        PgCodec?[] codecs;
+        PgFormat[] formats;
+        uint[] oids;
+        if (scratch is not null)
+        {
+            if (scratch.Oids.Length != n) { scratch.Codecs = new PgCodec?[n]; scratch.Formats = new PgFormat[n]; scratch.Oids = new uint[n]; }
+            (codecs, formats, oids) = (scratch.Codecs, scratch.Formats, scratch.Oids);
+            Array.Clear(codecs);
+            Array.Clear(oids);
+        }
+        else
+        {
+            codecs = new PgCodec?[n];
+            formats = new PgFormat[n];
+            oids = new uint[n];
+        }
         for (var i = 0; i < n; i++)
         {
             var value = values[i];
