@@ -84,6 +84,7 @@ public partial class Cursor<TRow>
     {
         CheckOpen();
         Sql.StatementGuard.Check(query, "Execute");
+        Sql.ClientEncoding.CheckStatement(query);
         ResetResults();
         var noArgs = (positional is null || positional.Length == 0) && named is null;
         if (noArgs && SqlText.HasMultipleStatements(query))

@@ -95,7 +95,7 @@ public class FakeServerScenarioTests
         });
         Assert.Contains("cancel_timeout", e.Message);
         Assert.True(conn.Broken);
-        Assert.Throws<InterfaceError>(() => conn.Execute("SELECT 1"));
+        Assert.Equal("the connection is lost", Assert.Throws<OperationalError>(() => conn.Execute("SELECT 1")).Message);
     }
 
     [Theory]

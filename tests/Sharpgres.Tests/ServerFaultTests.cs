@@ -28,7 +28,7 @@ public class ServerFaultTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     private static void AssertBroken(Connection conn)
     {
         Assert.True(conn.Broken);
-        Assert.Throws<InterfaceError>(() => conn.Execute("SELECT 1"));
+        Assert.Equal("the connection is lost", Assert.Throws<OperationalError>(() => conn.Execute("SELECT 1")).Message);
     }
 
     [Fact]
