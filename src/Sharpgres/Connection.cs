@@ -34,10 +34,11 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     internal Session Session { get; }
 
-    internal static async ValueTask<Connection> OpenAsync(ConnectionInfo info, bool autocommit, bool async, CancellationToken ct)
+    internal static async ValueTask<Connection> OpenAsync(ConnectionInfo info, bool autocommit, bool async, CancellationToken ct,
+        ILoggerFactory? loggerFactory = null)
     {
         var settings = info.Resolve();
-        var logger = Pg.LoggerFactory.CreateLogger<Connection>();
+        var logger = (loggerFactory ?? Pg.LoggerFactory).CreateLogger<Connection>();
         foreach (var warning in settings.Warnings) logger.LogWarning("{Warning}", warning);
         var session = await Session.OpenAsync(settings, logger, async, ct).ConfigureAwait(false);
         return new Connection(session, autocommit, logger);

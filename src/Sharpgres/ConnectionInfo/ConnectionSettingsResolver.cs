@@ -103,6 +103,7 @@ internal static class ConnectionSettingsResolver
             CancelTimeout = Get(values, "cancel_timeout") is { } cancel ? KeywordValues.ParseCancelTimeout(cancel) : TimeSpan.FromSeconds(5),
             TargetSessionAttrs = Get(values, "target_session_attrs") is { } tsa ? KeywordValues.ParseTargetSessionAttrs(tsa) : TargetSessionAttrs.Any,
             LoadBalanceHosts = loadBalance,
+            HostRecheck = TimeSpan.FromSeconds(OptionalInt(values, "host_recheck_seconds") ?? 10),
             KeepAlives = keepAlives,
             KeepAlivesIdle = OptionalInt(values, "keepalives_idle"),
             KeepAlivesInterval = OptionalInt(values, "keepalives_interval"),

@@ -32,6 +32,10 @@ internal static class KeywordValues
             case "cancel_timeout":
                 ParseCancelTimeout(value);
                 break;
+            case "host_recheck_seconds":
+                if (ParseInt(value, keyword) < 0)
+                    throw new ProgrammingError($"invalid value \"{value}\" for connection option \"{keyword}\": must be 0 or more");
+                break;
             case "sslmode":
                 ParseSslMode(value);
                 break;
