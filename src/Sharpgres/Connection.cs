@@ -104,6 +104,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>True when the connection was lost (server gone, protocol violation), not closed by the user.</summary>
     public bool Broken => _session is { } s && (s.IsBroken || s.FatalError is not null);
 
+    /// <summary>The server's transaction state from the last ReadyForQuery: idle, in a transaction block, in a failed one (psycopg's <c>conn.info.transaction_status</c>).</summary>
     public TransactionStatus TransactionStatus => Info.TransactionStatus;
 
     /// <summary>psycopg's autocommit: when true every statement commits at once. Can't change inside a transaction.</summary>
@@ -218,10 +219,12 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     /// <summary>Commits the current transaction; does nothing when none is open.</summary>
     public void Commit() => EndTransactionAsync("COMMIT", false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Commit"/>: sends COMMIT for the open transaction (nothing when none is open); cancelling the token sends a CancelRequest.</summary>
     public Task CommitAsync(CancellationToken cancellationToken = default) => EndTransactionAsync("COMMIT", true, cancellationToken).AsTask();
 
     /// <summary>Rolls back the current transaction; does nothing when none is open.</summary>
     public void Rollback() => EndTransactionAsync("ROLLBACK", false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Rollback"/>: sends ROLLBACK for the open transaction (nothing when none is open); cancelling the token sends a CancelRequest.</summary>
     public Task RollbackAsync(CancellationToken cancellationToken = default) => EndTransactionAsync("ROLLBACK", true, cancellationToken).AsTask();
 
     private async ValueTask EndTransactionAsync(string command, bool async, CancellationToken ct)
@@ -309,6 +312,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return cur;
     }
 
+    /// <summary>Async twin of <see cref="Execute(string, object?[])"/> (psycopg's <c>await aconn.execute(...)</c>): a new cursor, executed with <paramref name="args"/>, returned.</summary>
     public async Task<Cursor> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
     {
         var cur = Cursor();
@@ -318,6 +322,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     /// <summary>Asks the server to cancel the running statement (a CancelRequest on a separate socket). Thread-safe.</summary>
     public void Cancel() => Session.SendCancelAsync(false).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Cancel"/>: sends a CancelRequest for the running statement on a separate socket, without blocking a thread.</summary>
     public Task CancelAsync() => Session.SendCancelAsync(true).AsTask();
 
     /// <summary>
@@ -348,5 +353,6 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return _session is { } session ? session.CloseAsync(async) : default;
     }
 
+    /// <summary>psycopg's repr of a connection: its state, user, host, port and database, or "closed".</summary>
     public override string ToString() => Closed ? "<Connection closed>" : $"<Connection {Info}>";
 }
