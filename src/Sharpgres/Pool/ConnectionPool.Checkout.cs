@@ -20,8 +20,15 @@ public partial class ConnectionPool
     private bool _growing;
     private long _drainedAt = long.MinValue;
 
-    /// <summary>Observability seam (the obs engineer's metrics): called with each queued request's wait; null costs a null check.</summary>
+    // Observability seams for the metrics (Telemetry/): static hooks, a null check each when nobody listens.
+    /// <summary>Each queued request's wait for a connection (requests served from the idle stack don't wait).</summary>
     internal static Action<ConnectionPool, TimeSpan>? WaitObserved;
+    /// <summary>Each checkout's use time, when the connection comes back.</summary>
+    internal static Action<ConnectionPool, TimeSpan>? UseObserved;
+    /// <summary>Each new connection, with the time connecting (and configure) took.</summary>
+    internal static Action<ConnectionPool, TimeSpan>? ConnectionOpenedObserved;
+    /// <summary>The pools open now, for observable gauges (sizes: <see cref="SizeNow"/>, <see cref="IdleNow"/>, <see cref="InUseNow"/>, <see cref="WaitingNow"/>).</summary>
+    internal static readonly System.Collections.Concurrent.ConcurrentDictionary<ConnectionPool, byte> OpenPools = new();
 
     internal int SizeNow { get { lock (_lock) return _size; } }
     internal int IdleNow { get { lock (_lock) return _idle.Count; } }
@@ -48,6 +55,7 @@ public partial class ConnectionPool
     {
         Waiter waiter;
         var openHere = false;
+        var growHere = false;
         lock (_lock)
         {
             if (_closed) throw ClosedError();
@@ -75,11 +83,14 @@ public partial class ConnectionPool
                 waiter = new Waiter();
                 _waiting.Enqueue(waiter);
                 if (first) _stats.Queued();
-                MaybeGrow();
+                growHere = MaybeGrow(inline: !async);
             }
         }
         if (openHere) return await OpenForCallerAsync(start, wait, async, ct).ConfigureAwait(false);
         PoolLog.Waiting(_logger, Name, _waiting.Count);
+        // A sync caller is going to block its thread anyway: it opens the new connection itself (handed to the first
+        // waiter, FIFO) rather than wait for a background task that may itself wait for a thread-pool thread.
+        if (growHere) await AddConnectionAsync(null, growing: true, async: false).ConfigureAwait(false);
         KickReconnects();
         return await WaitAsync(waiter, start, wait, async, ct).ConfigureAwait(false);
     }
@@ -102,9 +113,9 @@ public partial class ConnectionPool
                 {
                     return Abandon(waiter, start, null);
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested && !waiter.Task.IsCompleted)
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    return Abandon(waiter, start, ct);
+                    return Abandon(waiter, start, ct);   // handed over in the meantime: the caller gets it after all
                 }
             }
             // A sync caller blocks on its own entry only, with its own timeout.
@@ -196,7 +207,9 @@ public partial class ConnectionPool
         if (!conn.IsAttached) return;   // given back already: Dispose is idempotent
         var pooled = conn.Pooled!;
         conn.Detach();
-        _stats.AddUsage(PooledSession.Now - pooled.CheckedOutAt);
+        var used = PooledSession.Now - pooled.CheckedOutAt;
+        _stats.AddUsage(used);
+        UseObserved?.Invoke(this, TimeSpan.FromSeconds((double)used / Stopwatch.Frequency));
         var session = pooled.Session;
         if (Closed)
         {

@@ -63,6 +63,7 @@ public partial class ConnectionPool
                 _maintenance = Task.Run(MaintainAsync);
             }
         }
+        OpenPools.TryAdd(this, 0);
         PoolLog.Lifecycle(_logger, Name, $"opened (minSize {_minSize}, maxSize {_maxSize})");
     }
 
@@ -147,6 +148,7 @@ public partial class ConnectionPool
             if (_inUse == 0) _allReturned.TrySetResult();
             returned = _allReturned.Task;
         }
+        OpenPools.TryRemove(this, out _);
         PoolLog.Lifecycle(_logger, Name, $"closing ({waiters.Count} waiting, {idle.Count} idle)");
         foreach (var w in waiters) w.TrySetException(new PoolClosed($"the pool '{Name}' is closed"));
         _jobs?.Writer.TryComplete();
@@ -264,13 +266,18 @@ public partial class ConnectionPool
         _ = pooled.Session.CloseAsync(true).AsTask();
     }
 
-    /// <summary>A request queued: open one more connection if there is room and nobody is growing the pool yet (psycopg: one at a time).</summary>
-    private void MaybeGrow()
+    /// <summary>
+    /// A request queued: open one more connection if there is room and nobody is growing the pool yet (psycopg: one at
+    /// a time). With <paramref name="inline"/> the slot is counted and true says the caller opens it itself.
+    /// </summary>
+    private bool MaybeGrow(bool inline = false)
     {
-        if (_null || _growing || _size >= _maxSize || _closed) return;
+        if (_null || _growing || _size >= _maxSize || _closed) return false;
         _growing = true;
-        EnqueueAdd(null, growing: true);
+        if (inline) _size++;
+        else EnqueueAdd(null, growing: true);
         PoolLog.Growing(_logger, Name, _size);
+        return inline;
     }
 
     /// <summary>Counts a slot and queues opening a connection into it. Under the lock.</summary>
@@ -289,13 +296,17 @@ public partial class ConnectionPool
         }
     }
 
-    private async Task AddConnectionAsync(Backoff? attempt, bool growing)
+    private async Task AddConnectionAsync(Backoff? attempt, bool growing, bool async = true)
     {
-        if (Closed) return;
+        if (Closed)
+        {
+            lock (_lock) _size--;   // the slot it was queued for
+            return;
+        }
         PooledSession pooled;
         try
         {
-            pooled = await OpenPooledAsync(true, _stopping.Token).ConfigureAwait(false);
+            pooled = await OpenPooledAsync(async, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -413,6 +424,7 @@ public partial class ConnectionPool
             conn.Detach();
         }
         PoolLog.Opened(_logger, Name, session.ProcessId, (opened - start) * 1000 / Stopwatch.Frequency);
+        ConnectionOpenedObserved?.Invoke(this, Stopwatch.GetElapsedTime(start));
         return pooled;
     }
 
