@@ -193,7 +193,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     internal void CheckOpen()
     {
-        if (Session.IsClosed || Session.FatalError is not null) throw new InterfaceError(Session.IsBroken ? "the connection is lost" : "the connection is closed");
+        if (Session.IsClosed) throw Session.ClosedError();
     }
 
     /// <summary>The SQL that opens a transaction with this connection's characteristics.</summary>

@@ -75,11 +75,21 @@ public partial class Cursor<TRow>
         }
         var sql = CopyStatement.Merge(statement, args, named, Connection);
         ResetResults();
-        return await Sharpgres.Copy.StartAsync(Connection, sql, (tag, rows) =>
+        Protocol.Backend.RowDescription? shape = null;
+        var copy = await Sharpgres.Copy.StartAsync(Connection, sql, (tag, rows) =>
         {
-            var result = new ResultSet(null, Connection.ReadContext);
+            var result = new ResultSet(shape, Connection.ReadContext) { DescribesOnly = shape is not null };
             result.Complete(tag ?? "");
             SetResults([result], rows);
         }, async, ct).ConfigureAwait(false);
+        if (copy.Direction == CopyDirection.ToStdout)
+        {
+            // psycopg describes a COPY TO while and after it runs: column_1 ..., without types (CopyOutResponse gives
+            // only the number of columns and their format).
+            shape = new Protocol.Backend.RowDescription(Enumerable.Range(1, copy.ColumnCount)
+                .Select(i => new Protocol.Backend.FieldDescription($"column_{i}", 0, 0, 0, 0, 0, (short)(copy.Binary ? 1 : 0))).ToArray());
+            SetResult(new ResultSet(shape, Connection.ReadContext) { DescribesOnly = true }, -1);
+        }
+        return copy;
     }
 }

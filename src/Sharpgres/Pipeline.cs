@@ -80,7 +80,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
     {
         if (this != Root) { await Root.SyncAsync(async, ct).ConfigureAwait(false); return; }
         var session = _connection.Session;
-        if (session.IsClosed) throw new InterfaceError("the connection is closed");
+        if (session.IsClosed) throw session.ClosedError();
         var registration = session.RegisterCancellation(ct);
         Error? first = null;
         try
