@@ -90,7 +90,7 @@ public partial class ConnectionPool
         PoolLog.Waiting(_logger, Name, _waiting.Count);
         // A sync caller is going to block its thread anyway: it opens the new connection itself (handed to the first
         // waiter, FIFO) rather than wait for a background task that may itself wait for a thread-pool thread.
-        if (growHere) await AddConnectionAsync(null, growing: true, async: false).ConfigureAwait(false);
+        if (growHere) await AddConnectionAsync(null, growing: true, async: false, wait - Stopwatch.GetElapsedTime(start)).ConfigureAwait(false);
         KickReconnects();
         return await WaitAsync(waiter, start, wait, async, ct).ConfigureAwait(false);
     }

@@ -296,7 +296,7 @@ public partial class ConnectionPool
         }
     }
 
-    private async Task AddConnectionAsync(Backoff? attempt, bool growing, bool async = true)
+    private async Task AddConnectionAsync(Backoff? attempt, bool growing, bool async = true, TimeSpan? bound = null)
     {
         if (Closed)
         {
@@ -306,7 +306,7 @@ public partial class ConnectionPool
         PooledSession pooled;
         try
         {
-            pooled = await OpenPooledAsync(async, _stopping.Token).ConfigureAwait(false);
+            pooled = await OpenPooledAsync(async, _stopping.Token, bound).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -384,14 +384,14 @@ public partial class ConnectionPool
     }
 
     /// <summary>Opens and configures one new session (stats: connections_num, connections_ms, connections_errors).</summary>
-    private async ValueTask<PooledSession> OpenPooledAsync(bool async, CancellationToken ct)
+    private async ValueTask<PooledSession> OpenPooledAsync(bool async, CancellationToken ct, TimeSpan? bound = null)
     {
         _stats.ConnectionAttempt();
         var start = PooledSession.Now;
         Session session;
         try
         {
-            session = await Sharpgres.Connection.OpenSessionAsync(_info, _connectionLogger, async, ct).ConfigureAwait(false);
+            session = await Sharpgres.Connection.OpenSessionAsync(Bounded(bound), _connectionLogger, async, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -428,6 +428,19 @@ public partial class ConnectionPool
         return pooled;
     }
 
+    /// <summary>
+    /// The conninfo for a connection a caller opens within its own timeout: connect_timeout no longer than what is left
+    /// (psycopg_pool does the same), since a sync connect doesn't watch a token.
+    /// </summary>
+    private ConnectionInfo Bounded(TimeSpan? bound)
+    {
+        if (bound is not { } left || left > TimeSpan.FromDays(1)) return _info;
+        var seconds = Math.Max(1, (int)Math.Ceiling(left.TotalSeconds));
+        return int.TryParse(_info.ConnectTimeout, out var set) && set > 0 && set <= seconds
+            ? _info
+            : _info.With("connect_timeout", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>A null pool opens the caller's connection itself, within the caller's timeout; a failure releases the slot.</summary>
     private async ValueTask<PooledSession> OpenForCallerAsync(long start, TimeSpan wait, bool async, CancellationToken ct)
     {
@@ -436,7 +449,7 @@ public partial class ConnectionPool
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var remaining = wait - Stopwatch.GetElapsedTime(start);
             if (remaining < TimeSpan.FromDays(20)) cts.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
-            return await OpenPooledAsync(async, cts.Token).ConfigureAwait(false);
+            return await OpenPooledAsync(async, cts.Token, remaining).ConfigureAwait(false);
         }
         catch (Exception e)
         {
