@@ -74,9 +74,10 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return session;
     }
 
-    internal static async ValueTask<Connection> OpenAsync(ConnectionInfo info, bool autocommit, bool async, CancellationToken ct)
+    internal static async ValueTask<Connection> OpenAsync(ConnectionInfo info, bool autocommit, bool async, CancellationToken ct,
+        ILoggerFactory? loggerFactory = null)
     {
-        var logger = Pg.LoggerFactory.CreateLogger<Connection>();
+        var logger = (loggerFactory ?? Pg.LoggerFactory).CreateLogger<Connection>();
         var session = await OpenSessionAsync(info, logger, async, ct).ConfigureAwait(false);
         return new Connection(session, autocommit, logger);
     }
