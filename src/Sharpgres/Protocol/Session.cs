@@ -35,6 +35,26 @@ internal sealed partial class Session : IDisposable
     public TransactionStatus TransactionStatus { get; private set; } = TransactionStatus.Idle;
     public Dictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
     public bool IsBroken { get; private set; }
+
+    /// <summary>
+    /// The server's FATAL ErrorResponse (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, ...):
+    /// the server closes the session right after it, so the session is broken from here on even while the socket still
+    /// reads, and the failure the caller sees is this error with the server's diagnostics, not a bare socket error.
+    /// </summary>
+    public Error? FatalError { get; private set; }
+
+    /// <summary>Whether the session can be reused, and what it would take (see <see cref="SessionState"/>).</summary>
+    public SessionState State =>
+        IsBroken || FatalError is not null ? SessionState.Broken
+        : IsClosed ? SessionState.Closed
+        : IsBusy ? SessionState.Busy
+        : TransactionStatus switch
+        {
+            TransactionStatus.Idle => SessionState.Idle,
+            TransactionStatus.InTransaction => SessionState.InTransaction,
+            TransactionStatus.InError => SessionState.InFailedTransaction,
+            _ => SessionState.Broken,
+        };
     /// <summary>True after the first ReadyForQuery: from then on tokens cancel through CancelRequest.</summary>
     public bool Started { get; private set; }
     public bool IsClosed { get => Volatile.Read(ref _closed); private set => Volatile.Write(ref _closed, value); }
@@ -140,6 +160,43 @@ internal sealed partial class Session : IDisposable
         }
     }
 
+    /// <summary>An ErrorResponse that ends the session (severity FATAL or PANIC, or SQLSTATE class 57P) marks it broken.</summary>
+    private void NoteIfFatal()
+    {
+        if (FatalError is not null || !Started) return;
+        var reader = new SpanReader(Reader.Payload);
+        var fatal = false;
+        while (reader.Remaining > 0)
+        {
+            var field = reader.ReadByte();
+            if (field == 0) break;
+            var value = reader.ReadCString();
+            if (field == (byte)'V' && value is "FATAL" or "PANIC") fatal = true;
+            else if (field == (byte)'C' && value.StartsWith("57P", StringComparison.Ordinal)) fatal = true;
+        }
+        if (!fatal) return;
+        FatalError = Error.FromDiagnostics(ErrorResponse.Parse(Reader.Payload));
+        _logger.LogWarning("the server is closing the session: {Error}", FatalError.Message);
+    }
+
+    /// <summary>
+    /// Between two users (a pooled session waiting in its pool) the server may have spoken: a notice, a parameter
+    /// status, a notification, or the FATAL ErrorResponse of pg_terminate_backend or a shutdown. Reads what is there
+    /// without waiting (one FIONREAD when nothing is); false when the session is broken or out of step.
+    /// </summary>
+    public async ValueTask<bool> CheckIdleInputAsync(bool async)
+    {
+        if (IsClosed) return false;
+        if (_socket is not { Available: > 0 }) return FatalError is null;
+        try
+        {
+            if (await PollMessageAsync(async).ConfigureAwait(false) is { } code && FatalError is null)
+                Break(new InterfaceError($"unexpected message '{(char)code}' from the server on an idle connection"));
+        }
+        catch (Error) { return false; }
+        return FatalError is null && !IsClosed;
+    }
+
     /// <summary>
     /// A FATAL (or PANIC) ErrorResponse means the server is ending the session (pg_terminate_backend, shutdown,
     /// idle_in_transaction_session_timeout): the read that then fails raises this report, as an OperationalError,
@@ -206,6 +263,9 @@ internal sealed partial class Session : IDisposable
         var payload = Reader.Payload;
         var end = payload.IndexOf((byte)0);
         var tag = end < 0 ? payload : payload[..end];
+        // The server forgot every prepared statement: so must the cache, or a reused (pooled) session would name
+        // statements that no longer exist.
+        if (tag.SequenceEqual("DISCARD ALL"u8) || tag.SequenceEqual("DEALLOCATE ALL"u8)) Statements.ForgetAllPrepared();
         if (tag.SequenceEqual(_lastTagBytes)) return _lastTag;
         _lastTag = System.Text.Encoding.UTF8.GetString(tag);
         _lastTagBytes = tag.ToArray();
@@ -274,6 +334,7 @@ internal sealed partial class Session : IDisposable
         TransactionStatus = TransactionStatus.Unknown;
         try { _stream?.Dispose(); } catch { /* already failing */ }
         try { _socket?.Dispose(); } catch { /* already failing */ }
+        if (FatalError is not null) return FatalError;   // the server said why before the socket closed
         if (cause is Error error and not InterfaceError) return error;
         if (cause is InterfaceError ie) return ie;
         return new OperationalError("consuming input failed: server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.", null, cause);
@@ -290,6 +351,35 @@ internal sealed partial class Session : IDisposable
         {
             var code = await ReadMessageAsync(async, ct).ConfigureAwait(false);
             if (code == BackendMessageCode.ReadyForQuery) { OnReadyForQuery(); return; }
+        }
+    }
+
+    /// <summary>
+    /// Runs one statement through the simple protocol, discarding results, and throws the server's error after
+    /// ReadyForQuery (BEGIN, COMMIT, ROLLBACK, SET ...: the commands the driver and the pool send themselves).
+    /// </summary>
+    public async ValueTask RunCommandAsync(string sql, bool async, CancellationToken ct)
+    {
+        EnterOperation();
+        var registration = RegisterCancellation(ct);
+        try
+        {
+            Writer.WriteQuery(sql);
+            await FlushAsync(async, ct).ConfigureAwait(false);
+            Error? error = null;
+            while (true)
+            {
+                var code = await ReadMessageAsync(async, ct).ConfigureAwait(false);
+                if (code == BackendMessageCode.ErrorResponse) error ??= Error.FromDiagnostics(ErrorResponse.Parse(Reader.Payload));
+                else if (code == BackendMessageCode.ReadyForQuery) { OnReadyForQuery(); break; }
+            }
+            if (error is not null) throw error;
+        }
+        finally
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+            ClearCancelDeadline();
+            ExitOperation();
         }
     }
 
