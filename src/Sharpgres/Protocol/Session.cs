@@ -160,22 +160,20 @@ internal sealed partial class Session : IDisposable
         }
     }
 
-    /// <summary>An ErrorResponse that ends the session (severity FATAL or PANIC, or SQLSTATE class 57P) marks it broken.</summary>
+    /// <summary>
+    /// An ErrorResponse that ends the session (severity FATAL or PANIC, or SQLSTATE class 57P: pg_terminate_backend,
+    /// shutdown, idle_in_transaction_session_timeout) marks it broken, and the read that then fails raises this report,
+    /// as an OperationalError with the server's diagnostics, instead of a bare "server closed the connection".
+    /// </summary>
     private void NoteIfFatal()
     {
         if (FatalError is not null || !Started) return;
-        var reader = new SpanReader(Reader.Payload);
-        var fatal = false;
-        while (reader.Remaining > 0)
-        {
-            var field = reader.ReadByte();
-            if (field == 0) break;
-            var value = reader.ReadCString();
-            if (field == (byte)'V' && value is "FATAL" or "PANIC") fatal = true;
-            else if (field == (byte)'C' && value.StartsWith("57P", StringComparison.Ordinal)) fatal = true;
-        }
+        var d = ErrorResponse.Parse(Reader.Payload);
+        var fatal = (d.SeverityNonlocalized ?? d.Severity) is "FATAL" or "PANIC"
+            || (d.SqlState?.StartsWith("57P", StringComparison.Ordinal) ?? false);
         if (!fatal) return;
-        FatalError = Error.FromDiagnostics(ErrorResponse.Parse(Reader.Payload));
+        var error = Error.FromDiagnostics(d);
+        FatalError = error as OperationalError ?? new OperationalError(error.Message, d);
         _logger.LogWarning("the server is closing the session: {Error}", FatalError.Message);
     }
 
@@ -197,21 +195,6 @@ internal sealed partial class Session : IDisposable
         return FatalError is null && !IsClosed;
     }
 
-    /// <summary>
-    /// A FATAL (or PANIC) ErrorResponse means the server is ending the session (pg_terminate_backend, shutdown,
-    /// idle_in_transaction_session_timeout): the read that then fails raises this report, as an OperationalError,
-    /// instead of a bare "server closed the connection".
-    /// </summary>
-    private void NoteIfFatal()
-    {
-        if (_fatal is not null) return;
-        var d = ErrorResponse.Parse(Reader.Payload);
-        if ((d.SeverityNonlocalized ?? d.Severity) is not ("FATAL" or "PANIC")) return;
-        var error = Error.FromDiagnostics(d);
-        _fatal = error as OperationalError ?? new OperationalError(error.Message, d);
-    }
-
-    private OperationalError? _fatal;
 
     /// <summary>
     /// The next message the server has already sent, without waiting for one: notices and parameter statuses are
@@ -319,7 +302,7 @@ internal sealed partial class Session : IDisposable
         if (IsBroken && _brokenBy is { } first && cause is not Error)
             return new OperationalError(first.Message, null, cause);
         // The server said why it closed the session: that is the error the caller gets.
-        if (_fatal is { } fatal && cause is not Error)
+        if (FatalError is OperationalError fatal && cause is not Error)
         {
             Break(new OperationalError(fatal.Message, fatal.Diagnostics, cause));
             return fatal;
