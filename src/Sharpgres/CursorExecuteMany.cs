@@ -42,6 +42,7 @@ public partial class Cursor<TRow>
         bool async, CancellationToken ct)
     {
         CheckOpen();
+        Sql.StatementGuard.Check(query, "ExecuteMany");
         ResetResults();
         var parsed = ParsedQuery.Get(query);
         var all = new List<ResultSet>();
