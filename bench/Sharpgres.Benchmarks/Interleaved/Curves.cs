@@ -18,6 +18,7 @@ internal static class Curves
     public static IEnumerable<Suite> Suites()
     {
         yield return ConcurrencySuite();
+        yield return PoolCurve.Suite();
         yield return WidthSuite();
     }
 
