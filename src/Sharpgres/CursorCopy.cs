@@ -71,11 +71,25 @@ public partial class Cursor<TRow>
         }
         var sql = CopyStatement.Merge(statement, args, named, Connection);
         ResetResults();
-        return await Sharpgres.Copy.StartAsync(Connection, sql, (tag, rows) =>
+        // The COPY's span runs from its start to its end (CopyDone / CopyFail answered, or the data read to the end).
+        var op = OperationScope.StartDetached(Connection, PgOperationKind.Copy, sql);
+        try
         {
-            var result = new ResultSet(null, Connection.ReadContext);
-            result.Complete(tag ?? "");
-            SetResults([result], rows);
-        }, async, ct).ConfigureAwait(false);
+            return await Sharpgres.Copy.StartAsync(Connection, sql, (tag, rows, error) =>
+            {
+                var result = new ResultSet(null, Connection.ReadContext);
+                result.Complete(tag ?? "");
+                SetResults([result], rows);
+                if (error is not null) op.Fail(error);
+                op.SetRows(rows, returned: false);
+                op.Dispose();
+            }, async, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            op.Fail(e);
+            op.Dispose();
+            throw;
+        }
     }
 }

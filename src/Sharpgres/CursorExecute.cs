@@ -82,25 +82,25 @@ public partial class Cursor<TRow>
         CheckOpen();
         ResetResults();
         var noArgs = (positional is null || positional.Length == 0) && named is null;
-        if (noArgs && SqlText.HasMultipleStatements(query))
+        var parsed = noArgs ? null : ParsedQuery.Get(query);
+        // One span per Execute; in a pipeline the statement is only queued, and the Sync is the operation.
+        var op = Connection.ActivePipeline is null ? OperationScope.Start(Connection, PgOperationKind.Execute, parsed?.Sql ?? query) : default;
+        try
         {
-            await ExecuteSimpleAsync(query, async, ct).ConfigureAwait(false);
-            return;
+            if (noArgs && SqlText.HasMultipleStatements(query))
+                await ExecuteSimpleAsync(query, async, ct).ConfigureAwait(false);
+            else if (parsed is null)
+                await ExecuteExtendedAsync(query, BoundParameters.Empty, prepare, retry: true, async, ct).ConfigureAwait(false);
+            else
+            {
+                var values = parsed.Arrange(positional, named);
+                if (op.WantsParameters) op.SetParameters(values);
+                await ExecuteExtendedAsync(parsed.Sql, BoundParameters.Create(parsed, values, ActiveTypes), prepare, retry: true, async, ct).ConfigureAwait(false);
+            }
+            if (op.IsObserved) op.SetRows(_rowCount, _current?.Description is not null);
         }
-        string sql;
-        BoundParameters parameters;
-        if (noArgs)
-        {
-            sql = query;
-            parameters = BoundParameters.Empty;
-        }
-        else
-        {
-            var parsed = ParsedQuery.Get(query);
-            sql = parsed.Sql;
-            parameters = BoundParameters.Create(parsed, parsed.Arrange(positional, named), ActiveTypes);
-        }
-        await ExecuteExtendedAsync(sql, parameters, prepare, retry: true, async, ct).ConfigureAwait(false);
+        catch (Exception e) when (op.Fail(e)) { throw; }
+        finally { op.Dispose(); }
     }
 
     /// <summary>Several statements without parameters: the simple protocol, one result per statement.</summary>

@@ -212,7 +212,7 @@ internal sealed partial class Session
         }
         catch (OperationalError e)
         {
-            _logger.LogDebug(e, "no channel binding data for this certificate");
+            Log.NoChannelBinding(_logger, e);
             return null;
         }
     }
@@ -258,7 +258,7 @@ internal sealed partial class Session
     {
         var reader = new SpanReader(Reader.Payload);
         var minor = reader.ReadInt32();
-        _logger.LogDebug("server supports protocol 3.{Minor} only", minor);
+        Log.ProtocolDowngrade(_logger, minor);
     }
 
     /// <summary>After authentication: BackendKeyData, ParameterStatus... up to ReadyForQuery, or a FATAL error.</summary>
