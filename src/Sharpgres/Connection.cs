@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sharpgres.Errors;
 using Sharpgres.Protocol;
 using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
@@ -228,14 +229,25 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         var registration = Session.RegisterCancellation(ct);
         try
         {
+            if (sql == "COMMIT") await ThrowIfEndedByServerAsync(async).ConfigureAwait(false);
             Session.Writer.WriteQuery(sql);
+            // A COMMIT whose send failed never reached the server: the plain OperationalError says it did not commit.
             await Session.FlushAsync(async, ct).ConfigureAwait(false);
             Error? error = null;
-            while (true)
+            try
             {
-                var code = await Session.ReadMessageAsync(async, ct).ConfigureAwait(false);
-                if (code == BackendMessageCode.ErrorResponse) error ??= Error.FromDiagnostics(ErrorResponse.Parse(Session.Reader.Payload));
-                else if (code == BackendMessageCode.ReadyForQuery) { Session.OnReadyForQuery(); break; }
+                while (true)
+                {
+                    var code = await Session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+                    if (code == BackendMessageCode.ErrorResponse) error ??= Error.FromDiagnostics(ErrorResponse.Parse(Session.Reader.Payload));
+                    else if (code == BackendMessageCode.ReadyForQuery) { Session.OnReadyForQuery(); break; }
+                }
+            }
+            catch (Error lost) when (sql == "COMMIT" && Session.IsBroken)
+            {
+                // Sent, then no ReadyForQuery: the server may have committed (or committed locally without its
+                // synchronous standby). Never claim either outcome.
+                throw CommitUnknown.AfterLostConnection(error, lost);
             }
             if (error is not null) throw error;
         }
@@ -247,6 +259,28 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
             Session.ExitOperation();
             op.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Before a COMMIT: a session the server already ended (its FATAL is waiting in the socket, e.g. after
+    /// pg_terminate_backend or a fast shutdown while idle in transaction) rolled back, so that is a definite failure,
+    /// raised as the server's error; only what happens after the COMMIT is sent can be ambiguous.
+    /// </summary>
+    private async ValueTask ThrowIfEndedByServerAsync(bool async)
+    {
+        BackendMessageCode? code;
+        try
+        {
+            code = await Session.PollMessageAsync(async).ConfigureAwait(false);
+        }
+        catch (Error)
+        {
+            return;   // the socket is already gone: the COMMIT's send fails below with the definite error
+        }
+        if (code is null) return;
+        if (code != BackendMessageCode.ErrorResponse) throw Session.Unexpected(code.Value, "nothing while idle in transaction");
+        var ended = Error.FromDiagnostics(ErrorResponse.Parse(Session.Reader.Payload));
+        throw Session.Break(ended);
     }
 
     /// <summary>psycopg's conn.execute: a new cursor, executed, returned.</summary>

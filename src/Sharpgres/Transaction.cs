@@ -3,17 +3,21 @@ namespace Sharpgres;
 /// <summary>
 /// A transaction block, psycopg's <c>with conn.transaction():</c>. Opening one sends BEGIN, or a SAVEPOINT when a
 /// transaction or another block is already open; <see cref="Commit"/> ends it (COMMIT / RELEASE SAVEPOINT);
-/// disposing it without Commit rolls back to where it began. Blocks nest to any depth and close in reverse order.
+/// disposing it without Commit rolls back to where it began. Blocks nest to any depth and close in reverse order:
+/// ending one while a block opened inside it is still open raises <see cref="Errors.OutOfOrderTransactionNesting"/>
+/// and sends nothing (never a COMMIT of the inner work), as psycopg.
 /// </summary>
 public sealed class Transaction : IDisposable, IAsyncDisposable
 {
     private readonly string? _savepoint;
+    private readonly int _stackIndex;   // the connection's TransactionDepth before this block opened
     private bool _done;
 
-    private Transaction(Connection connection, string? savepoint)
+    private Transaction(Connection connection, string? savepoint, int stackIndex)
     {
         Connection = connection;
         _savepoint = savepoint;
+        _stackIndex = stackIndex;
     }
 
     public Connection Connection { get; }
@@ -35,7 +39,7 @@ public sealed class Transaction : IDisposable, IAsyncDisposable
             await connection.RunCommandAsync($"SAVEPOINT {savepoint}", async, ct).ConfigureAwait(false);
         }
         connection.TransactionDepth = depth + 1;
-        return new Transaction(connection, savepoint);
+        return new Transaction(connection, savepoint, depth);
     }
 
     /// <summary>Ends the block keeping its work: COMMIT, or RELEASE SAVEPOINT for a nested block.</summary>
@@ -50,7 +54,11 @@ public sealed class Transaction : IDisposable, IAsyncDisposable
     {
         if (_done) throw new ProgrammingError("the transaction block is already finished");
         _done = true;
-        Connection.TransactionDepth--;
+        // psycopg's _pop_savepoint: the block leaves the stack either way, but when an inner block is still open
+        // nothing is sent. A COMMIT here would commit the inner block's work too, a ROLLBACK TO SAVEPOINT would
+        // undo it behind the inner block's back.
+        if (--Connection.TransactionDepth != _stackIndex)
+            throw new Errors.OutOfOrderTransactionNesting($"transaction {(commit ? "commit" : "rollback")} at the wrong nesting level: {this}");
         if (Connection.Closed) return;   // the server rolled back when the session ended
         var sql = (commit, _savepoint) switch
         {
@@ -61,6 +69,10 @@ public sealed class Transaction : IDisposable, IAsyncDisposable
         };
         await Connection.RunCommandAsync(sql, async, ct).ConfigureAwait(false);
     }
+
+    /// <summary>The block's kind, savepoint and state, as psycopg's repr shows them.</summary>
+    public override string ToString() =>
+        $"<Transaction {(_savepoint is null ? "(outer)" : _savepoint)} ({(_done ? "terminated" : "active")})>";
 
     /// <summary>Rolls the block back unless it was committed. Never commits.</summary>
     public void Dispose()

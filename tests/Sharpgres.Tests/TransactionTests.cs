@@ -75,6 +75,59 @@ public class TransactionTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         Assert.Equal(1L, Count(conn, "ablocks"));
     }
 
+    // psycopg test_transaction.py test_out_of_order_exit / test_out_of_order_implicit_begin: ending the outer block
+    // first raises OutOfOrderTransactionNesting on both exits and nothing is committed.
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public void Out_of_order_exit_raises_OutOfOrderTransactionNesting_and_commits_nothing(bool autocommit, bool commitOuter)
+    {
+        var table = $"ooo_{(autocommit ? "a" : "i")}_{(commitOuter ? "c" : "r")}";
+        using var conn = db.Connect(autocommit: true);
+        conn.Execute($"CREATE TABLE {table} (x int)");
+        conn.Autocommit = autocommit;
+        if (!autocommit) conn.Execute("SELECT 1");   // the implicit BEGIN: both blocks are savepoints
+        var t1 = conn.Transaction();
+        conn.Execute($"INSERT INTO {table} VALUES (1)");
+        var t2 = conn.Transaction();
+        conn.Execute($"INSERT INTO {table} VALUES (2)");
+
+        var first = Assert.Throws<Errors.OutOfOrderTransactionNesting>(() => { if (commitOuter) t1.Commit(); else t1.Dispose(); });
+        Assert.IsAssignableFrom<ProgrammingError>(first);
+        Assert.Throws<Errors.OutOfOrderTransactionNesting>(() => t2.Commit());
+
+        using var other = db.Connect(autocommit: true);
+        Assert.Equal(0L, Count(other, table));
+        // Nothing was sent: both rows are still there, uncommitted, in the open transaction.
+        Assert.Equal(TransactionStatus.InTransaction, conn.TransactionStatus);
+        Assert.Equal(2L, Count(conn, table));
+        conn.Rollback();
+        Assert.Equal(0L, Count(conn, table));
+        Assert.Equal(0L, Count(other, table));
+    }
+
+    [Fact]
+    public async Task Out_of_order_exit_async_and_delegate_forms_raise_and_commit_nothing()
+    {
+        await using var conn = await db.ConnectAsync(autocommit: true);
+        await conn.ExecuteAsync("CREATE TABLE ooo_async (x int)");
+        Transaction? inner = null;
+        await Assert.ThrowsAsync<Errors.OutOfOrderTransactionNesting>(() => conn.TransactionAsync(async tx =>
+        {
+            await conn.ExecuteAsync("INSERT INTO ooo_async VALUES (1)");
+            inner = await conn.TransactionAsync();   // left open: the delegate's commit of the outer block is out of order
+        }));
+        using var other = db.Connect(autocommit: true);
+        Assert.Equal(0L, Count(other, "ooo_async"));
+        await Assert.ThrowsAsync<Errors.OutOfOrderTransactionNesting>(() => inner!.DisposeAsync().AsTask());
+        Assert.Equal(0L, Count(other, "ooo_async"));
+        await conn.RollbackAsync();
+        Assert.Equal(TransactionStatus.Idle, conn.TransactionStatus);
+        Assert.Equal(0L, Count(conn, "ooo_async"));
+    }
+
     [Fact]
     public void Explicit_commit_inside_a_block_is_forbidden()
     {
