@@ -1,24 +1,22 @@
 #!/usr/bin/env bash
-# Runs the benchmark suite and writes docs/benchmarks.md and docs/benchmarks.svg.
+# Runs the interleaved benchmarks and writes docs/benchmarks.md and docs/benchmarks.svg.
 #
-#   bench/run.sh               quick configuration, run twice (a few minutes per run)
-#   bench/run.sh full          full configuration (more warm-up and iterations), run twice (under 30 minutes)
-#   RUNS=1 bench/run.sh quick --filter '*Point*'     extra arguments go to BenchmarkDotNet
+#   bench/run.sh                          quiet and loaded runs (7 rounds of 500 ms per driver), memory curve, report
+#   ROUNDS=9 MS=800 bench/run.sh          more or longer rounds
+#   CONDITIONS=quiet bench/run.sh         one condition only
+#   MEMORY_FROM=bench/results/X bench/run.sh    reuse that folder's memory.json instead of measuring it again
+#   bench/run.sh 'point' 'fetch'          extra arguments filter the workloads (substrings of suite or workload names)
 #
-# One TempServer serves the whole run: the C# suite (both drivers, in one process) and the Python scripts.
-# Python rows are added when python3 with psycopg (3) or psycopg2 is present, and skipped otherwise.
+# One TempServer serves the whole run. The quiet run needs an idle machine: the report prints the load averages.
 set -euo pipefail
 
-mode="${1:-quick}"
-case "$mode" in
-  quick|full) shift || true ;;
-  *) mode=quick ;;
-esac
-runs="${RUNS:-2}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+rounds="${ROUNDS:-7}"
+ms="${MS:-500}"
+conditions="${CONDITIONS:-quiet loaded}"
 
-out="bench/results/$(date -u +%Y%m%d-%H%M%S)-$mode"
+out="bench/results/$(date -u +%Y%m%d-%H%M%S)-interleaved"
 mkdir -p "$out"
 echo "== building (Release)"
 dotnet build -c Release -v quiet -nologo bench/Sharpgres.Benchmarks/Sharpgres.Benchmarks.csproj
@@ -42,33 +40,24 @@ for _ in $(seq 1 300); do
   sleep 0.5
 done
 [[ -s "$conninfo_file" ]] || { echo "the benchmark server did not start in time" >&2; exit 1; }
-SHARPGRES_BENCH_CONNINFO="$(cat "$conninfo_file")"
-export SHARPGRES_BENCH_CONNINFO
+SHARPGRES_BENCH_CONNINFO="$(sed -n 1p "$conninfo_file")"
+SHARPGRES_BENCH_SOCKET_DIR="$(sed -n 2p "$conninfo_file")"
+SHARPGRES_BENCH_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes')"
+export SHARPGRES_BENCH_CONNINFO SHARPGRES_BENCH_SOCKET_DIR SHARPGRES_BENCH_COMMIT
 rm -f "$conninfo_file"
 
-python=""
-for candidate in "${PYTHON:-}" python3 /usr/bin/python3; do
-  [[ -n "$candidate" ]] || continue
-  if command -v "$candidate" > /dev/null && "$candidate" -c 'import importlib.util as u, sys; sys.exit(0 if (u.find_spec("psycopg") or u.find_spec("psycopg2")) else 1)' 2> /dev/null; then
-    python="$candidate"; break
-  fi
+for condition in $conditions; do
+  echo "== $condition run ($rounds rounds of $ms ms per driver); uptime: $(uptime)"
+  dotnet "$dll" probe "$@" --condition "$condition" --rounds "$rounds" --ms "$ms" --json "$out/$condition.json" | tee "$out/$condition.log"
 done
-[[ -n "$python" ]] || echo "== python3 with psycopg / psycopg2 not found: Python rows skipped (apt-get install python3-psycopg python3-psycopg2)"
 
-for run in $(seq 1 "$runs"); do
-  echo "== run $run of $runs ($mode)"
-  dotnet "$dll" run "--$mode" --artifacts "$out/run$run" "$@"
-  echo "== memory run $run: 10 million streamed rows per driver, each in its own process"
-  dotnet "$dll" memory --out "$out/run$run/memory.json"
-  if [[ -n "$python" ]]; then
-    echo "== python run $run"
-    py_args=("$out/run$run/python.json")
-    [[ "$mode" == quick ]] && py_args+=(--quick)
-    "$python" bench/python/bench.py "${py_args[@]}" || echo "python benchmarks failed: skipped"
-  fi
-done
+if [[ -n "${MEMORY_FROM:-}" ]]; then
+  cp "$MEMORY_FROM/memory.json" "$out/memory.json"
+elif [[ $# -eq 0 ]]; then
+  echo "== memory: peak working set against result size, each variant and size in its own process"
+  dotnet "$dll" memory --out "$out/memory.json"
+fi
 
 echo "== report"
-# REPORT_ALSO: earlier result folders of the same code to pool with this one (more runs, steadier medians).
-dotnet "$dll" report "$out" ${REPORT_ALSO:-} --out docs/benchmarks.md --svg docs/benchmarks.svg --notes bench/notes.md
+dotnet "$dll" report "$out" --out docs/benchmarks.md --svg docs/benchmarks.svg --notes bench/notes.md
 echo "results: $out"

@@ -13,6 +13,8 @@ namespace Sharpgres.Benchmarks;
 internal static class BenchServer
 {
     public const string ConninfoVariable = "SHARPGRES_BENCH_CONNINFO";
+    /// <summary>The server's Unix-socket directory (bench/run.sh passes it with the conninfo).</summary>
+    public const string SocketDirectoryVariable = "SHARPGRES_BENCH_SOCKET_DIR";
 
     private static readonly Lazy<string> LazyConninfo = new(StartOrReuse, LazyThreadSafetyMode.ExecutionAndPublication);
     private static TempServer? _owned;
@@ -20,31 +22,56 @@ internal static class BenchServer
     /// <summary>A libpq conninfo string (Sharpgres, psycopg).</summary>
     public static string Conninfo => LazyConninfo.Value;
 
-    /// <summary>The same server as an Npgsql connection string, without pooling or preparation options.</summary>
-    public static string NpgsqlBase
+    /// <summary>The server's Unix-socket directory; null when unknown (a server on another machine).</summary>
+    public static string? SocketDirectory
     {
         get
         {
-            var info = ConnectionInfo.Parse(Conninfo);
-            return new NpgsqlConnectionStringBuilder
-            {
-                Host = info.Host,
-                Port = int.Parse(info.Port ?? "5432", System.Globalization.CultureInfo.InvariantCulture),
-                Username = info.User,
-                Password = info.Password,
-                Database = info.DbName ?? "postgres",
-                SslMode = Npgsql.SslMode.Disable,
-            }.ConnectionString;
+            _ = Conninfo;
+            if (_owned is not null) return _owned.SocketDirectory;
+            return Environment.GetEnvironmentVariable(SocketDirectoryVariable) is { Length: > 0 } d ? d : null;
         }
+    }
+
+    /// <summary>The conninfo for the transport: "tcp" (loopback) or "unix" (the socket directory).</summary>
+    public static string ConninfoFor(string transport) =>
+        transport == "unix" ? Conninfo + $" host={SocketDirectory ?? throw new InvalidOperationException("no Unix socket directory known")}" : Conninfo;
+
+    /// <summary>The postmaster's process id when the server runs on this machine (for its CPU time), else -1.</summary>
+    public static int PostmasterPid => LazyPostmaster.Value;
+
+    private static readonly Lazy<int> LazyPostmaster = new(() =>
+    {
+        using var conn = ConnectSharpgres();
+        var backend = conn.Cursor().Execute("SELECT pg_backend_pid()").FetchOne<int>();
+        return Interleaved.Meters.ParentOf(backend);
+    });
+
+    /// <summary>The same server as an Npgsql connection string, without pooling or preparation options.</summary>
+    public static string NpgsqlBase => NpgsqlBaseFor("tcp");
+
+    /// <summary>The Npgsql connection string for the transport ("tcp" or "unix").</summary>
+    public static string NpgsqlBaseFor(string transport)
+    {
+        var info = ConnectionInfo.Parse(Conninfo);
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = transport == "unix" ? SocketDirectory : info.Host,
+            Port = int.Parse(info.Port ?? "5432", System.Globalization.CultureInfo.InvariantCulture),
+            Username = info.User,
+            Password = info.Password,
+            Database = info.DbName ?? "postgres",
+            SslMode = Npgsql.SslMode.Disable,
+        }.ConnectionString;
     }
 
     /// <summary>
     /// Npgsql in its fastest configuration: a data source with automatic preparation (a statement is prepared from its
     /// second use, up to 20 per connection).
     /// </summary>
-    public static NpgsqlDataSource CreateNpgsqlDataSource(bool pooling = true)
+    public static NpgsqlDataSource CreateNpgsqlDataSource(bool pooling = true, string transport = "tcp")
     {
-        var csb = new NpgsqlConnectionStringBuilder(NpgsqlBase)
+        var csb = new NpgsqlConnectionStringBuilder(NpgsqlBaseFor(transport))
         {
             MaxAutoPrepare = 20,
             AutoPrepareMinUsages = 2,
@@ -55,7 +82,8 @@ internal static class BenchServer
     }
 
     /// <summary>Sharpgres with sslmode=disable (TempServer has no TLS; libpq's default "prefer" would try it first).</summary>
-    public static Connection ConnectSharpgres(bool autocommit = true) => Pg.Connect(Conninfo + " sslmode=disable", autocommit: autocommit);
+    public static Connection ConnectSharpgres(bool autocommit = true, string transport = "tcp") =>
+        Pg.Connect(ConninfoFor(transport) + " sslmode=disable", autocommit: autocommit);
     public static Task<Connection> ConnectSharpgresAsync(bool autocommit = true) => Pg.ConnectAsync(Conninfo + " sslmode=disable", autocommit: autocommit);
 
     /// <summary>Starts a server (for the <c>server</c> command and for runs without the environment variable).</summary>
@@ -71,6 +99,9 @@ internal static class BenchServer
             ["shared_buffers"] = "256MB",
         },
     });
+
+    /// <summary>Rows of width_bytea (100 KB each, stored uncompressed) for the row-width curve.</summary>
+    public const int ByteaRows = 200;
 
     private static string StartOrReuse()
     {
@@ -96,7 +127,12 @@ internal static class BenchServer
             CREATE UNLOGGED TABLE IF NOT EXISTS insert_npgsql (name text, city text, profession text);
             CREATE UNLOGGED TABLE IF NOT EXISTS copy_sharpgres (g int, name text, value float8, ts timestamptz);
             CREATE UNLOGGED TABLE IF NOT EXISTS copy_npgsql (g int, name text, value float8, ts timestamptz);
+            CREATE UNLOGGED TABLE IF NOT EXISTS width_bytea (b bytea);
+            ALTER TABLE width_bytea ALTER COLUMN b SET STORAGE EXTERNAL;
             """);
+        cur.Execute("SELECT count(*) FROM width_bytea");
+        if (cur.FetchOne<long>() == 0)
+            cur.Execute($"INSERT INTO width_bytea SELECT decode(repeat(md5(s::text), 6400), 'hex') FROM generate_series(1, {ByteaRows}) s");
         cur.Execute("SELECT count(*) FROM fortune");
         if (cur.FetchOne<long>() == 0)
         {

@@ -6,11 +6,11 @@ using Npgsql;
 namespace Sharpgres.Benchmarks;
 
 /// <summary>
-/// The big-results memory figure: 10 million rows of (int, text, float8, timestamptz) streamed, every value read, each
-/// driver in a fresh child process so its peak working set (Linux VmHWM: the most resident memory the process ever
-/// had) is its own. The child also reports its resident set before the stream (the runtime, the JIT'd code and one
-/// open connection), the allocations and the rate.
-///   memory [--rows N] [--out FILE.json]         runs every variant in a child and writes the figures
+/// Peak memory against result size: rows of (int, text, float8, timestamptz), every value read, streamed (10³ … 10⁷
+/// rows) and buffered (10³ … 10⁶), each variant and size in a fresh child process so its peak working set (Linux
+/// VmHWM: the most resident memory the process ever had) is its own. The child also reports its resident set before
+/// the result (the runtime, the JIT'd code and one open connection), the allocations and the rate.
+///   memory [--sizes N,N,...] [--out FILE.json]  runs every variant and size in a child and writes the figures
 ///   memory-child VARIANT ROWS                    one variant; prints one JSON line
 /// Every child runs with the runtime's defaults (workstation concurrent GC, tiered JIT); capping gen0 with
 /// DOTNET_GCgen0size=0x400000 was tried and moved neither driver's peak by more than 1 MB.
@@ -21,7 +21,23 @@ internal static class MemoryProbe
         "SELECT g, 'name ' || g, g * 1.5::float8, '2020-01-01'::timestamptz + g * interval '1 second' FROM generate_series(1, {0}) g";
 
     private static readonly string[] Variants =
-        ["sharpgres typed", "sharpgres boxed", "npgsql"];
+        ["sharpgres typed", "sharpgres boxed", "npgsql", "sharpgres fetchall", "npgsql list"];
+
+    /// <summary>Buffered variants keep every row: they stop at a million.</summary>
+    private const long BufferedLimit = 1_000_000;
+
+    private static bool Buffered(string variant) => variant is "sharpgres fetchall" or "npgsql list";
+
+    /// <summary>A variant's name in the report.</summary>
+    public static string Describe(string variant) => variant switch
+    {
+        "sharpgres typed" => "Sharpgres Stream<(int, string, double, DateTime)>()",
+        "sharpgres boxed" => "Sharpgres Stream() rows, row[i]",
+        "npgsql" => "Npgsql NpgsqlDataReader, typed getters",
+        "sharpgres fetchall" => "Sharpgres FetchAll<(int, string, double, DateTime)>()",
+        "npgsql list" => "Npgsql reader into a List of tuples",
+        _ => variant,
+    };
 
     public sealed record Figure(string Variant, long Rows, long BaselineBytes, long PeakBytes, long AllocatedBytes, double Seconds, string Checksum)
     {
@@ -31,26 +47,31 @@ internal static class MemoryProbe
 
     public static int Run(string[] args)
     {
-        long rows = 10_000_000;
+        long[] sizes = [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
         var output = Path.Combine("bench", "results", "manual", "memory.json");
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--rows") rows = long.Parse(args[++i], CultureInfo.InvariantCulture);
+            if (args[i] == "--sizes") sizes = args[++i].Split(',').Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             else if (args[i] == "--out") output = args[++i];
         }
         var conninfo = BenchServer.Conninfo;   // starts a TempServer when run.sh's isn't there; the children share it
         var figures = new List<Figure>();
-        foreach (var variant in Variants)
+        foreach (var rows in sizes)
         {
-            var figure = RunChild(variant, rows, conninfo);
-            figures.Add(figure);
-            Console.WriteLine($"{figure.Variant,-28} peak {Mb(figure.PeakBytes),8} baseline {Mb(figure.BaselineBytes),8} "
-                + $"{figure.AllocatedPerRow,6:N1} B/row {figure.RowsPerSecond / 1e6,6:N2} M rows/s  checksum {figure.Checksum}");
-        }
-        if (figures.Select(f => f.Checksum).Distinct().Count() != 1)
-        {
-            Console.Error.WriteLine("the drivers read different values: checksums differ");
-            return 1;
+            var ofSize = new List<Figure>();
+            foreach (var variant in Variants.Where(v => !Buffered(v) || rows <= BufferedLimit))
+            {
+                var figure = RunChild(variant, rows, conninfo);
+                ofSize.Add(figure);
+                Console.WriteLine($"{figure.Variant,-20} {rows,11:N0} rows: peak {Mb(figure.PeakBytes),8} baseline {Mb(figure.BaselineBytes),8} "
+                    + $"{figure.AllocatedPerRow,6:N1} B/row {figure.RowsPerSecond / 1e6,6:N2} M rows/s  checksum {figure.Checksum}");
+            }
+            if (ofSize.Select(f => f.Checksum).Distinct().Count() != 1)
+            {
+                Console.Error.WriteLine($"the drivers read different values for {rows} rows: checksums differ");
+                return 1;
+            }
+            figures.AddRange(ofSize);
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         File.WriteAllText(output, JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
@@ -87,9 +108,11 @@ internal static class MemoryProbe
             "sharpgres typed" => SharpgresTyped,
             "sharpgres boxed" => SharpgresBoxed,
             "npgsql" => NpgsqlReader(),
+            "sharpgres fetchall" => SharpgresFetchAll,
+            "npgsql list" => NpgsqlList(),
             _ => throw new ArgumentException($"unknown variant '{variant}'"),
         };
-        stream(10_000);   // connection open, code JIT'd: what the process holds before the big stream
+        stream(Math.Min(rows, 1_000));   // connection open, code JIT'd: what the process holds before the result
         GC.Collect();
         var baseline = Status("VmRSS");
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -129,6 +152,32 @@ internal static class MemoryProbe
         foreach (var row in Sharpgres().Cursor().Stream(string.Format(CultureInfo.InvariantCulture, Query, rows)))
             sum.Add((int)row[0]!, (string)row[1]!, (double)row[2]!, ((DateTimeOffset)row[3]!).UtcDateTime);
         return sum;
+    }
+
+    private static Checksum SharpgresFetchAll(long rows)
+    {
+        var cur = Sharpgres().Cursor();
+        cur.Execute(string.Format(CultureInfo.InvariantCulture, Query, rows));
+        var sum = new Checksum();
+        foreach (var (i, s, d, t) in cur.FetchAll<(int, string, double, DateTime)>()) sum.Add(i, s, d, t);
+        cur.Close();
+        return sum;
+    }
+
+    private static Func<long, Checksum> NpgsqlList()
+    {
+        NpgsqlConnection? connection = null;
+        return rows =>
+        {
+            connection ??= BenchServer.CreateNpgsqlDataSource().OpenConnection();
+            using var command = new NpgsqlCommand(string.Format(CultureInfo.InvariantCulture, Query, rows), connection);
+            var list = new List<(int, string, double, DateTime)>();
+            using (var reader = command.ExecuteReader())
+                while (reader.Read()) list.Add((reader.GetInt32(0), reader.GetString(1), reader.GetDouble(2), reader.GetDateTime(3)));
+            var sum = new Checksum();
+            foreach (var (i, s, d, t) in list) sum.Add(i, s, d, t);
+            return sum;
+        };
     }
 
     private static Func<long, Checksum> NpgsqlReader()

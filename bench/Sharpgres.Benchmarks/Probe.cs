@@ -1,99 +1,228 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
-using BenchmarkDotNet.Attributes;
+using System.Text.Json;
+using Sharpgres.Benchmarks.Interleaved;
 
 namespace Sharpgres.Benchmarks;
 
 /// <summary>
-/// A quick A/B tool for tuning, not the reported figures: runs the benchmark methods directly, the two drivers of a
-/// class interleaved round after round, and prints per unit the median wall time, the client process's CPU time
-/// (user + system, all threads) and the managed bytes allocated. On a busy shared machine the CPU time and the
-/// allocations move much less than wall time, so they show whether a change to the driver helped.
-///   probe [substring of Type.Method ...] [--rounds N] [--ms M]
+/// The interleaved runner behind docs/benchmarks.md: every driver of a workload in this one process, against one
+/// server, round after round in alternating order (A B, B A, A B ...), so a change in the machine's state between
+/// rounds hits both drivers alike. Each round records the wall-clock rate, the client process's CPU time (user and
+/// system, all threads: a spinning wait shows), the managed bytes allocated and the server's CPU time; the report
+/// takes the median per-round ratio with its min–max.
+///   probe [substring of a workload or suite ...] [--rounds N] [--ms M] [--condition quiet|loaded] [--json FILE] [--list]
+/// <c>--condition loaded</c> runs two busy-loop processes pinned one per core for the whole run (a busy application
+/// server next to the client); <c>quiet</c> runs nothing else (the machine must be idle: see the load averages).
 /// </summary>
 internal static class Probe
 {
     public static int Run(string[] args)
     {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var rounds = 7;
-        var budgetMs = 300;
+        var budgetMs = 500;
+        var condition = "quiet";
+        string? json = null;
+        var list = false;
         var filters = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            else if (args[i] == "--ms") budgetMs = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            else filters.Add(args[i]);
-        }
-        var classes = typeof(Program).Assembly.GetTypes()
-            .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
-            .OrderBy(t => t.Name);
-        Console.WriteLine($"{"benchmark",-40} {"wall/unit",12} {"cpu/unit",12} {"bytes/unit",12}");
-        foreach (var type in classes)
-        {
-            var methods = type.GetMethods()
-                .Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null)
-                .Where(m => filters.Count == 0 || filters.Any(f => $"{type.Name}.{m.Name}".Contains(f, StringComparison.OrdinalIgnoreCase)))
-                .ToList();
-            if (methods.Count == 0) continue;
-            var instance = Activator.CreateInstance(type)!;
-            Invoke(type, instance, typeof(GlobalSetupAttribute));
-            var samples = methods.ToDictionary(m => m, _ => new List<(double Wall, double Cpu, double Bytes)>());
-            foreach (var m in methods) Measure(type, instance, m, 1000);   // warm up: tiered JIT settles
-            for (var r = 0; r < rounds; r++)
-                foreach (var m in methods)
-                    samples[m].Add(Measure(type, instance, m, budgetMs));
-            Invoke(type, instance, typeof(GlobalCleanupAttribute));
-            foreach (var m in methods)
+            switch (args[i])
             {
-                double Med(Func<(double Wall, double Cpu, double Bytes), double> f) { var v = samples[m].Select(f).Order().ToArray(); return v[v.Length / 2]; }
-                Console.WriteLine($"{type.Name + "." + m.Name,-40} {Med(s => s.Wall),10:N0}ns {Med(s => s.Cpu),10:N0}ns {Med(s => s.Bytes),12:N0}");
+                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--ms": budgetMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--condition": condition = args[++i]; break;
+                case "--json": json = args[++i]; break;
+                case "--list": list = true; break;
+                default: filters.Add(args[i]); break;
             }
+        }
+        if (condition is not ("quiet" or "loaded")) { Console.Error.WriteLine("--condition quiet|loaded"); return 2; }
+
+        var suites = Catalog.Suites()
+            .Select(s => new Suite(s.Name, s.Setup, s.Cleanup, s.Workloads.Where(w => Matches(filters, s, w)).ToList()))
+            .Where(s => s.Workloads.Count > 0)
+            .ToList();
+        if (list)
+        {
+            foreach (var s in suites)
+                foreach (var w in s.Workloads)
+                    Console.WriteLine($"{s.Name,-24} {w.Name,-44} {string.Join(" | ", w.Sides.Select(d => d.Driver))}");
+            return 0;
+        }
+
+        var meta = Catalog.Meta();
+        var started = DateTime.UtcNow;
+        var loadBefore = Meters.LoadAverage();
+        Console.WriteLine($"== {condition}: {rounds} rounds of {budgetMs} ms per driver, load average {loadBefore:0.00}");
+        using var load = condition == "loaded" ? BusyLoops.Start() : null;
+        var results = new List<WorkloadResult>();
+        foreach (var suite in suites)
+        {
+            suite.Setup();
+            try
+            {
+                foreach (var w in suite.Workloads) results.Add(RunWorkload(w, rounds, budgetMs));
+            }
+            finally { suite.Cleanup(); }
+        }
+        load?.Dispose();
+        var run = new RunResult(condition, Stamp(started), Stamp(DateTime.UtcNow), loadBefore, Meters.LoadAverage(), rounds, meta, results);
+        if (json is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+            File.WriteAllText(json, JsonSerializer.Serialize(run, RunJson.Options));
+            Console.WriteLine($"wrote {json}");
         }
         return 0;
     }
 
-    private static (double Wall, double Cpu, double Bytes) Measure(Type type, object instance, MethodInfo method, int budgetMs)
+    private static bool Matches(List<string> filters, Suite suite, WorkloadSpec w) =>
+        filters.Count == 0 || filters.Any(f => suite.Name.Contains(f, StringComparison.OrdinalIgnoreCase) || w.Name.Contains(f, StringComparison.OrdinalIgnoreCase));
+
+    private static string Stamp(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    private static WorkloadResult RunWorkload(WorkloadSpec w, int rounds, int budgetMs)
     {
-        var units = method.GetCustomAttribute<BenchmarkAttribute>()!.OperationsPerInvoke;
-        var process = Process.GetCurrentProcess();
-        var call = Callers.GetOrAdd(method, m => Compile(instance, m));
-        var calls = 0;
-        var wall = Stopwatch.StartNew();
-        wall.Stop();
-        process.Refresh();
-        var cpu0 = process.TotalProcessorTime;
-        var bytes0 = GC.GetTotalAllocatedBytes(precise: true);
-        var total = Stopwatch.StartNew();
-        while (calls == 0 || total.ElapsedMilliseconds < budgetMs)
+        var loadBefore = Meters.LoadAverage();
+        // Warm-up: tiered JIT settles, prepared statements exist, connections are hot.
+        foreach (var side in w.Sides) Measure(side, Math.Max(budgetMs, 400));
+        var samples = w.Sides.ToDictionary(s => s, _ => new List<Sample>());
+        for (var r = 0; r < rounds; r++)
         {
-            Invoke(type, instance, typeof(IterationSetupAttribute));
-            wall.Start();
-            if (call() is Task task) task.GetAwaiter().GetResult();
-            wall.Stop();
-            calls++;
+            // A B, then B A, ...: neither driver always runs first or right after the other.
+            var order = r % 2 == 0 ? w.Sides : Enumerable.Reverse(w.Sides).ToList();
+            foreach (var side in order) samples[side].Add(Measure(side, budgetMs));
         }
-        var bytes = GC.GetTotalAllocatedBytes(precise: true) - bytes0;
-        process.Refresh();
-        var cpu = (process.TotalProcessorTime - cpu0).TotalNanoseconds;
-        var n = (double)calls * units;
-        return (wall.Elapsed.TotalNanoseconds / n, cpu / n, bytes / n);
+        var result = new WorkloadResult(w.Name, w.Group, w.Unit, w.X, w.Target,
+            w.Sides.Select(s => new SideResult(s.Driver, samples[s])).ToList(), loadBefore, Meters.LoadAverage());
+        Print(result);
+        return result;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MethodInfo, Func<object?>> Callers = new();
-
-    /// <summary>A direct call (reflection's Invoke allocates per call, which would blur the allocation figures).</summary>
-    private static Func<object?> Compile(object instance, MethodInfo method)
+    private static void Print(WorkloadResult w)
     {
-        var call = System.Linq.Expressions.Expression.Call(System.Linq.Expressions.Expression.Constant(instance), method);
-        System.Linq.Expressions.Expression body = method.ReturnType == typeof(void)
-            ? System.Linq.Expressions.Expression.Block(call, System.Linq.Expressions.Expression.Constant(null))
-            : System.Linq.Expressions.Expression.Convert(call, typeof(object));
-        return System.Linq.Expressions.Expression.Lambda<Func<object?>>(body).Compile();
+        var baseline = w.Sides.FirstOrDefault(s => s.Driver == Drivers.Npgsql);
+        foreach (var s in w.Sides)
+        {
+            var rate = Stats.Median(s.Rounds.Select(r => r.Rate));
+            var cpu = Stats.Median(s.Rounds.Select(r => r.CpuPerUnit)) * 1e9;
+            var bytes = Stats.Median(s.Rounds.Select(r => r.Bytes / r.Units));
+            var ratio = baseline is null || ReferenceEquals(s, baseline) ? "" : Stats.RatioText(Stats.Ratios(s, baseline));
+            var latency = s.Rounds[0].P50Micros is null ? "" : $" p50 {Stats.Median(s.Rounds.Select(r => r.P50Micros!.Value)),6:N0} µs p99 {Stats.Median(s.Rounds.Select(r => r.P99Micros!.Value)),7:N0} µs";
+            Console.WriteLine($"{w.Name,-44} {s.Driver,-22} {rate,12:N0} {w.Unit}/s {cpu,9:N0} ns cpu/{w.Unit[..^1]} {bytes,8:N0} B {ratio}{latency}");
+        }
+        Console.WriteLine($"{"",-44} load {w.LoadBefore:0.00} → {w.LoadAfter:0.00}");
     }
 
-    private static void Invoke(Type type, object instance, Type attribute)
+    /// <summary>One round of one side.</summary>
+    private static Sample Measure(Side side, int budgetMs)
     {
-        foreach (var m in type.GetMethods().Where(m => m.GetCustomAttribute(attribute) is not null)) m.Invoke(instance, null);
+        if (side.Round is { } round) return round(budgetMs);
+        var call = side.Call!;
+        var budget = TimeSpan.FromMilliseconds(budgetMs);
+        if (side.BeforeCall is null)
+        {
+            var before = Snapshot.Begin();
+            var start = Stopwatch.GetTimestamp();
+            double units = 0;
+            do units += call(); while (Stopwatch.GetElapsedTime(start) < budget);
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            return Snapshot.End().Since(before, seconds, units);
+        }
+        // Work before each call (TRUNCATE) stays out of the time, the CPU and the allocations.
+        Sample? total = null;
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            side.BeforeCall();
+            var before = Snapshot.Begin();
+            var start = Stopwatch.GetTimestamp();
+            var units = call();
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var one = Snapshot.End().Since(before, seconds, units);
+            total = total is null ? one : new Sample(total.Seconds + one.Seconds, total.Units + one.Units, total.CpuUser + one.CpuUser,
+                total.CpuSystem + one.CpuSystem, total.Bytes + one.Bytes, total.ServerCpu + one.ServerCpu);
+        } while (clock.Elapsed < budget);
+        return total;
+    }
+}
+
+/// <summary>The meters at one moment; the difference of two is a round's sample.</summary>
+internal readonly record struct Snapshot(double User, double System, long Bytes, double Server)
+{
+    /// <summary>Before a round: the server's CPU first (reading /proc allocates and costs CPU), the client's last.</summary>
+    public static Snapshot Begin()
+    {
+        var server = Meters.ServerCpu(BenchServer.PostmasterPid);
+        var (user, system) = Meters.Cpu();
+        return new Snapshot(user, system, GC.GetTotalAllocatedBytes(precise: true), server);
+    }
+
+    /// <summary>After a round: the client's meters first, then the server's.</summary>
+    public static Snapshot End()
+    {
+        var bytes = GC.GetTotalAllocatedBytes(precise: true);
+        var (user, system) = Meters.Cpu();
+        return new Snapshot(user, system, bytes, Meters.ServerCpu(BenchServer.PostmasterPid));
+    }
+
+    public Sample Since(Snapshot before, double seconds, double units, double? p50 = null, double? p99 = null) =>
+        new(seconds, units, User - before.User, System - before.System, Bytes - before.Bytes, Server - before.Server, p50, p99);
+}
+
+/// <summary>Medians and per-round ratios.</summary>
+internal static class Stats
+{
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /// <summary>Round by round: this side's rate over the baseline's in the same round.</summary>
+    public static double[] Ratios(SideResult side, SideResult baseline) =>
+        side.Rounds.Zip(baseline.Rounds, (a, b) => a.Rate / b.Rate).ToArray();
+
+    public static string RatioText(double[] ratios) =>
+        ratios.Length == 0 ? "" : $"{Median(ratios):0.00} ({ratios.Min():0.00}–{ratios.Max():0.00})";
+
+    /// <summary>Rounds that disagree by more than 2×: a driver's rates, or the per-round ratios.</summary>
+    public static bool Unstable(IEnumerable<double> values)
+    {
+        var v = values.Where(x => !double.IsNaN(x) && x > 0).ToArray();
+        return v.Length > 1 && v.Max() / v.Min() > 2;
+    }
+}
+
+/// <summary>The "loaded" condition: a busy loop pinned to each core, for the whole run.</summary>
+internal sealed class BusyLoops : IDisposable
+{
+    private readonly List<Process> _loops = [];
+
+    public static BusyLoops Start()
+    {
+        var loops = new BusyLoops();
+        for (var cpu = 0; cpu < Environment.ProcessorCount && cpu < 2; cpu++)
+        {
+            var start = new ProcessStartInfo("taskset") { UseShellExecute = false };
+            foreach (var a in new[] { "-c", cpu.ToString(CultureInfo.InvariantCulture), "sh", "-c", "while :; do :; done" }) start.ArgumentList.Add(a);
+            loops._loops.Add(Process.Start(start)!);
+        }
+        Thread.Sleep(500);   // let the scheduler see them
+        return loops;
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in _loops)
+        {
+            try { p.Kill(); p.WaitForExit(5000); } catch (InvalidOperationException) { }
+            p.Dispose();
+        }
+        _loops.Clear();
     }
 }

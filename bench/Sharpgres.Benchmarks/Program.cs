@@ -16,11 +16,13 @@ namespace Sharpgres.Benchmarks;
 
 /// <summary>
 /// Commands:
-///   run [--quick|--full] [--artifacts DIR] [BenchmarkDotNet args, e.g. --filter *Point*]
+///   probe [filter ...] [--rounds N] [--ms M] [--condition quiet|loaded] [--json FILE] [--list]
+///                                   the interleaved runner behind docs/benchmarks.md (see Probe)
+///   memory [--sizes N,N,...] [--out FILE.json]   peak working set against result size, each in its own process (see MemoryProbe)
+///   report DIR [--out docs/benchmarks.md] [--svg docs/benchmarks.svg] [--notes bench/notes.md]
 ///   server --conninfo-file FILE     starts the shared TempServer, writes its conninfo, runs until SIGTERM/Ctrl-C
-///   report DIR [--out docs/benchmarks.md] [--svg docs/benchmarks.svg]
-///   probe [filter ...] [--rounds N] [--ms M]   interleaved A/B figures for tuning (see Probe)
-///   memory [--rows N] [--out FILE.json]     peak working set of 10M streamed rows, each driver in its own process (see MemoryProbe)
+///   run [--quick|--full] [--artifacts DIR] [BenchmarkDotNet args, e.g. --filter *Point*]
+///                                   BenchmarkDotNet, for allocations and micro-level diagnostics (not the report)
 /// bench/run.sh strings them together.
 /// </summary>
 public static class Program
@@ -43,7 +45,7 @@ public static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: Sharpgres.Benchmarks [run [--quick|--full] [--artifacts DIR] [bdn args] | server --conninfo-file FILE | report DIR]");
+        Console.Error.WriteLine("usage: Sharpgres.Benchmarks probe|memory|report|server|run ... (see Program.cs)");
         return 2;
     }
 
@@ -112,7 +114,8 @@ public static class Program
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Set(); };
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
         var tmp = file + ".tmp";
-        File.WriteAllText(tmp, server.ConnectionString());
+        // Line 1: the conninfo (loopback TCP); line 2: the Unix-socket directory.
+        File.WriteAllText(tmp, server.ConnectionString() + "\n" + server.SocketDirectory + "\n");
         File.Move(tmp, file, overwrite: true);   // appears whole
         Console.WriteLine($"benchmark server: {server}");
         stop.Wait();

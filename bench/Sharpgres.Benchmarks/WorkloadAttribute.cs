@@ -18,4 +18,8 @@ internal static class Drivers
 {
     public const string Sharpgres = "Sharpgres";
     public const string Npgsql = "Npgsql";
+    /// <summary>Sharpgres on a connection opened with the read spin off (the lever's before/after, side by side).</summary>
+    public const string SharpgresNoSpin = "Sharpgres, no spin";
+    /// <summary>libpq's pgbench -M prepared: the anchor for what a blocking client reaches.</summary>
+    public const string Pgbench = "pgbench (libpq)";
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
 namespace Sharpgres.Protocol;
@@ -18,6 +19,16 @@ internal sealed class ReadBuffer : IDisposable
     private int _payloadLength;
 
     public Stream Stream { get; set; } = Stream.Null;
+
+    /// <summary>
+    /// The socket itself, once the session is up without TLS: reads then go straight to it (no NetworkStream in
+    /// between), wait for an answer as <see cref="Wait"/> says, and an async read whose bytes are already there
+    /// completes inline instead of going through the socket engine's completion.
+    /// </summary>
+    public Socket? Socket { get; set; }
+
+    /// <summary>The adaptive spin before a blocking read (only with <see cref="Socket"/>).</summary>
+    public ReplyWait Wait { get; } = new();
 
     /// <summary>The payload of the message returned by the last successful read (valid until the next one).</summary>
     public ReadOnlySpan<byte> Payload => _buffer.AsSpan(_payloadStart, _payloadLength);
@@ -59,12 +70,30 @@ internal sealed class ReadBuffer : IDisposable
             var needed = 5;
             if (_end - _start >= 5) needed = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
             MakeRoom(needed);
-            var read = async
-                ? await Stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false)
-                : Stream.Read(_buffer, _end, _buffer.Length - _end);
-            if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
-            _end += read;
+            Received(await ReceiveAsync(async, ct).ConfigureAwait(false));
         }
+    }
+
+    /// <summary>
+    /// One receive into the free end of the buffer: the one place that reads from the socket or stream. Completes
+    /// synchronously for sync reads and when the bytes are there (the socket engine then answers at once).
+    /// </summary>
+    private ValueTask<int> ReceiveAsync(bool async, CancellationToken ct)
+    {
+        if (Socket is { } socket)
+        {
+            // While an answer is due, a short spin may see it arrive; the receive then returns at once, sync or async.
+            if (Wait.SpinUntilReadable(socket) || !async) return new(socket.Receive(_buffer.AsSpan(_end), SocketFlags.None));
+            return socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+        }
+        return async ? Stream.ReadAsync(_buffer.AsMemory(_end), ct) : new(Stream.Read(_buffer, _end, _buffer.Length - _end));
+    }
+
+    private void Received(int read)
+    {
+        if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
+        Wait.Received();
+        _end += read;
     }
 
     /// <summary>One receive into the buffer, however much it brings (the caller knows bytes are waiting).</summary>
@@ -73,11 +102,7 @@ internal sealed class ReadBuffer : IDisposable
         var needed = 5;
         if (_end - _start >= 5) needed = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
         MakeRoom(needed);
-        var read = async
-            ? await Stream.ReadAsync(_buffer.AsMemory(_end)).ConfigureAwait(false)
-            : Stream.Read(_buffer, _end, _buffer.Length - _end);
-        if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
-        _end += read;
+        Received(await ReceiveAsync(async, CancellationToken.None).ConfigureAwait(false));
     }
 
     /// <summary>Reads exactly <paramref name="count"/> raw bytes (SSLRequest answer, no message framing).</summary>
@@ -86,11 +111,7 @@ internal sealed class ReadBuffer : IDisposable
         while (_end - _start < 1)
         {
             MakeRoom(1);
-            var read = async
-                ? await Stream.ReadAsync(_buffer.AsMemory(_end), ct).ConfigureAwait(false)
-                : Stream.Read(_buffer, _end, _buffer.Length - _end);
-            if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
-            _end += read;
+            Received(await ReceiveAsync(async, ct).ConfigureAwait(false));
         }
         return _buffer[_start++];
     }

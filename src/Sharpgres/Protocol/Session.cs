@@ -150,6 +150,7 @@ internal sealed partial class Session : IDisposable
         try
         {
             await Writer.FlushAsync(async, Started ? CancellationToken.None : ct).ConfigureAwait(false);
+            Reader.Wait.Sent();
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {

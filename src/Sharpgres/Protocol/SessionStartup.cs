@@ -113,6 +113,8 @@ internal sealed partial class Session
             throw new TimeoutException("timeout expired", e);
         }
         _socket.ReceiveTimeout = 0;
+        // Without TLS the buffers talk to the socket itself from here on (see ReadBuffer.Socket).
+        if (_stream is NetworkStream) Reader.Socket = Writer.Socket = _socket;
     }
 
     private IEnumerable<KeyValuePair<string, string>> StartupParameters()

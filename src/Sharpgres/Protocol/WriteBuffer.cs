@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Net.Sockets;
 using System.Text;
 
 namespace Sharpgres.Protocol;
@@ -15,6 +16,8 @@ internal sealed class WriteBuffer : IDisposable
     private int _messageStart = -1;
 
     public Stream Stream { get; set; } = Stream.Null;
+    /// <summary>The socket itself once the session is up without TLS: sends go straight to it.</summary>
+    public Socket? Socket { get; set; }
     public int Length => _position;
 
     public void StartMessage(byte code)
@@ -99,7 +102,16 @@ internal sealed class WriteBuffer : IDisposable
     public async ValueTask FlushAsync(bool async, CancellationToken ct)
     {
         if (_position == 0) return;
-        if (async)
+        if (Socket is { } socket)
+        {
+            for (var sent = 0; sent < _position;)
+            {
+                sent += async
+                    ? await socket.SendAsync(_buffer.AsMemory(sent, _position - sent), SocketFlags.None, ct).ConfigureAwait(false)
+                    : socket.Send(_buffer.AsSpan(sent, _position - sent), SocketFlags.None);
+            }
+        }
+        else if (async)
         {
             await Stream.WriteAsync(_buffer.AsMemory(0, _position), ct).ConfigureAwait(false);
             await Stream.FlushAsync(ct).ConfigureAwait(false);
