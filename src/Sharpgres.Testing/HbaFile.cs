@@ -8,6 +8,7 @@ namespace Sharpgres.Testing;
 /// </summary>
 public static class HbaFile
 {
+    /// <summary>Returns the pg_hba.conf text: <paramref name="extraLines"/> first, then <c>trust</c> for local (Unix-socket) connections and <paramref name="method"/> for host connections from 127.0.0.1/32 and ::1/128.</summary>
     public static string Build(AuthMethod method, IEnumerable<string> extraLines)
     {
         var hbaMethod = method.ToHbaMethod();

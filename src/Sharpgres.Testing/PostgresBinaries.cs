@@ -6,6 +6,7 @@ namespace Sharpgres.Testing;
 /// </summary>
 public static class PostgresBinaries
 {
+    /// <summary>The environment variable (<c>PG_BIN</c>) that names the folder holding initdb, pg_ctl and postgres; when set, it alone is searched.</summary>
     public const string EnvironmentVariable = "PG_BIN";
 
     private static readonly string[] Required = ["initdb", "pg_ctl", "postgres"];

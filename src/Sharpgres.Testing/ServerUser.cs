@@ -7,7 +7,9 @@ namespace Sharpgres.Testing;
 /// </summary>
 public sealed class ServerUser
 {
+    /// <summary>The OS user a root process runs the cluster as when it exists (Debian's postgresql package creates it).</summary>
     public const string PreferredUser = "postgres";
+    /// <summary>The system user created on demand (useradd --system) when <see cref="PreferredUser"/> does not exist.</summary>
     public const string FallbackUser = "sharpgres";
 
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
@@ -22,9 +24,11 @@ public sealed class ServerUser
         SwitchesUser = switchUser;
     }
 
+    /// <summary>The OS user's login name (owner of the data directory and of the postgres processes).</summary>
     public string Name { get; }
     /// <summary>The user's uid and gid when the process switches to it (running as root), else null.</summary>
     public int? Uid { get; }
+    /// <summary>The user's primary group id when the process switches to it (running as root), else null.</summary>
     public int? Gid { get; }
 
     /// <summary>True when this process is root and commands are run through <c>runuser</c> (or <c>setpriv</c>).</summary>
@@ -118,5 +122,6 @@ public sealed class ServerUser
             .FirstOrDefault(File.Exists);
     }
 
+    /// <summary>The user's login name.</summary>
     public override string ToString() => Name;
 }

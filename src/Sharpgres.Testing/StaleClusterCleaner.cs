@@ -10,6 +10,7 @@ namespace Sharpgres.Testing;
 /// </summary>
 public static class StaleClusterCleaner
 {
+    /// <summary>The name prefix of every TempServer folder under the temporary directory (<c>sharpgres-pg-&lt;pid&gt;-&lt;random&gt;</c>), by which stale clusters of dead processes are recognised.</summary>
     public const string DirectoryPrefix = "sharpgres-pg-";
 
     /// <summary>Cleans <paramref name="baseDirectory"/>; returns the directories removed. Best effort: never throws for one directory.</summary>

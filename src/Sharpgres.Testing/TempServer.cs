@@ -18,6 +18,7 @@ namespace Sharpgres.Testing;
 /// </summary>
 public sealed class TempServer : IDisposable, IAsyncDisposable
 {
+    /// <summary>The loopback address the server listens on (<c>listen_addresses</c>) and the host its connection strings name.</summary>
     public const string DefaultHost = "127.0.0.1";
 
     private const int PgCtlWaitSeconds = 60;
@@ -76,22 +77,27 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
     /// <summary>Always <c>127.0.0.1</c>: the server listens on IPv4 loopback only.</summary>
     public string Host => DefaultHost;
 
+    /// <summary>The TCP port the postmaster listens on: a free loopback port picked at start (or <see cref="TempServerOptions.Port"/>), kept across restarts.</summary>
     public int Port { get; private set; }
 
     /// <summary>The directory of the server's Unix socket; use it as <c>host</c> for a socket connection.</summary>
     public string SocketDirectory => files.SocketDirectory;
 
+    /// <summary>The bootstrap superuser role initdb created (<c>initdb -U</c>), <c>postgres</c> unless the options name another.</summary>
     public string SuperUser => options.SuperUser;
 
     /// <summary>The superuser's password (the one from the options, else a random one).</summary>
     public string Password { get; }
 
+    /// <summary>The authentication method pg_hba.conf requires for TCP connections (scram-sha-256, md5, password, trust or cert).</summary>
     public AuthMethod AuthMethod => options.AuthMethod;
 
     /// <summary>The cluster's root: data, socket, tls directories and the log. Deleted on dispose.</summary>
     public string Directory => files.Root;
 
+    /// <summary>The cluster's data directory (PGDATA): postgresql.conf, pg_hba.conf and postmaster.pid live here.</summary>
     public string DataDirectory => files.DataDirectory;
+    /// <summary>The folder of the PostgreSQL server programs used (initdb, pg_ctl, postgres), found by <see cref="PostgresBinaries"/>.</summary>
     public string BinDirectory { get; }
 
     /// <summary>The server's major version, from <c>PG_VERSION</c>.</summary>
@@ -103,8 +109,11 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
     /// <summary>The OS user the server runs as.</summary>
     public ServerUser OsUser { get; }
 
+    /// <summary>Whether the server was started with <c>ssl = on</c> and a certificate from a throwaway CA (<see cref="TempServerOptions.Tls"/>).</summary>
     public bool Tls => tls is not null;
+    /// <summary>The throwaway CA's certificate (PEM) that signed the server and client certificates: the <c>sslrootcert</c> for <c>sslmode=verify-full</c>; null without TLS.</summary>
     public string? CaCertificatePath => tls?.CaCertificatePath;
+    /// <summary>The server's certificate (PEM, for localhost, 127.0.0.1 and ::1), the server's <c>ssl_cert_file</c>; null without TLS.</summary>
     public string? ServerCertificatePath => tls?.ServerCertificatePath;
 
     /// <summary>The server's key (mode 0600, owned by <see cref="OsUser"/>, as postgres requires).</summary>
@@ -129,8 +138,10 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
     public static TempServer Start(TempServerOptions? options = null) =>
         StartAsync(options, CancellationToken.None).GetAwaiter().GetResult();
 
+    /// <summary>Creates, initializes (initdb) and starts a new cluster with the default options; cancelling stops and deletes a half-made cluster.</summary>
     public static Task<TempServer> StartAsync(CancellationToken cancellationToken) => StartAsync(null, cancellationToken);
 
+    /// <summary>Creates, initializes (initdb) and starts a new cluster with <paramref name="options"/>, without blocking a thread; cancelling stops and deletes a half-made cluster.</summary>
     public static async Task<TempServer> StartAsync(TempServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         if (OperatingSystem.IsWindows())
@@ -246,6 +257,7 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
     /// <summary>Stops the server (<c>pg_ctl stop -m fast</c>, waiting). A no-op when it is not running.</summary>
     public void Stop() => StopAsync().GetAwaiter().GetResult();
 
+    /// <summary>Stops the server (<c>pg_ctl stop -m fast</c>: open sessions are disconnected, transactions rolled back); a no-op when it is not running.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) =>
         WithGate(ct => StopCoreAsync("fast", ct), cancellationToken);
 
@@ -326,6 +338,7 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server and deletes its folder on a worker thread (see <see cref="Dispose"/>).</summary>
     public ValueTask DisposeAsync()
     {
         if (Volatile.Read(ref disposed) != 0)
@@ -333,6 +346,7 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
         return new ValueTask(Task.Run(Dispose));
     }
 
+    /// <summary>The server's version, address and folder, for test logs.</summary>
     public override string ToString() => $"TempServer PostgreSQL {Version} on {Host}:{Port} ({Directory})";
 
     private int? LiveRememberedPid() =>

@@ -7,6 +7,7 @@ namespace Sharpgres.Testing;
 /// </summary>
 public static class TestServer
 {
+    /// <summary>The environment variable (<c>SHARPGRES_TEST_CONNINFO</c>) holding a superuser conninfo of an existing server to test against instead of a TempServer.</summary>
     public const string ConnInfoVariable = "SHARPGRES_TEST_CONNINFO";
 
     private static readonly Lazy<TempServer> SharedServer = new(

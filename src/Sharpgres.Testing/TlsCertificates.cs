@@ -34,11 +34,17 @@ public sealed class TlsCertificates : IDisposable
         ClientKeyPath = Path.Combine(directory, "client.key");
     }
 
+    /// <summary>The folder the PEM files are written to.</summary>
     public string Directory { get; }
+    /// <summary>The self-signed CA certificate (ca.crt): the client's <c>sslrootcert</c> and the server's <c>ssl_ca_file</c>.</summary>
     public string CaCertificatePath { get; }
+    /// <summary>The server certificate (server.crt) for localhost, 127.0.0.1 and ::1, signed by the CA: the server's <c>ssl_cert_file</c>.</summary>
     public string ServerCertificatePath { get; }
+    /// <summary>The server certificate's private key (server.key, mode 0600): the server's <c>ssl_key_file</c>.</summary>
     public string ServerKeyPath { get; }
+    /// <summary>The client certificate (client.crt) whose CN is the role name, for <c>cert</c> authentication (the client's <c>sslcert</c>).</summary>
     public string ClientCertificatePath { get; }
+    /// <summary>The client certificate's private key (client.key, mode 0600): the client's <c>sslkey</c>.</summary>
     public string ClientKeyPath { get; }
 
     /// <summary>Generates the CA, the server certificate and a client certificate for <paramref name="clientUser"/> into <paramref name="directory"/>.</summary>
@@ -130,5 +136,6 @@ public sealed class TlsCertificates : IDisposable
         File.SetUnixFileMode(path, mode); // explicit: the umask applies to UnixCreateMode
     }
 
+    /// <summary>Releases the CA's private key held in memory; the files stay until their folder is deleted.</summary>
     public void Dispose() => authority.Dispose();
 }

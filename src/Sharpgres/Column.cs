@@ -32,4 +32,10 @@ public sealed record Column(string Name, uint TypeCode, string TypeName, int? Di
 }
 
 /// <summary>How <c>Scroll</c> moves: relative to the current position or to an absolute index.</summary>
-public enum ScrollMode { Relative, Absolute }
+public enum ScrollMode
+{
+    /// <summary>psycopg's <c>mode="relative"</c>: move by the given number of rows from the current position (negative moves back).</summary>
+    Relative,
+    /// <summary>psycopg's <c>mode="absolute"</c>: move to the given 0-based row index.</summary>
+    Absolute,
+}

@@ -80,6 +80,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>True when the connection was lost (server gone, protocol violation), not closed by the user.</summary>
     public bool Broken => Session.IsBroken;
 
+    /// <summary>The server's transaction state from the last ReadyForQuery: idle, in a transaction block, in a failed one (psycopg's <c>conn.info.transaction_status</c>).</summary>
     public TransactionStatus TransactionStatus => Info.TransactionStatus;
 
     /// <summary>psycopg's autocommit: when true every statement commits at once. Can't change inside a transaction.</summary>
@@ -194,10 +195,12 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     /// <summary>Commits the current transaction; does nothing when none is open.</summary>
     public void Commit() => EndTransactionAsync("COMMIT", false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Commit"/>: sends COMMIT for the open transaction (nothing when none is open); cancelling the token sends a CancelRequest.</summary>
     public Task CommitAsync(CancellationToken cancellationToken = default) => EndTransactionAsync("COMMIT", true, cancellationToken).AsTask();
 
     /// <summary>Rolls back the current transaction; does nothing when none is open.</summary>
     public void Rollback() => EndTransactionAsync("ROLLBACK", false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Rollback"/>: sends ROLLBACK for the open transaction (nothing when none is open); cancelling the token sends a CancelRequest.</summary>
     public Task RollbackAsync(CancellationToken cancellationToken = default) => EndTransactionAsync("ROLLBACK", true, cancellationToken).AsTask();
 
     private async ValueTask EndTransactionAsync(string command, bool async, CancellationToken ct)
@@ -291,6 +294,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return cur;
     }
 
+    /// <summary>Async twin of <see cref="Execute(string, object?[])"/> (psycopg's <c>await aconn.execute(...)</c>): a new cursor, executed with <paramref name="args"/>, returned.</summary>
     public async Task<Cursor> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
     {
         var cur = Cursor();
@@ -300,13 +304,18 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     /// <summary>Asks the server to cancel the running statement (a CancelRequest on a separate socket). Thread-safe.</summary>
     public void Cancel() => Session.SendCancelAsync(false).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Cancel"/>: sends a CancelRequest for the running statement on a separate socket, without blocking a thread.</summary>
     public Task CancelAsync() => Session.SendCancelAsync(true).AsTask();
 
     /// <summary>Closes the connection, rolling back any open transaction (the server does so on Terminate). Idempotent.</summary>
     public void Close() => Session.CloseAsync(false).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Close"/>: sends Terminate (the server rolls back an open transaction) and closes the socket. Idempotent.</summary>
     public ValueTask CloseAsync() => Session.CloseAsync(true);
+    /// <summary>Closes the connection as <see cref="Close"/> does: an open transaction is rolled back, never committed (unlike psycopg2's <c>with</c>).</summary>
     public void Dispose() => Close();
+    /// <summary>Closes the connection as <see cref="CloseAsync"/> does: an open transaction is rolled back, never committed.</summary>
     public ValueTask DisposeAsync() => CloseAsync();
 
+    /// <summary>psycopg's repr of a connection: its state, user, host, port and database, or "closed".</summary>
     public override string ToString() => Closed ? "<Connection closed>" : $"<Connection {Info}>";
 }

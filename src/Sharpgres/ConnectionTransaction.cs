@@ -14,6 +14,7 @@ public sealed partial class Connection
     /// <summary>Opens a transaction block now: BEGIN, or a SAVEPOINT when a transaction is already open.</summary>
     public Transaction Transaction() => Sharpgres.Transaction.BeginAsync(this, false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="Transaction()"/>: sends BEGIN (or SAVEPOINT inside a transaction) now and returns the block to commit or roll back.</summary>
     public Task<Transaction> TransactionAsync(CancellationToken cancellationToken = default) =>
         Sharpgres.Transaction.BeginAsync(this, true, cancellationToken).AsTask();
 

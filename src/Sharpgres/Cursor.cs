@@ -25,8 +25,10 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
         _factory = factory;
     }
 
+    /// <summary>The connection the cursor runs its statements on (psycopg's <c>cursor.connection</c>).</summary>
     public Connection Connection { get; }
 
+    /// <summary>True once <see cref="Close"/> or Dispose was called (psycopg's <c>cursor.closed</c>); a closed cursor raises InterfaceError on execute and fetch.</summary>
     public bool Closed => _closed;
 
     /// <summary>How many rows FetchMany returns by default (DB-API arraysize, default 1).</summary>
@@ -161,10 +163,15 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     /// <summary>All remaining rows mapped onto <typeparamref name="T"/>.</summary>
     public IReadOnlyList<T> FetchAll<T>() => FetchMany<T>(Math.Max(1, ResultCountRemaining()));
 
+    /// <summary>psycopg's <c>await acur.fetchone()</c>: the next row of the current result, or null past the end. The result is already buffered, so this completes at once.</summary>
     public Task<TRow?> FetchOneAsync(CancellationToken cancellationToken = default) => Task.FromResult(FetchOne());
+    /// <summary>psycopg's <c>await acur.fetchmany(size)</c>: up to <paramref name="size"/> next rows (<see cref="ArraySize"/> when 0). Completes at once: the result is buffered.</summary>
     public Task<IReadOnlyList<TRow>> FetchManyAsync(int size = 0, CancellationToken cancellationToken = default) => Task.FromResult(FetchMany(size));
+    /// <summary>psycopg's <c>await acur.fetchall()</c>: all remaining rows of the current result. Completes at once: the result is buffered.</summary>
     public Task<IReadOnlyList<TRow>> FetchAllAsync(CancellationToken cancellationToken = default) => Task.FromResult(FetchAll());
+    /// <summary>Async twin of <see cref="FetchOne{T}()"/>: the next row mapped onto <typeparamref name="T"/>, or default past the end.</summary>
     public Task<T?> FetchOneAsync<T>(CancellationToken cancellationToken = default) => Task.FromResult(FetchOne<T>());
+    /// <summary>Async twin of <see cref="FetchAll{T}()"/>: all remaining rows mapped onto <typeparamref name="T"/>.</summary>
     public Task<IReadOnlyList<T>> FetchAllAsync<T>(CancellationToken cancellationToken = default) => Task.FromResult(FetchAll<T>());
 
     /// <summary>Iterates the remaining rows (psycopg: <c>for row in cur</c>).</summary>
@@ -180,6 +187,7 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>psycopg's <c>async for row in acur</c>: iterates the remaining rows of the current result, checking <paramref name="cancellationToken"/> between rows.</summary>
     public async IAsyncEnumerator<TRow> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         await Task.CompletedTask.ConfigureAwait(false);
@@ -197,7 +205,9 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
         ResetResults();
     }
 
+    /// <summary>Closes the cursor as <see cref="Close"/> does.</summary>
     public void Dispose() => Close();
+    /// <summary>Closes the cursor as <see cref="Close"/> does (there is no I/O to await: the result is buffered).</summary>
     public ValueTask DisposeAsync() { Close(); return ValueTask.CompletedTask; }
 }
 
@@ -207,7 +217,10 @@ public sealed class Cursor : Cursor<Row>
     internal Cursor(Connection connection, RowFactory<Row> factory) : base(connection, factory) { }
 
     // The same Execute calls, typed as Cursor so `Cursor cur = conn.Cursor().Execute(...)` reads naturally.
+    /// <summary>Executes a query with %s placeholders bound to <paramref name="args"/> (or one object or dictionary for %(name)s), returning this cursor typed as <see cref="Cursor"/>.</summary>
     public new Cursor Execute(string query, params object?[] args) { base.Execute(query, args); return this; }
+    /// <summary>Executes a query with %(name)s placeholders bound from the dictionary <paramref name="args"/>, returning this cursor typed as <see cref="Cursor"/>.</summary>
     public new Cursor Execute(string query, IReadOnlyDictionary<string, object?> args) { base.Execute(query, args); return this; }
+    /// <summary>Executes an interpolated query (every hole a bound parameter, never SQL text), returning this cursor typed as <see cref="Cursor"/>.</summary>
     public new Cursor Execute(ref PgInterpolatedStringHandler query) { base.Execute(ref query); return this; }
 }

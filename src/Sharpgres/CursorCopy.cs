@@ -13,6 +13,7 @@ public partial class Cursor<TRow>
     public Sharpgres.Copy Copy(string statement, params object?[] args) =>
         StartCopyAsync(statement, args, false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="Copy(string, object?[])"/>: starts a COPY FROM STDIN / TO STDOUT and returns the <see cref="Sharpgres.Copy"/> object to write or read it with.</summary>
     public Task<Sharpgres.Copy> CopyAsync(string statement, object?[]? args = null, CancellationToken cancellationToken = default) =>
         StartCopyAsync(statement, args, true, cancellationToken).AsTask();
 
@@ -23,6 +24,7 @@ public partial class Cursor<TRow>
     /// </summary>
     public void Copy(string statement, Action<Sharpgres.Copy> body) => Copy(statement, [], body);
 
+    /// <summary>Runs a COPY with %s placeholders merged from <paramref name="args"/> around <paramref name="body"/>: finished when the body returns, abandoned with CopyFail (nothing loaded) when it throws.</summary>
     public void Copy(string statement, object?[] args, Action<Sharpgres.Copy> body)
     {
         var copy = Copy(statement, args);
@@ -39,9 +41,11 @@ public partial class Cursor<TRow>
         copy.Finish();
     }
 
+    /// <summary>Async form of psycopg's <c>async with acur.copy(...) as copy:</c>: finished when <paramref name="body"/> completes, abandoned with CopyFail (nothing loaded) when it throws.</summary>
     public Task CopyAsync(string statement, Func<Sharpgres.Copy, Task> body, CancellationToken cancellationToken = default) =>
         CopyAsync(statement, [], body, cancellationToken);
 
+    /// <summary>Async COPY with %s placeholders merged from <paramref name="args"/> around <paramref name="body"/>: finished when the body completes, abandoned with CopyFail when it throws.</summary>
     public async Task CopyAsync(string statement, object?[] args, Func<Sharpgres.Copy, Task> body, CancellationToken cancellationToken = default)
     {
         var copy = await CopyAsync(statement, args, cancellationToken).ConfigureAwait(false);

@@ -43,6 +43,7 @@ public partial class Cursor<TRow>
         return this;
     }
 
+    /// <summary>psycopg's <c>await acur.execute(query, params)</c>: %s placeholders bound to <paramref name="args"/> (or one object or dictionary for %(name)s); cancelling the token sends a CancelRequest.</summary>
     public async Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
     {
         await ExecuteAsync(query, args, null, true, cancellationToken).ConfigureAwait(false);
@@ -56,12 +57,14 @@ public partial class Cursor<TRow>
         return this;
     }
 
+    /// <summary>Async execute forcing (<paramref name="prepare"/> true) or forbidding (false) a server-side prepared statement, as psycopg's <c>execute(..., prepare=)</c>.</summary>
     public async Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args, bool prepare, CancellationToken cancellationToken = default)
     {
         await ExecuteAsync(query, args, prepare, true, cancellationToken).ConfigureAwait(false);
         return this;
     }
 
+    /// <summary>Async execute of an interpolated query: every hole becomes a bound parameter, never SQL text.</summary>
     public Task<Cursor<TRow>> ExecuteAsync(ref PgInterpolatedStringHandler query, CancellationToken cancellationToken = default) =>
         ExecuteAsync(query.Sql, query.Arguments, cancellationToken);
 
@@ -93,15 +96,26 @@ public partial class Cursor<TRow>
                 await ExecuteExtendedAsync(query, BoundParameters.Empty, prepare, retry: true, async, ct).ConfigureAwait(false);
             else
             {
-                var values = parsed.Arrange(positional, named);
-                if (op.WantsParameters) op.SetParameters(values);
-                await ExecuteExtendedAsync(parsed.Sql, BoundParameters.Create(parsed, values, ActiveTypes), prepare, retry: true, async, ct).ConfigureAwait(false);
+                // The parameters' arrays are done with when the round trip ends: reuse them (taken, so a second thread
+                // misusing the cursor at the same time gets its own and then its InterfaceError, never these values).
+                var scratch = Interlocked.Exchange(ref _parameterScratch, null) ?? new BoundParameters.Scratch();
+                try
+                {
+                    var values = parsed.Arrange(positional, named);
+                    if (op.WantsParameters) op.SetParameters(values);
+                    var parameters = BoundParameters.Create(parsed, values, ActiveTypes, scratch);
+                    await ExecuteExtendedAsync(parsed.Sql, parameters, prepare, retry: true, async, ct).ConfigureAwait(false);
+                }
+                finally { _parameterScratch = scratch; }
             }
             if (op.IsObserved) op.SetRows(_rowCount, _current?.Description is not null);
         }
         catch (Exception e) when (op.Fail(e)) { throw; }
         finally { op.Dispose(); }
     }
+
+    private BoundParameters.Scratch? _parameterScratch;
+    private List<ResultSet>? _resultScratch;
 
     /// <summary>Several statements without parameters: the simple protocol, one result per statement.</summary>
     private async ValueTask ExecuteSimpleAsync(string query, bool async, CancellationToken ct)
@@ -153,7 +167,7 @@ public partial class Cursor<TRow>
         var wasIdle = session.TransactionStatus == TransactionStatus.Idle;
         StatementPlan plan;
         Error? error;
-        List<ResultSet> results;
+        ResultSet? result = null;
         try
         {
             var readyCount = 1;
@@ -177,9 +191,13 @@ public partial class Cursor<TRow>
                 throw;
             }
             await session.FlushAsync(async, ct).ConfigureAwait(false);
-            results = new List<ResultSet>(1);
+            // The list only carries the results out of the reader (the cursor keeps the last one): one per cursor.
+            var results = _resultScratch ??= new List<ResultSet>(2);
+            results.Clear();
             error = await ResultReader.ReadAsync(session, results, readyCount, ReadContext, async, ct, plan.KnownDescription).ConfigureAwait(false);
             if (readyCount == 2 && results.Count > 0 && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
+            if (results.Count > 0) result = results[^1];
+            results.Clear();
         }
         finally
         {
@@ -188,7 +206,7 @@ public partial class Cursor<TRow>
 
         if (error is null)
         {
-            var result = results.Count > 0 ? results[^1] : new ResultSet(null, ReadContext);
+            result ??= new ResultSet(null, ReadContext);
             plan.Succeeded(result.Description);
             plan.Trim(Connection.PreparedMax);
             SetResult(result, result.RowCount);

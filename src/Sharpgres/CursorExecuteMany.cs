@@ -30,6 +30,7 @@ public partial class Cursor<TRow>
         return this;
     }
 
+    /// <summary>psycopg's <c>await acur.executemany(query, params_seq, returning=)</c>: once per parameter set, pipelined a chunk per round trip; RowCount is the total.</summary>
     public async Task<Cursor<TRow>> ExecuteManyAsync<TParams>(string query, IEnumerable<TParams> parameterSets, bool returning = false,
         CancellationToken cancellationToken = default)
     {

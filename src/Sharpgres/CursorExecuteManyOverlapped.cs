@@ -19,7 +19,7 @@ public partial class Cursor<TRow>
     private const int OverlappedGroupChunks = 16;
 
     /// <summary>
-    /// The sets of one group (the first chunk is given, more are pulled with <paramref name="fill"/>), how many of them
+    /// The sets of one group (the first chunk is given, more are pulled with the caller's fill callback), how many of them
     /// completed, their row count, the error that stopped them and how many sets the failing statement carried (more
     /// than one when it was a rewritten multi-row INSERT). A set that can't be encoded, or an exception from the
     /// caller's sets, ends the group before its chunk is sent: the chunks already sent complete and the exception is

@@ -39,6 +39,7 @@ public partial class Cursor<TRow>
     public IEnumerable<T> Stream<T>(string query, params object?[] args) =>
         new StreamSource<T>(this, query, args, null, static () => new TypedProjector<T>().Project);
 
+    /// <summary>Async twin of <see cref="Stream{T}(string, object?[])"/>: rows mapped onto <typeparamref name="T"/> as they arrive; cancelling the token ends the statement and raises <see cref="Errors.QueryCanceled"/>.</summary>
     public IAsyncEnumerable<T> StreamAsync<T>(string query, object?[]? args = null, CancellationToken cancellationToken = default) =>
         new StreamSource<T>(this, query, args, null, static () => new TypedProjector<T>().Project, cancellationToken);
 

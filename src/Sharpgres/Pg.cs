@@ -18,19 +18,23 @@ public static class Pg
     /// </summary>
     public static PgTelemetryOptions Telemetry { get; set; } = new();
 
+    /// <summary>psycopg's <c>psycopg.connect(conninfo, **kwargs)</c>: opens a connection from a conninfo string or URI (<c>""</c> uses the PG* environment variables), the named arguments overriding its keywords; not in autocommit unless <paramref name="autocommit"/>.</summary>
     public static Connection Connect(string conninfo = "", string? host = null, int? port = null, string? dbname = null,
         string? user = null, string? password = null, string? sslmode = null, string? applicationName = null,
         int? connectTimeout = null, bool autocommit = false) =>
         Connect(Build(conninfo, host, port, dbname, user, password, sslmode, applicationName, connectTimeout), autocommit);
 
+    /// <summary>Opens a connection from parsed connection parameters (<see cref="ConnectionInfo"/>), trying each host in turn as libpq does.</summary>
     public static Connection Connect(ConnectionInfo info, bool autocommit = false) =>
         Connection.OpenAsync(info, autocommit, async: false, CancellationToken.None).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="Connect(string, string?, int?, string?, string?, string?, string?, string?, int?, bool)"/> (psycopg's <c>await AsyncConnection.connect(...)</c>); cancelling the token abandons the attempt.</summary>
     public static Task<Connection> ConnectAsync(string conninfo = "", string? host = null, int? port = null, string? dbname = null,
         string? user = null, string? password = null, string? sslmode = null, string? applicationName = null,
         int? connectTimeout = null, bool autocommit = false, CancellationToken cancellationToken = default) =>
         ConnectAsync(Build(conninfo, host, port, dbname, user, password, sslmode, applicationName, connectTimeout), autocommit, cancellationToken);
 
+    /// <summary>Async twin of <see cref="Connect(ConnectionInfo, bool)"/>: opens a connection from parsed connection parameters without blocking a thread.</summary>
     public static Task<Connection> ConnectAsync(ConnectionInfo info, bool autocommit = false, CancellationToken cancellationToken = default) =>
         Connection.OpenAsync(info, autocommit, async: true, cancellationToken).AsTask();
 

@@ -75,6 +75,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
 
     /// <summary>Sends Sync and reads every pending result; raises the first error of the batch.</summary>
     public void Sync() => Root.SyncAsync(false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Sync"/>: sends Sync and reads every pending result, raising the first error of the batch.</summary>
     public Task SyncAsync(CancellationToken cancellationToken = default) => Root.SyncAsync(true, cancellationToken).AsTask();
 
     internal async ValueTask SyncAsync(bool async, CancellationToken ct)
@@ -140,6 +141,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
 
     /// <summary>Ends the block: syncs (raising a pending error) and leaves pipeline mode.</summary>
     public void Dispose() => CloseAsync(false).GetAwaiter().GetResult();
+    /// <summary>Ends the block as <see cref="Dispose"/> does: syncs (raising a pending error) and leaves pipeline mode.</summary>
     public ValueTask DisposeAsync() => CloseAsync(true);
 
     private async ValueTask CloseAsync(bool async)

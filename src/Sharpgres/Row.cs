@@ -45,11 +45,13 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
 
     private PgCodec? CodecAt(int ordinal) => _source.CodecAt(ordinal);
 
+    /// <summary>The number of columns (psycopg: <c>len(row)</c>).</summary>
     public int Count => Shape.Count;
 
     /// <summary>The column names, in order.</summary>
     public IEnumerable<string> Keys => Shape.Fields.Select(f => f.Name);
 
+    /// <summary>The value of column <paramref name="index"/> (0-based), decoded to its default .NET type (<c>docs/types.md</c>); null for SQL NULL.</summary>
     public object? this[int index]
     {
         get
@@ -59,6 +61,7 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         }
     }
 
+    /// <summary>The value of the column named <paramref name="column"/> (the first one when names repeat), decoded to its default .NET type; null for SQL NULL.</summary>
     public object? this[string column] => this[Ordinal(column)];
 
     private int Ordinal(string column)
@@ -75,8 +78,10 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         return ColumnValue.Read<T>(data, length, Shape.Fields[index], CodecAt(index), Context);
     }
 
+    /// <summary>Reads the column named <paramref name="column"/> as <typeparamref name="T"/> straight from the row's bytes, without boxing.</summary>
     public T Get<T>(string column) => Get<T>(Ordinal(column));
 
+    /// <summary>Whether column <paramref name="index"/> is SQL NULL, without decoding it.</summary>
     public bool IsNull(int index) => RangeOf(index).Length < 0;
 
     /// <summary>Where a column's bytes are in the DataRow: walked to for narrow rows, cached for wide ones.</summary>
@@ -135,17 +140,23 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         return d;
     }
 
+    /// <summary>The column values in order, decoded (psycopg: iterating a tuple row).</summary>
     public IEnumerator<object?> GetEnumerator()
     {
         for (var i = 0; i < Count; i++) yield return this[i];
     }
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Tuple-style unpacking of a two-column row: <c>var (id, name) = row;</c>.</summary>
     public void Deconstruct(out object? a, out object? b) { a = this[0]; b = this[1]; }
+    /// <summary>Tuple-style unpacking of a three-column row.</summary>
     public void Deconstruct(out object? a, out object? b, out object? c) { a = this[0]; b = this[1]; c = this[2]; }
+    /// <summary>Tuple-style unpacking of a four-column row.</summary>
     public void Deconstruct(out object? a, out object? b, out object? c, out object? d) { a = this[0]; b = this[1]; c = this[2]; d = this[3]; }
+    /// <summary>Tuple-style unpacking of a five-column row.</summary>
     public void Deconstruct(out object? a, out object? b, out object? c, out object? d, out object? e) { a = this[0]; b = this[1]; c = this[2]; d = this[3]; e = this[4]; }
 
+    /// <summary>Value equality, as Python tuples compare: same number of columns and equal values (arrays compared element by element).</summary>
     public bool Equals(Row? other)
     {
         if (other is null || other.Count != Count) return false;
@@ -156,8 +167,10 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
         return true;
     }
 
+    /// <summary>Value equality with another <see cref="Row"/>, as <see cref="Equals(Row?)"/>.</summary>
     public override bool Equals(object? obj) => obj is Row r && Equals(r);
 
+    /// <summary>A hash of the column values, consistent with <see cref="Equals(Row?)"/>.</summary>
     public override int GetHashCode()
     {
         var hash = new HashCode();

@@ -38,6 +38,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
         WithHold = withHold;
     }
 
+    /// <summary>The connection the cursor lives on; the cursor exists only inside its transaction unless declared WITH HOLD.</summary>
     public Connection Connection { get; }
 
     /// <summary>The cursor's name on the server (sent quoted as an identifier, so any text works).</summary>
@@ -55,6 +56,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
     /// <summary>How many rows FetchMany returns by default (DB-API arraysize, default 1).</summary>
     public int ArraySize { get; set; } = 1;
 
+    /// <summary>True once <see cref="Close"/> or Dispose was called (psycopg's <c>cursor.closed</c>).</summary>
     public bool Closed => _closed;
 
     /// <summary>-1 after Execute (the server doesn't know the size of a cursor's result), then the rows fetched so far.</summary>
@@ -69,6 +71,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
     /// <summary>The tag of the last command: "DECLARE CURSOR", "FETCH 3", "MOVE 2", "CLOSE CURSOR".</summary>
     public string? StatusMessage => _statusMessage;
 
+    /// <summary>The cursor's name and state (not declared, declared, closed).</summary>
     public override string ToString() => $"<ServerCursor '{Name}' {(_closed ? "closed" : _described ? "declared" : "not declared")}>";
 
     // ---- Execute -------------------------------------------------------------------------------------------------
@@ -80,18 +83,21 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
         return this;
     }
 
+    /// <summary>Declares the cursor for <paramref name="query"/> with %(name)s placeholders bound from <paramref name="args"/>; closes a previous one.</summary>
     public ServerCursor<TRow> Execute(string query, IReadOnlyDictionary<string, object?> args)
     {
         ExecuteCoreAsync(query, null, args, false, default).GetAwaiter().GetResult();
         return this;
     }
 
+    /// <summary>Async twin of <see cref="Execute(string, object?[])"/>: DECLAREs the cursor for <paramref name="query"/> with %s placeholders bound server-side.</summary>
     public async Task<ServerCursor<TRow>> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
     {
         await ExecuteCoreAsync(query, args, null, true, cancellationToken).ConfigureAwait(false);
         return this;
     }
 
+    /// <summary>Async DECLARE with %(name)s placeholders bound from the properties or keys of <paramref name="namedArgs"/>.</summary>
     public async Task<ServerCursor<TRow>> ExecuteAsync(string query, object namedArgs, CancellationToken cancellationToken = default)
     {
         await ExecuteCoreAsync(query, null, NamedArguments.From(namedArgs), true, cancellationToken).ConfigureAwait(false);
@@ -102,6 +108,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
     public void ExecuteMany(string query, IEnumerable<object?[]> argsSeq) =>
         throw new NotSupportedError("ExecuteMany not supported on server-side cursors");
 
+    /// <summary>Not available on server-side cursors, as in psycopg: the task fails with <see cref="NotSupportedError"/>.</summary>
     public Task ExecuteManyAsync(string query, IEnumerable<object?[]> argsSeq, CancellationToken cancellationToken = default) =>
         Task.FromException(new NotSupportedError("ExecuteMany not supported on server-side cursors"));
 
@@ -196,16 +203,24 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
     /// <summary>All the remaining rows: <c>FETCH FORWARD ALL</c>.</summary>
     public IReadOnlyList<TRow> FetchAll() => FetchManyCoreAsync(null, false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of FetchOne: <c>FETCH FORWARD 1</c> from the server-side cursor; null past the end.</summary>
     public Task<TRow?> FetchOneAsync(CancellationToken cancellationToken = default) => FetchOneCoreAsync(true, cancellationToken).AsTask();
+    /// <summary>Async twin of FetchMany: <c>FETCH FORWARD n</c> (<see cref="ArraySize"/> when <paramref name="size"/> is 0) from the server-side cursor.</summary>
     public Task<IReadOnlyList<TRow>> FetchManyAsync(int size = 0, CancellationToken cancellationToken = default) => FetchManyCoreAsync(size, true, cancellationToken).AsTask();
+    /// <summary>Async twin of FetchAll: <c>FETCH FORWARD ALL</c> from the server-side cursor.</summary>
     public Task<IReadOnlyList<TRow>> FetchAllAsync(CancellationToken cancellationToken = default) => FetchManyCoreAsync(null, true, cancellationToken).AsTask();
 
     /// <summary>The next row mapped onto <typeparamref name="T"/>, or default past the end.</summary>
     public T? FetchOne<T>() => FetchOneTypedAsync<T>(false, default).GetAwaiter().GetResult();
+    /// <summary><c>FETCH FORWARD n</c> (<see cref="ArraySize"/> when <paramref name="size"/> is 0), the rows mapped onto <typeparamref name="T"/>.</summary>
     public IReadOnlyList<T> FetchMany<T>(int size = 0) => FetchManyTypedAsync<T>(size <= 0 ? ArraySize : size, false, default).GetAwaiter().GetResult();
+    /// <summary><c>FETCH FORWARD ALL</c>, the rows mapped onto <typeparamref name="T"/>.</summary>
     public IReadOnlyList<T> FetchAll<T>() => FetchManyTypedAsync<T>(null, false, default).GetAwaiter().GetResult();
+    /// <summary>Async <c>FETCH FORWARD 1</c>, the row mapped onto <typeparamref name="T"/>; default past the end.</summary>
     public Task<T?> FetchOneAsync<T>(CancellationToken cancellationToken = default) => FetchOneTypedAsync<T>(true, cancellationToken).AsTask();
+    /// <summary>Async <c>FETCH FORWARD n</c>, the rows mapped onto <typeparamref name="T"/>.</summary>
     public Task<IReadOnlyList<T>> FetchManyAsync<T>(int size = 0, CancellationToken cancellationToken = default) => FetchManyTypedAsync<T>(size <= 0 ? ArraySize : size, true, cancellationToken).AsTask();
+    /// <summary>Async <c>FETCH FORWARD ALL</c>, the rows mapped onto <typeparamref name="T"/>.</summary>
     public Task<IReadOnlyList<T>> FetchAllAsync<T>(CancellationToken cancellationToken = default) => FetchManyTypedAsync<T>(null, true, cancellationToken).AsTask();
 
     private async ValueTask<TRow?> FetchOneCoreAsync(bool async, CancellationToken ct)
@@ -326,6 +341,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>psycopg's <c>async for row in acur</c> on a named cursor: fetches <see cref="ItemSize"/> rows per FETCH as the loop goes.</summary>
     public async IAsyncEnumerator<TRow> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         while (true)
@@ -349,6 +365,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
     /// </summary>
     public void Scroll(int value, ScrollMode mode = ScrollMode.Relative) => ScrollCoreAsync(value, mode, false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="Scroll"/>: <c>MOVE [ABSOLUTE] value</c> on the server-side cursor.</summary>
     public Task ScrollAsync(int value, ScrollMode mode = ScrollMode.Relative, CancellationToken cancellationToken = default) =>
         ScrollCoreAsync(value, mode, true, cancellationToken).AsTask();
 
@@ -365,8 +382,11 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
     /// transaction of a cursor without hold ended, nor when the transaction failed. Idempotent.
     /// </summary>
     public void Close() => CloseCoreAsync(false).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Close"/>: sends <c>CLOSE</c> when the cursor still exists on the server. Idempotent.</summary>
     public Task CloseAsync() => CloseCoreAsync(true).AsTask();
+    /// <summary>Closes the cursor as <see cref="Close"/> does.</summary>
     public void Dispose() => Close();
+    /// <summary>Closes the cursor as <see cref="CloseAsync"/> does.</summary>
     public ValueTask DisposeAsync() => CloseCoreAsync(true);
 
     private async ValueTask CloseCoreAsync(bool async)

@@ -20,6 +20,7 @@ public sealed class Transaction : IDisposable, IAsyncDisposable
         _stackIndex = stackIndex;
     }
 
+    /// <summary>The connection the transaction block runs on.</summary>
     public Connection Connection { get; }
 
     /// <summary>The SAVEPOINT name of a nested block; null for the block that began the transaction.</summary>
@@ -44,10 +45,12 @@ public sealed class Transaction : IDisposable, IAsyncDisposable
 
     /// <summary>Ends the block keeping its work: COMMIT, or RELEASE SAVEPOINT for a nested block.</summary>
     public void Commit() => EndAsync(commit: true, async: false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Commit"/>: COMMIT, or RELEASE SAVEPOINT for a nested block.</summary>
     public Task CommitAsync(CancellationToken cancellationToken = default) => EndAsync(true, true, cancellationToken).AsTask();
 
     /// <summary>Ends the block undoing its work: ROLLBACK, or ROLLBACK TO SAVEPOINT for a nested block.</summary>
     public void Rollback() => EndAsync(commit: false, async: false, default).GetAwaiter().GetResult();
+    /// <summary>Async twin of <see cref="Rollback"/>: ROLLBACK, or ROLLBACK TO SAVEPOINT for a nested block.</summary>
     public Task RollbackAsync(CancellationToken cancellationToken = default) => EndAsync(false, true, cancellationToken).AsTask();
 
     private async ValueTask EndAsync(bool commit, bool async, CancellationToken ct)
@@ -80,6 +83,7 @@ public sealed class Transaction : IDisposable, IAsyncDisposable
         if (!_done) EndAsync(commit: false, async: false, default).GetAwaiter().GetResult();
     }
 
+    /// <summary>Rolls the block back unless it was committed, without blocking a thread. Never commits.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_done) await EndAsync(commit: false, async: true, default).ConfigureAwait(false);
@@ -92,7 +96,9 @@ public sealed class Transaction : IDisposable, IAsyncDisposable
 /// </summary>
 public class Rollback : Exception
 {
+    /// <summary>Creates the exception; <paramref name="transaction"/> names the block to roll back (null: the innermost one).</summary>
     public Rollback(Transaction? transaction = null) : base("rollback requested") => Transaction = transaction;
 
+    /// <summary>The block this exception rolls back, or null for the innermost one.</summary>
     public Transaction? Transaction { get; }
 }

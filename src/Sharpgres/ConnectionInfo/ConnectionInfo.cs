@@ -123,28 +123,50 @@ public sealed class ConnectionInfo
     /// </summary>
     public IReadOnlyDictionary<string, string> Values { get; }
 
+    /// <summary>Whether <paramref name="keyword"/> (a libpq keyword such as <c>host</c> or <c>sslmode</c>) is set, even to an empty value.</summary>
     public bool Contains(string keyword) => _values.ContainsKey(keyword);
 
+    /// <summary>libpq's <c>host</c>: the host name(s), IP address(es) or Unix-socket directory(ies), comma-separated for multiple hosts; null when not set.</summary>
     public string? Host => this["host"];
+    /// <summary>libpq's <c>hostaddr</c>: numeric IP address(es) to connect to without a DNS lookup (host then names the server for TLS and pgpass); null when not set.</summary>
     public string? HostAddr => this["hostaddr"];
+    /// <summary>libpq's <c>port</c>: the TCP port (or the Unix socket's file extension), one per host or one for all, as written; null when not set (5432).</summary>
     public string? Port => this["port"];
+    /// <summary>libpq's <c>dbname</c>: the database to connect to; null when not set (the user name is used).</summary>
     public string? DbName => this["dbname"];
+    /// <summary>libpq's <c>user</c>: the PostgreSQL role to connect as; null when not set (the OS user name is used).</summary>
     public string? User => this["user"];
+    /// <summary>libpq's <c>password</c>: the password for password, md5 or SCRAM authentication; null when not set (then the pgpass file is consulted).</summary>
     public string? Password => this["password"];
+    /// <summary>libpq's <c>passfile</c>: the pgpass file to read passwords from; null when not set (<c>~/.pgpass</c>).</summary>
     public string? PassFile => this["passfile"];
+    /// <summary>libpq's <c>application_name</c>: sent as the <c>application_name</c> setting, shown in <c>pg_stat_activity</c>; null when not set.</summary>
     public string? ApplicationName => this["application_name"];
+    /// <summary>libpq's <c>fallback_application_name</c>: the application_name used when <see cref="ApplicationName"/> is not set; null when not set.</summary>
     public string? FallbackApplicationName => this["fallback_application_name"];
+    /// <summary>libpq's <c>options</c>: command-line options sent to the server at startup, e.g. <c>-c search_path=app</c>; null when not set.</summary>
     public string? Options => this["options"];
+    /// <summary>libpq's <c>client_encoding</c>: the session's client_encoding setting; null when not set.</summary>
     public string? ClientEncoding => this["client_encoding"];
+    /// <summary>libpq's <c>sslmode</c> as written (<c>disable</c>, <c>allow</c>, <c>prefer</c>, <c>require</c>, <c>verify-ca</c>, <c>verify-full</c>); null when not set (<c>prefer</c>).</summary>
     public string? SslMode => this["sslmode"];
+    /// <summary>libpq's <c>sslrootcert</c>: the file of trusted CA certificates that verify the server's, or <c>system</c> for the OS's trust store; null when not set.</summary>
     public string? SslRootCert => this["sslrootcert"];
+    /// <summary>libpq's <c>sslcert</c>: the client certificate file presented for <c>cert</c> authentication; null when not set.</summary>
     public string? SslCert => this["sslcert"];
+    /// <summary>libpq's <c>sslkey</c>: the private key of <see cref="SslCert"/>; null when not set.</summary>
     public string? SslKey => this["sslkey"];
+    /// <summary>libpq's <c>service</c>: the section of pg_service.conf whose keywords fill in what the conninfo leaves unset; null when not set.</summary>
     public string? Service => this["service"];
+    /// <summary>libpq's <c>connect_timeout</c>: the seconds allowed for each host's connection attempt, as written; null when not set (no limit).</summary>
     public string? ConnectTimeout => this["connect_timeout"];
+    /// <summary>libpq's <c>target_session_attrs</c> as written (<c>any</c>, <c>read-write</c>, <c>primary</c>, <c>standby</c> ...): which server of a multi-host list is acceptable; null when not set.</summary>
     public string? TargetSessionAttrs => this["target_session_attrs"];
+    /// <summary>libpq's <c>channel_binding</c> as written (<c>disable</c>, <c>prefer</c>, <c>require</c>): SCRAM-SHA-256-PLUS over TLS; null when not set.</summary>
     public string? ChannelBinding => this["channel_binding"];
+    /// <summary>libpq's <c>load_balance_hosts</c> as written (<c>disable</c>, <c>random</c>): whether the hosts are tried in a random order; null when not set.</summary>
     public string? LoadBalanceHosts => this["load_balance_hosts"];
+    /// <summary>libpq's <c>require_auth</c>: the authentication methods the client accepts from the server (e.g. <c>scram-sha-256</c>, <c>!password</c>); null when not set.</summary>
     public string? RequireAuth => this["require_auth"];
 
     /// <summary>

@@ -11,7 +11,13 @@ using Sharpgres.Types;
 namespace Sharpgres;
 
 /// <summary>Which way a COPY moves data.</summary>
-public enum CopyDirection { FromStdin, ToStdout }
+public enum CopyDirection
+{
+    /// <summary><c>COPY ... FROM STDIN</c>: the client sends the data (CopyInResponse, then CopyData messages), the server loads it.</summary>
+    FromStdin,
+    /// <summary><c>COPY ... TO STDOUT</c>: the server sends the data (CopyOutResponse, then CopyData messages), the client reads it.</summary>
+    ToStdout,
+}
 
 /// <summary>
 /// A COPY in progress (psycopg's Copy), from <c>cur.Copy("COPY ... FROM STDIN" | "COPY ... TO STDOUT")</c>.
@@ -59,6 +65,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         _onEnd = onEnd;
     }
 
+    /// <summary>Whether this COPY sends data to the server (FROM STDIN) or reads it from the server (TO STDOUT).</summary>
     public CopyDirection Direction { get; }
 
     /// <summary>True for FORMAT BINARY; false for text and CSV (the server announces only text or binary).</summary>
@@ -153,6 +160,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// <summary>Writes one row, encoded in the COPY's format with the codecs of the values (or of SetTypes).</summary>
     public void WriteRow(params object?[] values) => WriteRowCoreAsync(values, false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="WriteRow"/>: encodes one row in the COPY's format and sends it when the buffer fills; cancelling sends a CancelRequest.</summary>
     public ValueTask WriteRowAsync(object?[] values, CancellationToken cancellationToken = default) =>
         WriteRowCoreAsync(values, true, cancellationToken);
 
@@ -187,8 +195,10 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         FlushIfFullAsync(false, default).GetAwaiter().GetResult();
     }
 
+    /// <summary>Sends raw COPY data given as text (lines in the COPY's text or CSV format, newline-terminated), encoded as UTF-8.</summary>
     public void Write(string text) => Write(System.Text.Encoding.UTF8.GetBytes(text));
 
+    /// <summary>Async twin of <see cref="Write(ReadOnlySpan{byte})"/>: sends raw COPY data (text, CSV or binary format bytes) as CopyData messages.</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         CheckWritable();
@@ -196,12 +206,14 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         await FlushIfFullAsync(true, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Async twin of <see cref="Write(string)"/>: sends raw COPY text data, encoded as UTF-8.</summary>
     public ValueTask WriteAsync(string text, CancellationToken cancellationToken = default) =>
         WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
 
     /// <summary>Pipes a whole stream (a CSV file, another COPY's output) into the COPY, 64 KB at a time.</summary>
     public void CopyFrom(Stream source) => CopyFromCoreAsync(source, false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="CopyFrom"/>: pipes a whole stream into the COPY FROM STDIN, 64 KB at a time.</summary>
     public Task CopyFromAsync(Stream source, CancellationToken cancellationToken = default) =>
         CopyFromCoreAsync(source, true, cancellationToken).AsTask();
 
@@ -304,6 +316,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// </summary>
     public ReadOnlyMemory<byte> Read() => ReadCoreAsync(false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="Read"/>: the next CopyData of a COPY TO STDOUT (a text/CSV line or a binary chunk), empty at the end; valid until the next read.</summary>
     public ValueTask<ReadOnlyMemory<byte>> ReadAsync(CancellationToken cancellationToken = default) => ReadCoreAsync(true, cancellationToken);
 
     private async ValueTask<ReadOnlyMemory<byte>> ReadCoreAsync(bool async, CancellationToken ct)
@@ -333,6 +346,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// <summary>The next row, decoded (strings for text COPY, byte arrays for binary, unless SetTypes said); null at the end.</summary>
     public object?[]? ReadRow() => ReadRowCoreAsync(false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="ReadRow"/>: the next row of a COPY TO STDOUT, decoded; null at the end.</summary>
     public ValueTask<object?[]?> ReadRowAsync(CancellationToken cancellationToken = default) => ReadRowCoreAsync(true, cancellationToken);
 
     private async ValueTask<object?[]?> ReadRowCoreAsync(bool async, CancellationToken ct)
@@ -361,6 +375,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         while (ReadRow() is { } row) yield return row;
     }
 
+    /// <summary>Async twin of <see cref="Rows()"/>: the remaining rows of a COPY TO STDOUT as they arrive, decoded as <see cref="ReadRow"/> does.</summary>
     public async IAsyncEnumerable<object?[]> RowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         while (await ReadRowAsync(cancellationToken).ConfigureAwait(false) is { } row) yield return row;
@@ -381,6 +396,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Async twin of <see cref="Rows{T}"/>: the remaining rows mapped onto <typeparamref name="T"/> by position (a scalar or a tuple).</summary>
     public async IAsyncEnumerable<T> RowsAsync<T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         while (true)
@@ -398,6 +414,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         while (Read() is { IsEmpty: false } chunk) destination.Write(chunk.Span);
     }
 
+    /// <summary>Async twin of <see cref="CopyTo"/>: pipes the whole COPY TO STDOUT output into <paramref name="destination"/>.</summary>
     public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         while (await ReadAsync(cancellationToken).ConfigureAwait(false) is { IsEmpty: false } chunk)
@@ -447,6 +464,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// </summary>
     public void Finish() => FinishCoreAsync(false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="Finish"/>: ends the COPY (CopyDone for FROM STDIN, then the server's CommandComplete) and sets RowCount.</summary>
     public Task FinishAsync(CancellationToken cancellationToken = default) => FinishCoreAsync(true, cancellationToken).AsTask();
 
     /// <summary>
@@ -464,6 +482,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         Finish();
     }
 
+    /// <summary>Ends the COPY as <see cref="FinishAsync"/> does. Unlike the synchronous Dispose, it cannot see an exception in flight, so call <see cref="FailAsync"/> yourself to abandon a load.</summary>
     public ValueTask DisposeAsync() => FinishCoreAsync(true, default);
 
     private async ValueTask FinishCoreAsync(bool async, CancellationToken ct)
@@ -494,6 +513,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// </summary>
     public void Fail(string message) => FailCoreAsync(message, false).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="Fail"/>: abandons a COPY FROM STDIN with CopyFail(<paramref name="message"/>), so nothing is loaded; the connection stays usable.</summary>
     public Task FailAsync(string message) => FailCoreAsync(message, true).AsTask();
 
     /// <summary>psycopg-style alias of <see cref="Fail"/> with a generic message.</summary>

@@ -10,12 +10,20 @@ namespace Sharpgres.Errors;
 
 // Class 02 - No Data (this is also a warning class per the SQL standard)
 
-/// <summary>SQLSTATE 02000 (no_data).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 02000 (no_data), in class 02 (No Data (this is also a warning class per the SQL standard)); psycopg's <c>psycopg.errors.NoData</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class NoData : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 02000.</summary>
     public const string Code = "02000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 02000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN no_data).</summary>
     public const string Name = "no_data";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NoData(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -23,12 +31,20 @@ public class NoData : DatabaseError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 02001 (no_additional_dynamic_result_sets_returned).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 02001 (no_additional_dynamic_result_sets_returned), in class 02 (No Data (this is also a warning class per the SQL standard)); psycopg's <c>psycopg.errors.NoAdditionalDynamicResultSetsReturned</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class NoAdditionalDynamicResultSetsReturned : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 02001.</summary>
     public const string Code = "02001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 02001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN no_additional_dynamic_result_sets_returned).</summary>
     public const string Name = "no_additional_dynamic_result_sets_returned";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NoAdditionalDynamicResultSetsReturned(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -38,12 +54,20 @@ public class NoAdditionalDynamicResultSetsReturned : DatabaseError
 
 // Class 03 - SQL Statement Not Yet Complete
 
-/// <summary>SQLSTATE 03000 (sql_statement_not_yet_complete).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 03000 (sql_statement_not_yet_complete), in class 03 (SQL Statement Not Yet Complete); psycopg's <c>psycopg.errors.SqlStatementNotYetComplete</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class SqlStatementNotYetComplete : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 03000.</summary>
     public const string Code = "03000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 03000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sql_statement_not_yet_complete).</summary>
     public const string Name = "sql_statement_not_yet_complete";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlStatementNotYetComplete(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -53,12 +77,20 @@ public class SqlStatementNotYetComplete : DatabaseError
 
 // Class 08 - Connection Exception
 
-/// <summary>SQLSTATE 08000 (connection_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 08000 (connection_exception), in class 08 (Connection Exception); psycopg's <c>psycopg.errors.ConnectionException</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ConnectionException : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 08000.</summary>
     public const string Code = "08000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 08000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN connection_exception).</summary>
     public const string Name = "connection_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ConnectionException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -66,12 +98,20 @@ public class ConnectionException : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 08001 (sqlclient_unable_to_establish_sqlconnection).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 08001 (sqlclient_unable_to_establish_sqlconnection), in class 08 (Connection Exception); psycopg's <c>psycopg.errors.SqlclientUnableToEstablishSqlconnection</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class SqlclientUnableToEstablishSqlconnection : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 08001.</summary>
     public const string Code = "08001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 08001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sqlclient_unable_to_establish_sqlconnection).</summary>
     public const string Name = "sqlclient_unable_to_establish_sqlconnection";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlclientUnableToEstablishSqlconnection(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -79,12 +119,20 @@ public class SqlclientUnableToEstablishSqlconnection : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 08003 (connection_does_not_exist).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 08003 (connection_does_not_exist), in class 08 (Connection Exception); psycopg's <c>psycopg.errors.ConnectionDoesNotExist</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ConnectionDoesNotExist : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 08003.</summary>
     public const string Code = "08003";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 08003 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN connection_does_not_exist).</summary>
     public const string Name = "connection_does_not_exist";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ConnectionDoesNotExist(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -92,12 +140,20 @@ public class ConnectionDoesNotExist : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 08004 (sqlserver_rejected_establishment_of_sqlconnection).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 08004 (sqlserver_rejected_establishment_of_sqlconnection), in class 08 (Connection Exception); psycopg's <c>psycopg.errors.SqlserverRejectedEstablishmentOfSqlconnection</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class SqlserverRejectedEstablishmentOfSqlconnection : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 08004.</summary>
     public const string Code = "08004";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 08004 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sqlserver_rejected_establishment_of_sqlconnection).</summary>
     public const string Name = "sqlserver_rejected_establishment_of_sqlconnection";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlserverRejectedEstablishmentOfSqlconnection(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -105,12 +161,20 @@ public class SqlserverRejectedEstablishmentOfSqlconnection : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 08006 (connection_failure).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 08006 (connection_failure), in class 08 (Connection Exception); psycopg's <c>psycopg.errors.ConnectionFailure</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ConnectionFailure : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 08006.</summary>
     public const string Code = "08006";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 08006 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN connection_failure).</summary>
     public const string Name = "connection_failure";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ConnectionFailure(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -118,12 +182,20 @@ public class ConnectionFailure : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 08007 (transaction_resolution_unknown).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 08007 (transaction_resolution_unknown), in class 08 (Connection Exception); psycopg's <c>psycopg.errors.TransactionResolutionUnknown</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class TransactionResolutionUnknown : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 08007.</summary>
     public const string Code = "08007";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 08007 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN transaction_resolution_unknown).</summary>
     public const string Name = "transaction_resolution_unknown";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TransactionResolutionUnknown(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -131,12 +203,20 @@ public class TransactionResolutionUnknown : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 08P01 (protocol_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 08P01 (protocol_violation), in class 08 (Connection Exception); psycopg's <c>psycopg.errors.ProtocolViolation</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ProtocolViolation : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 08P01.</summary>
     public const string Code = "08P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 08P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN protocol_violation).</summary>
     public const string Name = "protocol_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ProtocolViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -146,12 +226,20 @@ public class ProtocolViolation : OperationalError
 
 // Class 09 - Triggered Action Exception
 
-/// <summary>SQLSTATE 09000 (triggered_action_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 09000 (triggered_action_exception), in class 09 (Triggered Action Exception); psycopg's <c>psycopg.errors.TriggeredActionException</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class TriggeredActionException : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 09000.</summary>
     public const string Code = "09000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 09000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN triggered_action_exception).</summary>
     public const string Name = "triggered_action_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TriggeredActionException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -161,12 +249,20 @@ public class TriggeredActionException : DatabaseError
 
 // Class 0A - Feature Not Supported
 
-/// <summary>SQLSTATE 0A000 (feature_not_supported).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 0A000 (feature_not_supported), in class 0A (Feature Not Supported); psycopg's <c>psycopg.errors.FeatureNotSupported</c>, a <see cref="NotSupportedError"/>.
+/// </summary>
 public class FeatureNotSupported : NotSupportedError
 {
+    /// <summary>The SQLSTATE this class stands for, 0A000.</summary>
     public const string Code = "0A000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 0A000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN feature_not_supported).</summary>
     public const string Name = "feature_not_supported";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FeatureNotSupported(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -176,12 +272,20 @@ public class FeatureNotSupported : NotSupportedError
 
 // Class 0B - Invalid Transaction Initiation
 
-/// <summary>SQLSTATE 0B000 (invalid_transaction_initiation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 0B000 (invalid_transaction_initiation), in class 0B (Invalid Transaction Initiation); psycopg's <c>psycopg.errors.InvalidTransactionInitiation</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class InvalidTransactionInitiation : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 0B000.</summary>
     public const string Code = "0B000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 0B000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_transaction_initiation).</summary>
     public const string Name = "invalid_transaction_initiation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidTransactionInitiation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -191,12 +295,20 @@ public class InvalidTransactionInitiation : DatabaseError
 
 // Class 0F - Locator Exception
 
-/// <summary>SQLSTATE 0F000 (locator_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 0F000 (locator_exception), in class 0F (Locator Exception); psycopg's <c>psycopg.errors.LocatorException</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class LocatorException : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 0F000.</summary>
     public const string Code = "0F000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 0F000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN locator_exception).</summary>
     public const string Name = "locator_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public LocatorException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -204,12 +316,20 @@ public class LocatorException : DatabaseError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 0F001 (invalid_locator_specification).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 0F001 (invalid_locator_specification), in class 0F (Locator Exception); psycopg's <c>psycopg.errors.InvalidLocatorSpecification</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class InvalidLocatorSpecification : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 0F001.</summary>
     public const string Code = "0F001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 0F001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_locator_specification).</summary>
     public const string Name = "invalid_locator_specification";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidLocatorSpecification(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -219,12 +339,20 @@ public class InvalidLocatorSpecification : DatabaseError
 
 // Class 0L - Invalid Grantor
 
-/// <summary>SQLSTATE 0L000 (invalid_grantor).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 0L000 (invalid_grantor), in class 0L (Invalid Grantor); psycopg's <c>psycopg.errors.InvalidGrantor</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class InvalidGrantor : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 0L000.</summary>
     public const string Code = "0L000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 0L000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_grantor).</summary>
     public const string Name = "invalid_grantor";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidGrantor(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -232,12 +360,20 @@ public class InvalidGrantor : DatabaseError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 0LP01 (invalid_grant_operation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 0LP01 (invalid_grant_operation), in class 0L (Invalid Grantor); psycopg's <c>psycopg.errors.InvalidGrantOperation</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class InvalidGrantOperation : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 0LP01.</summary>
     public const string Code = "0LP01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 0LP01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_grant_operation).</summary>
     public const string Name = "invalid_grant_operation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidGrantOperation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -247,12 +383,20 @@ public class InvalidGrantOperation : DatabaseError
 
 // Class 0P - Invalid Role Specification
 
-/// <summary>SQLSTATE 0P000 (invalid_role_specification).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 0P000 (invalid_role_specification), in class 0P (Invalid Role Specification); psycopg's <c>psycopg.errors.InvalidRoleSpecification</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class InvalidRoleSpecification : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 0P000.</summary>
     public const string Code = "0P000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 0P000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_role_specification).</summary>
     public const string Name = "invalid_role_specification";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidRoleSpecification(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -262,12 +406,20 @@ public class InvalidRoleSpecification : DatabaseError
 
 // Class 0Z - Diagnostics Exception
 
-/// <summary>SQLSTATE 0Z000 (diagnostics_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 0Z000 (diagnostics_exception), in class 0Z (Diagnostics Exception); psycopg's <c>psycopg.errors.DiagnosticsException</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class DiagnosticsException : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 0Z000.</summary>
     public const string Code = "0Z000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 0Z000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN diagnostics_exception).</summary>
     public const string Name = "diagnostics_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DiagnosticsException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -275,12 +427,20 @@ public class DiagnosticsException : DatabaseError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 0Z002 (stacked_diagnostics_accessed_without_active_handler).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 0Z002 (stacked_diagnostics_accessed_without_active_handler), in class 0Z (Diagnostics Exception); psycopg's <c>psycopg.errors.StackedDiagnosticsAccessedWithoutActiveHandler</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class StackedDiagnosticsAccessedWithoutActiveHandler : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 0Z002.</summary>
     public const string Code = "0Z002";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 0Z002 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN stacked_diagnostics_accessed_without_active_handler).</summary>
     public const string Name = "stacked_diagnostics_accessed_without_active_handler";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public StackedDiagnosticsAccessedWithoutActiveHandler(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -290,12 +450,20 @@ public class StackedDiagnosticsAccessedWithoutActiveHandler : DatabaseError
 
 // Class 20 - Case Not Found
 
-/// <summary>SQLSTATE 20000 (case_not_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 20000 (case_not_found), in class 20 (Case Not Found); psycopg's <c>psycopg.errors.CaseNotFound</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class CaseNotFound : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 20000.</summary>
     public const string Code = "20000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 20000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN case_not_found).</summary>
     public const string Name = "case_not_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public CaseNotFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -305,12 +473,20 @@ public class CaseNotFound : ProgrammingError
 
 // Class 21 - Cardinality Violation
 
-/// <summary>SQLSTATE 21000 (cardinality_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 21000 (cardinality_violation), in class 21 (Cardinality Violation); psycopg's <c>psycopg.errors.CardinalityViolation</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class CardinalityViolation : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 21000.</summary>
     public const string Code = "21000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 21000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN cardinality_violation).</summary>
     public const string Name = "cardinality_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public CardinalityViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -320,12 +496,20 @@ public class CardinalityViolation : ProgrammingError
 
 // Class 22 - Data Exception
 
-/// <summary>SQLSTATE 22000 (data_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22000 (data_exception), in class 22 (Data Exception); psycopg's <c>psycopg.errors.DataException</c>, a <see cref="DataError"/>.
+/// </summary>
 public class DataException : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22000.</summary>
     public const string Code = "22000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN data_exception).</summary>
     public const string Name = "data_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DataException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -333,12 +517,20 @@ public class DataException : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22001 (string_data_right_truncation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22001 (string_data_right_truncation), in class 22 (Data Exception); psycopg's <c>psycopg.errors.StringDataRightTruncation</c>, a <see cref="DataError"/>.
+/// </summary>
 public class StringDataRightTruncation : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22001.</summary>
     public const string Code = "22001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN string_data_right_truncation).</summary>
     public const string Name = "string_data_right_truncation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public StringDataRightTruncation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -346,12 +538,20 @@ public class StringDataRightTruncation : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22002 (null_value_no_indicator_parameter).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22002 (null_value_no_indicator_parameter), in class 22 (Data Exception); psycopg's <c>psycopg.errors.NullValueNoIndicatorParameter</c>, a <see cref="DataError"/>.
+/// </summary>
 public class NullValueNoIndicatorParameter : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22002.</summary>
     public const string Code = "22002";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22002 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN null_value_no_indicator_parameter).</summary>
     public const string Name = "null_value_no_indicator_parameter";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NullValueNoIndicatorParameter(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -359,12 +559,20 @@ public class NullValueNoIndicatorParameter : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22003 (numeric_value_out_of_range).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22003 (numeric_value_out_of_range), in class 22 (Data Exception); psycopg's <c>psycopg.errors.NumericValueOutOfRange</c>, a <see cref="DataError"/>.
+/// </summary>
 public class NumericValueOutOfRange : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22003.</summary>
     public const string Code = "22003";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22003 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN numeric_value_out_of_range).</summary>
     public const string Name = "numeric_value_out_of_range";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NumericValueOutOfRange(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -372,12 +580,20 @@ public class NumericValueOutOfRange : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22004 (null_value_not_allowed).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22004 (null_value_not_allowed), in class 22 (Data Exception); psycopg's <c>psycopg.errors.NullValueNotAllowed</c>, a <see cref="DataError"/>.
+/// </summary>
 public class NullValueNotAllowed : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22004.</summary>
     public const string Code = "22004";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22004 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN null_value_not_allowed).</summary>
     public const string Name = "null_value_not_allowed";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NullValueNotAllowed(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -385,12 +601,20 @@ public class NullValueNotAllowed : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22005 (error_in_assignment).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22005 (error_in_assignment), in class 22 (Data Exception); psycopg's <c>psycopg.errors.ErrorInAssignment</c>, a <see cref="DataError"/>.
+/// </summary>
 public class ErrorInAssignment : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22005.</summary>
     public const string Code = "22005";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22005 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN error_in_assignment).</summary>
     public const string Name = "error_in_assignment";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ErrorInAssignment(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -398,12 +622,20 @@ public class ErrorInAssignment : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22007 (invalid_datetime_format).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22007 (invalid_datetime_format), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidDatetimeFormat</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidDatetimeFormat : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22007.</summary>
     public const string Code = "22007";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22007 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_datetime_format).</summary>
     public const string Name = "invalid_datetime_format";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidDatetimeFormat(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -411,12 +643,20 @@ public class InvalidDatetimeFormat : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22008 (datetime_field_overflow).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22008 (datetime_field_overflow), in class 22 (Data Exception); psycopg's <c>psycopg.errors.DatetimeFieldOverflow</c>, a <see cref="DataError"/>.
+/// </summary>
 public class DatetimeFieldOverflow : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22008.</summary>
     public const string Code = "22008";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22008 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN datetime_field_overflow).</summary>
     public const string Name = "datetime_field_overflow";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DatetimeFieldOverflow(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -424,12 +664,20 @@ public class DatetimeFieldOverflow : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22009 (invalid_time_zone_displacement_value).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22009 (invalid_time_zone_displacement_value), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidTimeZoneDisplacementValue</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidTimeZoneDisplacementValue : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22009.</summary>
     public const string Code = "22009";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22009 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_time_zone_displacement_value).</summary>
     public const string Name = "invalid_time_zone_displacement_value";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidTimeZoneDisplacementValue(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -437,12 +685,20 @@ public class InvalidTimeZoneDisplacementValue : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200B (escape_character_conflict).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200B (escape_character_conflict), in class 22 (Data Exception); psycopg's <c>psycopg.errors.EscapeCharacterConflict</c>, a <see cref="DataError"/>.
+/// </summary>
 public class EscapeCharacterConflict : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200B.</summary>
     public const string Code = "2200B";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200B (errcodes.txt, PL/pgSQL's EXCEPTION WHEN escape_character_conflict).</summary>
     public const string Name = "escape_character_conflict";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public EscapeCharacterConflict(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -450,12 +706,20 @@ public class EscapeCharacterConflict : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200C (invalid_use_of_escape_character).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200C (invalid_use_of_escape_character), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidUseOfEscapeCharacter</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidUseOfEscapeCharacter : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200C.</summary>
     public const string Code = "2200C";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200C (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_use_of_escape_character).</summary>
     public const string Name = "invalid_use_of_escape_character";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidUseOfEscapeCharacter(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -463,12 +727,20 @@ public class InvalidUseOfEscapeCharacter : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200D (invalid_escape_octet).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200D (invalid_escape_octet), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidEscapeOctet</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidEscapeOctet : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200D.</summary>
     public const string Code = "2200D";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200D (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_escape_octet).</summary>
     public const string Name = "invalid_escape_octet";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidEscapeOctet(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -476,12 +748,20 @@ public class InvalidEscapeOctet : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200F (zero_length_character_string).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200F (zero_length_character_string), in class 22 (Data Exception); psycopg's <c>psycopg.errors.ZeroLengthCharacterString</c>, a <see cref="DataError"/>.
+/// </summary>
 public class ZeroLengthCharacterString : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200F.</summary>
     public const string Code = "2200F";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200F (errcodes.txt, PL/pgSQL's EXCEPTION WHEN zero_length_character_string).</summary>
     public const string Name = "zero_length_character_string";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ZeroLengthCharacterString(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -489,12 +769,20 @@ public class ZeroLengthCharacterString : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200G (most_specific_type_mismatch).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200G (most_specific_type_mismatch), in class 22 (Data Exception); psycopg's <c>psycopg.errors.MostSpecificTypeMismatch</c>, a <see cref="DataError"/>.
+/// </summary>
 public class MostSpecificTypeMismatch : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200G.</summary>
     public const string Code = "2200G";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200G (errcodes.txt, PL/pgSQL's EXCEPTION WHEN most_specific_type_mismatch).</summary>
     public const string Name = "most_specific_type_mismatch";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public MostSpecificTypeMismatch(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -502,12 +790,20 @@ public class MostSpecificTypeMismatch : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200H (sequence_generator_limit_exceeded).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200H (sequence_generator_limit_exceeded), in class 22 (Data Exception); psycopg's <c>psycopg.errors.SequenceGeneratorLimitExceeded</c>, a <see cref="DataError"/>.
+/// </summary>
 public class SequenceGeneratorLimitExceeded : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200H.</summary>
     public const string Code = "2200H";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200H (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sequence_generator_limit_exceeded).</summary>
     public const string Name = "sequence_generator_limit_exceeded";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SequenceGeneratorLimitExceeded(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -515,12 +811,20 @@ public class SequenceGeneratorLimitExceeded : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200L (not_an_xml_document).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200L (not_an_xml_document), in class 22 (Data Exception); psycopg's <c>psycopg.errors.NotAnXmlDocument</c>, a <see cref="DataError"/>.
+/// </summary>
 public class NotAnXmlDocument : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200L.</summary>
     public const string Code = "2200L";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200L (errcodes.txt, PL/pgSQL's EXCEPTION WHEN not_an_xml_document).</summary>
     public const string Name = "not_an_xml_document";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NotAnXmlDocument(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -528,12 +832,20 @@ public class NotAnXmlDocument : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200M (invalid_xml_document).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200M (invalid_xml_document), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidXmlDocument</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidXmlDocument : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200M.</summary>
     public const string Code = "2200M";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200M (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_xml_document).</summary>
     public const string Name = "invalid_xml_document";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidXmlDocument(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -541,12 +853,20 @@ public class InvalidXmlDocument : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200N (invalid_xml_content).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200N (invalid_xml_content), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidXmlContent</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidXmlContent : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200N.</summary>
     public const string Code = "2200N";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200N (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_xml_content).</summary>
     public const string Name = "invalid_xml_content";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidXmlContent(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -554,12 +874,20 @@ public class InvalidXmlContent : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200S (invalid_xml_comment).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200S (invalid_xml_comment), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidXmlComment</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidXmlComment : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200S.</summary>
     public const string Code = "2200S";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200S (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_xml_comment).</summary>
     public const string Name = "invalid_xml_comment";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidXmlComment(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -567,12 +895,20 @@ public class InvalidXmlComment : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2200T (invalid_xml_processing_instruction).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2200T (invalid_xml_processing_instruction), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidXmlProcessingInstruction</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidXmlProcessingInstruction : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2200T.</summary>
     public const string Code = "2200T";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2200T (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_xml_processing_instruction).</summary>
     public const string Name = "invalid_xml_processing_instruction";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidXmlProcessingInstruction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -580,12 +916,20 @@ public class InvalidXmlProcessingInstruction : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22010 (invalid_indicator_parameter_value).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22010 (invalid_indicator_parameter_value), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidIndicatorParameterValue</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidIndicatorParameterValue : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22010.</summary>
     public const string Code = "22010";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22010 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_indicator_parameter_value).</summary>
     public const string Name = "invalid_indicator_parameter_value";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidIndicatorParameterValue(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -593,12 +937,20 @@ public class InvalidIndicatorParameterValue : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22011 (substring_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22011 (substring_error), in class 22 (Data Exception); psycopg's <c>psycopg.errors.SubstringError</c>, a <see cref="DataError"/>.
+/// </summary>
 public class SubstringError : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22011.</summary>
     public const string Code = "22011";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22011 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN substring_error).</summary>
     public const string Name = "substring_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SubstringError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -606,12 +958,20 @@ public class SubstringError : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22012 (division_by_zero).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22012 (division_by_zero), in class 22 (Data Exception); psycopg's <c>psycopg.errors.DivisionByZero</c>, a <see cref="DataError"/>.
+/// </summary>
 public class DivisionByZero : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22012.</summary>
     public const string Code = "22012";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22012 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN division_by_zero).</summary>
     public const string Name = "division_by_zero";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DivisionByZero(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -619,12 +979,20 @@ public class DivisionByZero : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22013 (invalid_preceding_or_following_size).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22013 (invalid_preceding_or_following_size), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidPrecedingOrFollowingSize</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidPrecedingOrFollowingSize : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22013.</summary>
     public const string Code = "22013";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22013 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_preceding_or_following_size).</summary>
     public const string Name = "invalid_preceding_or_following_size";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidPrecedingOrFollowingSize(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -632,12 +1000,20 @@ public class InvalidPrecedingOrFollowingSize : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22014 (invalid_argument_for_ntile_function).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22014 (invalid_argument_for_ntile_function), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidArgumentForNtileFunction</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidArgumentForNtileFunction : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22014.</summary>
     public const string Code = "22014";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22014 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_argument_for_ntile_function).</summary>
     public const string Name = "invalid_argument_for_ntile_function";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidArgumentForNtileFunction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -645,12 +1021,20 @@ public class InvalidArgumentForNtileFunction : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22015 (interval_field_overflow).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22015 (interval_field_overflow), in class 22 (Data Exception); psycopg's <c>psycopg.errors.IntervalFieldOverflow</c>, a <see cref="DataError"/>.
+/// </summary>
 public class IntervalFieldOverflow : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22015.</summary>
     public const string Code = "22015";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22015 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN interval_field_overflow).</summary>
     public const string Name = "interval_field_overflow";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public IntervalFieldOverflow(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -658,12 +1042,20 @@ public class IntervalFieldOverflow : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22016 (invalid_argument_for_nth_value_function).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22016 (invalid_argument_for_nth_value_function), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidArgumentForNthValueFunction</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidArgumentForNthValueFunction : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22016.</summary>
     public const string Code = "22016";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22016 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_argument_for_nth_value_function).</summary>
     public const string Name = "invalid_argument_for_nth_value_function";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidArgumentForNthValueFunction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -671,12 +1063,20 @@ public class InvalidArgumentForNthValueFunction : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22018 (invalid_character_value_for_cast).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22018 (invalid_character_value_for_cast), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidCharacterValueForCast</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidCharacterValueForCast : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22018.</summary>
     public const string Code = "22018";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22018 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_character_value_for_cast).</summary>
     public const string Name = "invalid_character_value_for_cast";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidCharacterValueForCast(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -684,12 +1084,20 @@ public class InvalidCharacterValueForCast : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22019 (invalid_escape_character).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22019 (invalid_escape_character), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidEscapeCharacter</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidEscapeCharacter : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22019.</summary>
     public const string Code = "22019";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22019 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_escape_character).</summary>
     public const string Name = "invalid_escape_character";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidEscapeCharacter(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -697,12 +1105,20 @@ public class InvalidEscapeCharacter : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2201B (invalid_regular_expression).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2201B (invalid_regular_expression), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidRegularExpression</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidRegularExpression : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2201B.</summary>
     public const string Code = "2201B";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2201B (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_regular_expression).</summary>
     public const string Name = "invalid_regular_expression";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidRegularExpression(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -710,12 +1126,20 @@ public class InvalidRegularExpression : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2201E (invalid_argument_for_logarithm).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2201E (invalid_argument_for_logarithm), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidArgumentForLogarithm</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidArgumentForLogarithm : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2201E.</summary>
     public const string Code = "2201E";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2201E (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_argument_for_logarithm).</summary>
     public const string Name = "invalid_argument_for_logarithm";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidArgumentForLogarithm(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -723,12 +1147,20 @@ public class InvalidArgumentForLogarithm : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2201F (invalid_argument_for_power_function).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2201F (invalid_argument_for_power_function), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidArgumentForPowerFunction</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidArgumentForPowerFunction : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2201F.</summary>
     public const string Code = "2201F";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2201F (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_argument_for_power_function).</summary>
     public const string Name = "invalid_argument_for_power_function";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidArgumentForPowerFunction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -736,12 +1168,20 @@ public class InvalidArgumentForPowerFunction : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2201G (invalid_argument_for_width_bucket_function).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2201G (invalid_argument_for_width_bucket_function), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidArgumentForWidthBucketFunction</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidArgumentForWidthBucketFunction : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2201G.</summary>
     public const string Code = "2201G";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2201G (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_argument_for_width_bucket_function).</summary>
     public const string Name = "invalid_argument_for_width_bucket_function";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidArgumentForWidthBucketFunction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -749,12 +1189,20 @@ public class InvalidArgumentForWidthBucketFunction : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2201W (invalid_row_count_in_limit_clause).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2201W (invalid_row_count_in_limit_clause), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidRowCountInLimitClause</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidRowCountInLimitClause : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2201W.</summary>
     public const string Code = "2201W";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2201W (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_row_count_in_limit_clause).</summary>
     public const string Name = "invalid_row_count_in_limit_clause";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidRowCountInLimitClause(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -762,12 +1210,20 @@ public class InvalidRowCountInLimitClause : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2201X (invalid_row_count_in_result_offset_clause).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2201X (invalid_row_count_in_result_offset_clause), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidRowCountInResultOffsetClause</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidRowCountInResultOffsetClause : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2201X.</summary>
     public const string Code = "2201X";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2201X (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_row_count_in_result_offset_clause).</summary>
     public const string Name = "invalid_row_count_in_result_offset_clause";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidRowCountInResultOffsetClause(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -775,12 +1231,20 @@ public class InvalidRowCountInResultOffsetClause : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22021 (character_not_in_repertoire).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22021 (character_not_in_repertoire), in class 22 (Data Exception); psycopg's <c>psycopg.errors.CharacterNotInRepertoire</c>, a <see cref="DataError"/>.
+/// </summary>
 public class CharacterNotInRepertoire : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22021.</summary>
     public const string Code = "22021";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22021 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN character_not_in_repertoire).</summary>
     public const string Name = "character_not_in_repertoire";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public CharacterNotInRepertoire(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -788,12 +1252,20 @@ public class CharacterNotInRepertoire : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22022 (indicator_overflow).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22022 (indicator_overflow), in class 22 (Data Exception); psycopg's <c>psycopg.errors.IndicatorOverflow</c>, a <see cref="DataError"/>.
+/// </summary>
 public class IndicatorOverflow : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22022.</summary>
     public const string Code = "22022";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22022 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN indicator_overflow).</summary>
     public const string Name = "indicator_overflow";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public IndicatorOverflow(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -801,12 +1273,20 @@ public class IndicatorOverflow : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22023 (invalid_parameter_value).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22023 (invalid_parameter_value), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidParameterValue</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidParameterValue : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22023.</summary>
     public const string Code = "22023";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22023 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_parameter_value).</summary>
     public const string Name = "invalid_parameter_value";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidParameterValue(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -814,12 +1294,20 @@ public class InvalidParameterValue : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22024 (unterminated_c_string).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22024 (unterminated_c_string), in class 22 (Data Exception); psycopg's <c>psycopg.errors.UnterminatedCString</c>, a <see cref="DataError"/>.
+/// </summary>
 public class UnterminatedCString : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22024.</summary>
     public const string Code = "22024";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22024 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN unterminated_c_string).</summary>
     public const string Name = "unterminated_c_string";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UnterminatedCString(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -827,12 +1315,20 @@ public class UnterminatedCString : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22025 (invalid_escape_sequence).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22025 (invalid_escape_sequence), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidEscapeSequence</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidEscapeSequence : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22025.</summary>
     public const string Code = "22025";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22025 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_escape_sequence).</summary>
     public const string Name = "invalid_escape_sequence";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidEscapeSequence(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -840,12 +1336,20 @@ public class InvalidEscapeSequence : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22026 (string_data_length_mismatch).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22026 (string_data_length_mismatch), in class 22 (Data Exception); psycopg's <c>psycopg.errors.StringDataLengthMismatch</c>, a <see cref="DataError"/>.
+/// </summary>
 public class StringDataLengthMismatch : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22026.</summary>
     public const string Code = "22026";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22026 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN string_data_length_mismatch).</summary>
     public const string Name = "string_data_length_mismatch";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public StringDataLengthMismatch(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -853,12 +1357,20 @@ public class StringDataLengthMismatch : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22027 (trim_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22027 (trim_error), in class 22 (Data Exception); psycopg's <c>psycopg.errors.TrimError</c>, a <see cref="DataError"/>.
+/// </summary>
 public class TrimError : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22027.</summary>
     public const string Code = "22027";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22027 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN trim_error).</summary>
     public const string Name = "trim_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TrimError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -866,12 +1378,20 @@ public class TrimError : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2202E (array_subscript_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2202E (array_subscript_error), in class 22 (Data Exception); psycopg's <c>psycopg.errors.ArraySubscriptError</c>, a <see cref="DataError"/>.
+/// </summary>
 public class ArraySubscriptError : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2202E.</summary>
     public const string Code = "2202E";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2202E (errcodes.txt, PL/pgSQL's EXCEPTION WHEN array_subscript_error).</summary>
     public const string Name = "array_subscript_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ArraySubscriptError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -879,12 +1399,20 @@ public class ArraySubscriptError : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2202G (invalid_tablesample_repeat).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2202G (invalid_tablesample_repeat), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidTablesampleRepeat</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidTablesampleRepeat : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2202G.</summary>
     public const string Code = "2202G";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2202G (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_tablesample_repeat).</summary>
     public const string Name = "invalid_tablesample_repeat";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidTablesampleRepeat(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -892,12 +1420,20 @@ public class InvalidTablesampleRepeat : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2202H (invalid_tablesample_argument).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2202H (invalid_tablesample_argument), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidTablesampleArgument</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidTablesampleArgument : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2202H.</summary>
     public const string Code = "2202H";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2202H (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_tablesample_argument).</summary>
     public const string Name = "invalid_tablesample_argument";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidTablesampleArgument(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -905,12 +1441,20 @@ public class InvalidTablesampleArgument : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22030 (duplicate_json_object_key_value).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22030 (duplicate_json_object_key_value), in class 22 (Data Exception); psycopg's <c>psycopg.errors.DuplicateJsonObjectKeyValue</c>, a <see cref="DataError"/>.
+/// </summary>
 public class DuplicateJsonObjectKeyValue : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22030.</summary>
     public const string Code = "22030";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22030 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_json_object_key_value).</summary>
     public const string Name = "duplicate_json_object_key_value";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateJsonObjectKeyValue(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -918,12 +1462,20 @@ public class DuplicateJsonObjectKeyValue : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22031 (invalid_argument_for_sql_json_datetime_function).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22031 (invalid_argument_for_sql_json_datetime_function), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidArgumentForSqlJsonDatetimeFunction</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidArgumentForSqlJsonDatetimeFunction : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22031.</summary>
     public const string Code = "22031";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22031 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_argument_for_sql_json_datetime_function).</summary>
     public const string Name = "invalid_argument_for_sql_json_datetime_function";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidArgumentForSqlJsonDatetimeFunction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -931,12 +1483,20 @@ public class InvalidArgumentForSqlJsonDatetimeFunction : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22032 (invalid_json_text).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22032 (invalid_json_text), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidJsonText</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidJsonText : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22032.</summary>
     public const string Code = "22032";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22032 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_json_text).</summary>
     public const string Name = "invalid_json_text";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidJsonText(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -944,12 +1504,20 @@ public class InvalidJsonText : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22033 (invalid_sql_json_subscript).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22033 (invalid_sql_json_subscript), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidSqlJsonSubscript</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidSqlJsonSubscript : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22033.</summary>
     public const string Code = "22033";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22033 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_sql_json_subscript).</summary>
     public const string Name = "invalid_sql_json_subscript";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidSqlJsonSubscript(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -957,12 +1525,20 @@ public class InvalidSqlJsonSubscript : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22034 (more_than_one_sql_json_item).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22034 (more_than_one_sql_json_item), in class 22 (Data Exception); psycopg's <c>psycopg.errors.MoreThanOneSqlJsonItem</c>, a <see cref="DataError"/>.
+/// </summary>
 public class MoreThanOneSqlJsonItem : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22034.</summary>
     public const string Code = "22034";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22034 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN more_than_one_sql_json_item).</summary>
     public const string Name = "more_than_one_sql_json_item";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public MoreThanOneSqlJsonItem(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -970,12 +1546,20 @@ public class MoreThanOneSqlJsonItem : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22035 (no_sql_json_item).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22035 (no_sql_json_item), in class 22 (Data Exception); psycopg's <c>psycopg.errors.NoSqlJsonItem</c>, a <see cref="DataError"/>.
+/// </summary>
 public class NoSqlJsonItem : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22035.</summary>
     public const string Code = "22035";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22035 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN no_sql_json_item).</summary>
     public const string Name = "no_sql_json_item";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NoSqlJsonItem(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -983,12 +1567,20 @@ public class NoSqlJsonItem : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22036 (non_numeric_sql_json_item).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22036 (non_numeric_sql_json_item), in class 22 (Data Exception); psycopg's <c>psycopg.errors.NonNumericSqlJsonItem</c>, a <see cref="DataError"/>.
+/// </summary>
 public class NonNumericSqlJsonItem : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22036.</summary>
     public const string Code = "22036";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22036 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN non_numeric_sql_json_item).</summary>
     public const string Name = "non_numeric_sql_json_item";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NonNumericSqlJsonItem(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -996,12 +1588,20 @@ public class NonNumericSqlJsonItem : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22037 (non_unique_keys_in_a_json_object).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22037 (non_unique_keys_in_a_json_object), in class 22 (Data Exception); psycopg's <c>psycopg.errors.NonUniqueKeysInAJsonObject</c>, a <see cref="DataError"/>.
+/// </summary>
 public class NonUniqueKeysInAJsonObject : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22037.</summary>
     public const string Code = "22037";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22037 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN non_unique_keys_in_a_json_object).</summary>
     public const string Name = "non_unique_keys_in_a_json_object";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NonUniqueKeysInAJsonObject(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1009,12 +1609,20 @@ public class NonUniqueKeysInAJsonObject : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22038 (singleton_sql_json_item_required).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22038 (singleton_sql_json_item_required), in class 22 (Data Exception); psycopg's <c>psycopg.errors.SingletonSqlJsonItemRequired</c>, a <see cref="DataError"/>.
+/// </summary>
 public class SingletonSqlJsonItemRequired : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22038.</summary>
     public const string Code = "22038";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22038 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN singleton_sql_json_item_required).</summary>
     public const string Name = "singleton_sql_json_item_required";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SingletonSqlJsonItemRequired(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1022,12 +1630,20 @@ public class SingletonSqlJsonItemRequired : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22039 (sql_json_array_not_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22039 (sql_json_array_not_found), in class 22 (Data Exception); psycopg's <c>psycopg.errors.SqlJsonArrayNotFound</c>, a <see cref="DataError"/>.
+/// </summary>
 public class SqlJsonArrayNotFound : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22039.</summary>
     public const string Code = "22039";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22039 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sql_json_array_not_found).</summary>
     public const string Name = "sql_json_array_not_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlJsonArrayNotFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1035,12 +1651,20 @@ public class SqlJsonArrayNotFound : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2203A (sql_json_member_not_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2203A (sql_json_member_not_found), in class 22 (Data Exception); psycopg's <c>psycopg.errors.SqlJsonMemberNotFound</c>, a <see cref="DataError"/>.
+/// </summary>
 public class SqlJsonMemberNotFound : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2203A.</summary>
     public const string Code = "2203A";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2203A (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sql_json_member_not_found).</summary>
     public const string Name = "sql_json_member_not_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlJsonMemberNotFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1048,12 +1672,20 @@ public class SqlJsonMemberNotFound : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2203B (sql_json_number_not_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2203B (sql_json_number_not_found), in class 22 (Data Exception); psycopg's <c>psycopg.errors.SqlJsonNumberNotFound</c>, a <see cref="DataError"/>.
+/// </summary>
 public class SqlJsonNumberNotFound : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2203B.</summary>
     public const string Code = "2203B";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2203B (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sql_json_number_not_found).</summary>
     public const string Name = "sql_json_number_not_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlJsonNumberNotFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1061,12 +1693,20 @@ public class SqlJsonNumberNotFound : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2203C (sql_json_object_not_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2203C (sql_json_object_not_found), in class 22 (Data Exception); psycopg's <c>psycopg.errors.SqlJsonObjectNotFound</c>, a <see cref="DataError"/>.
+/// </summary>
 public class SqlJsonObjectNotFound : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2203C.</summary>
     public const string Code = "2203C";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2203C (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sql_json_object_not_found).</summary>
     public const string Name = "sql_json_object_not_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlJsonObjectNotFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1074,12 +1714,20 @@ public class SqlJsonObjectNotFound : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2203D (too_many_json_array_elements).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2203D (too_many_json_array_elements), in class 22 (Data Exception); psycopg's <c>psycopg.errors.TooManyJsonArrayElements</c>, a <see cref="DataError"/>.
+/// </summary>
 public class TooManyJsonArrayElements : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2203D.</summary>
     public const string Code = "2203D";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2203D (errcodes.txt, PL/pgSQL's EXCEPTION WHEN too_many_json_array_elements).</summary>
     public const string Name = "too_many_json_array_elements";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TooManyJsonArrayElements(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1087,12 +1735,20 @@ public class TooManyJsonArrayElements : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2203E (too_many_json_object_members).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2203E (too_many_json_object_members), in class 22 (Data Exception); psycopg's <c>psycopg.errors.TooManyJsonObjectMembers</c>, a <see cref="DataError"/>.
+/// </summary>
 public class TooManyJsonObjectMembers : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2203E.</summary>
     public const string Code = "2203E";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2203E (errcodes.txt, PL/pgSQL's EXCEPTION WHEN too_many_json_object_members).</summary>
     public const string Name = "too_many_json_object_members";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TooManyJsonObjectMembers(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1100,12 +1756,20 @@ public class TooManyJsonObjectMembers : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2203F (sql_json_scalar_required).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2203F (sql_json_scalar_required), in class 22 (Data Exception); psycopg's <c>psycopg.errors.SqlJsonScalarRequired</c>, a <see cref="DataError"/>.
+/// </summary>
 public class SqlJsonScalarRequired : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2203F.</summary>
     public const string Code = "2203F";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2203F (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sql_json_scalar_required).</summary>
     public const string Name = "sql_json_scalar_required";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlJsonScalarRequired(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1113,12 +1777,20 @@ public class SqlJsonScalarRequired : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2203G (sql_json_item_cannot_be_cast_to_target_type).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2203G (sql_json_item_cannot_be_cast_to_target_type), in class 22 (Data Exception); psycopg's <c>psycopg.errors.SqlJsonItemCannotBeCastToTargetType</c>, a <see cref="DataError"/>.
+/// </summary>
 public class SqlJsonItemCannotBeCastToTargetType : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 2203G.</summary>
     public const string Code = "2203G";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2203G (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sql_json_item_cannot_be_cast_to_target_type).</summary>
     public const string Name = "sql_json_item_cannot_be_cast_to_target_type";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlJsonItemCannotBeCastToTargetType(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1126,12 +1798,20 @@ public class SqlJsonItemCannotBeCastToTargetType : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22P01 (floating_point_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22P01 (floating_point_exception), in class 22 (Data Exception); psycopg's <c>psycopg.errors.FloatingPointException</c>, a <see cref="DataError"/>.
+/// </summary>
 public class FloatingPointException : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22P01.</summary>
     public const string Code = "22P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN floating_point_exception).</summary>
     public const string Name = "floating_point_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FloatingPointException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1139,12 +1819,20 @@ public class FloatingPointException : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22P02 (invalid_text_representation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22P02 (invalid_text_representation), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidTextRepresentation</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidTextRepresentation : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22P02.</summary>
     public const string Code = "22P02";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22P02 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_text_representation).</summary>
     public const string Name = "invalid_text_representation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidTextRepresentation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1152,12 +1840,20 @@ public class InvalidTextRepresentation : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22P03 (invalid_binary_representation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22P03 (invalid_binary_representation), in class 22 (Data Exception); psycopg's <c>psycopg.errors.InvalidBinaryRepresentation</c>, a <see cref="DataError"/>.
+/// </summary>
 public class InvalidBinaryRepresentation : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22P03.</summary>
     public const string Code = "22P03";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22P03 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_binary_representation).</summary>
     public const string Name = "invalid_binary_representation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidBinaryRepresentation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1165,12 +1861,20 @@ public class InvalidBinaryRepresentation : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22P04 (bad_copy_file_format).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22P04 (bad_copy_file_format), in class 22 (Data Exception); psycopg's <c>psycopg.errors.BadCopyFileFormat</c>, a <see cref="DataError"/>.
+/// </summary>
 public class BadCopyFileFormat : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22P04.</summary>
     public const string Code = "22P04";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22P04 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN bad_copy_file_format).</summary>
     public const string Name = "bad_copy_file_format";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public BadCopyFileFormat(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1178,12 +1882,20 @@ public class BadCopyFileFormat : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22P05 (untranslatable_character).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22P05 (untranslatable_character), in class 22 (Data Exception); psycopg's <c>psycopg.errors.UntranslatableCharacter</c>, a <see cref="DataError"/>.
+/// </summary>
 public class UntranslatableCharacter : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22P05.</summary>
     public const string Code = "22P05";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22P05 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN untranslatable_character).</summary>
     public const string Name = "untranslatable_character";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UntranslatableCharacter(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1191,12 +1903,20 @@ public class UntranslatableCharacter : DataError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 22P06 (nonstandard_use_of_escape_character).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 22P06 (nonstandard_use_of_escape_character), in class 22 (Data Exception); psycopg's <c>psycopg.errors.NonstandardUseOfEscapeCharacter</c>, a <see cref="DataError"/>.
+/// </summary>
 public class NonstandardUseOfEscapeCharacter : DataError
 {
+    /// <summary>The SQLSTATE this class stands for, 22P06.</summary>
     public const string Code = "22P06";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 22P06 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN nonstandard_use_of_escape_character).</summary>
     public const string Name = "nonstandard_use_of_escape_character";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NonstandardUseOfEscapeCharacter(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1206,12 +1926,20 @@ public class NonstandardUseOfEscapeCharacter : DataError
 
 // Class 23 - Integrity Constraint Violation
 
-/// <summary>SQLSTATE 23000 (integrity_constraint_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 23000 (integrity_constraint_violation), in class 23 (Integrity Constraint Violation); psycopg's <c>psycopg.errors.IntegrityConstraintViolation</c>, a <see cref="IntegrityError"/>.
+/// </summary>
 public class IntegrityConstraintViolation : IntegrityError
 {
+    /// <summary>The SQLSTATE this class stands for, 23000.</summary>
     public const string Code = "23000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 23000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN integrity_constraint_violation).</summary>
     public const string Name = "integrity_constraint_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public IntegrityConstraintViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1219,12 +1947,20 @@ public class IntegrityConstraintViolation : IntegrityError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 23001 (restrict_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 23001 (restrict_violation), in class 23 (Integrity Constraint Violation); psycopg's <c>psycopg.errors.RestrictViolation</c>, a <see cref="IntegrityError"/>.
+/// </summary>
 public class RestrictViolation : IntegrityError
 {
+    /// <summary>The SQLSTATE this class stands for, 23001.</summary>
     public const string Code = "23001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 23001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN restrict_violation).</summary>
     public const string Name = "restrict_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public RestrictViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1232,12 +1968,20 @@ public class RestrictViolation : IntegrityError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 23502 (not_null_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 23502 (not_null_violation), in class 23 (Integrity Constraint Violation); psycopg's <c>psycopg.errors.NotNullViolation</c>, a <see cref="IntegrityError"/>.
+/// </summary>
 public class NotNullViolation : IntegrityError
 {
+    /// <summary>The SQLSTATE this class stands for, 23502.</summary>
     public const string Code = "23502";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 23502 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN not_null_violation).</summary>
     public const string Name = "not_null_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NotNullViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1245,12 +1989,20 @@ public class NotNullViolation : IntegrityError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 23503 (foreign_key_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 23503 (foreign_key_violation), in class 23 (Integrity Constraint Violation); psycopg's <c>psycopg.errors.ForeignKeyViolation</c>, a <see cref="IntegrityError"/>.
+/// </summary>
 public class ForeignKeyViolation : IntegrityError
 {
+    /// <summary>The SQLSTATE this class stands for, 23503.</summary>
     public const string Code = "23503";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 23503 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN foreign_key_violation).</summary>
     public const string Name = "foreign_key_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ForeignKeyViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1258,12 +2010,20 @@ public class ForeignKeyViolation : IntegrityError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 23505 (unique_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 23505 (unique_violation), in class 23 (Integrity Constraint Violation); psycopg's <c>psycopg.errors.UniqueViolation</c>, a <see cref="IntegrityError"/>.
+/// </summary>
 public class UniqueViolation : IntegrityError
 {
+    /// <summary>The SQLSTATE this class stands for, 23505.</summary>
     public const string Code = "23505";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 23505 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN unique_violation).</summary>
     public const string Name = "unique_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UniqueViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1271,12 +2031,20 @@ public class UniqueViolation : IntegrityError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 23514 (check_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 23514 (check_violation), in class 23 (Integrity Constraint Violation); psycopg's <c>psycopg.errors.CheckViolation</c>, a <see cref="IntegrityError"/>.
+/// </summary>
 public class CheckViolation : IntegrityError
 {
+    /// <summary>The SQLSTATE this class stands for, 23514.</summary>
     public const string Code = "23514";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 23514 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN check_violation).</summary>
     public const string Name = "check_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public CheckViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1284,12 +2052,20 @@ public class CheckViolation : IntegrityError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 23P01 (exclusion_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 23P01 (exclusion_violation), in class 23 (Integrity Constraint Violation); psycopg's <c>psycopg.errors.ExclusionViolation</c>, a <see cref="IntegrityError"/>.
+/// </summary>
 public class ExclusionViolation : IntegrityError
 {
+    /// <summary>The SQLSTATE this class stands for, 23P01.</summary>
     public const string Code = "23P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 23P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN exclusion_violation).</summary>
     public const string Name = "exclusion_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ExclusionViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1299,12 +2075,20 @@ public class ExclusionViolation : IntegrityError
 
 // Class 24 - Invalid Cursor State
 
-/// <summary>SQLSTATE 24000 (invalid_cursor_state).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 24000 (invalid_cursor_state), in class 24 (Invalid Cursor State); psycopg's <c>psycopg.errors.InvalidCursorState</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class InvalidCursorState : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 24000.</summary>
     public const string Code = "24000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 24000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_cursor_state).</summary>
     public const string Name = "invalid_cursor_state";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidCursorState(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1314,12 +2098,20 @@ public class InvalidCursorState : InternalError
 
 // Class 25 - Invalid Transaction State
 
-/// <summary>SQLSTATE 25000 (invalid_transaction_state).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25000 (invalid_transaction_state), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.InvalidTransactionState</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class InvalidTransactionState : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25000.</summary>
     public const string Code = "25000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_transaction_state).</summary>
     public const string Name = "invalid_transaction_state";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidTransactionState(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1327,12 +2119,20 @@ public class InvalidTransactionState : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25001 (active_sql_transaction).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25001 (active_sql_transaction), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.ActiveSqlTransaction</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class ActiveSqlTransaction : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25001.</summary>
     public const string Code = "25001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN active_sql_transaction).</summary>
     public const string Name = "active_sql_transaction";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ActiveSqlTransaction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1340,12 +2140,20 @@ public class ActiveSqlTransaction : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25002 (branch_transaction_already_active).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25002 (branch_transaction_already_active), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.BranchTransactionAlreadyActive</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class BranchTransactionAlreadyActive : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25002.</summary>
     public const string Code = "25002";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25002 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN branch_transaction_already_active).</summary>
     public const string Name = "branch_transaction_already_active";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public BranchTransactionAlreadyActive(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1353,12 +2161,20 @@ public class BranchTransactionAlreadyActive : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25003 (inappropriate_access_mode_for_branch_transaction).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25003 (inappropriate_access_mode_for_branch_transaction), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.InappropriateAccessModeForBranchTransaction</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class InappropriateAccessModeForBranchTransaction : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25003.</summary>
     public const string Code = "25003";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25003 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN inappropriate_access_mode_for_branch_transaction).</summary>
     public const string Name = "inappropriate_access_mode_for_branch_transaction";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InappropriateAccessModeForBranchTransaction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1366,12 +2182,20 @@ public class InappropriateAccessModeForBranchTransaction : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25004 (inappropriate_isolation_level_for_branch_transaction).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25004 (inappropriate_isolation_level_for_branch_transaction), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.InappropriateIsolationLevelForBranchTransaction</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class InappropriateIsolationLevelForBranchTransaction : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25004.</summary>
     public const string Code = "25004";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25004 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN inappropriate_isolation_level_for_branch_transaction).</summary>
     public const string Name = "inappropriate_isolation_level_for_branch_transaction";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InappropriateIsolationLevelForBranchTransaction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1379,12 +2203,20 @@ public class InappropriateIsolationLevelForBranchTransaction : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25005 (no_active_sql_transaction_for_branch_transaction).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25005 (no_active_sql_transaction_for_branch_transaction), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.NoActiveSqlTransactionForBranchTransaction</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class NoActiveSqlTransactionForBranchTransaction : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25005.</summary>
     public const string Code = "25005";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25005 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN no_active_sql_transaction_for_branch_transaction).</summary>
     public const string Name = "no_active_sql_transaction_for_branch_transaction";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NoActiveSqlTransactionForBranchTransaction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1392,12 +2224,20 @@ public class NoActiveSqlTransactionForBranchTransaction : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25006 (read_only_sql_transaction).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25006 (read_only_sql_transaction), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.ReadOnlySqlTransaction</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class ReadOnlySqlTransaction : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25006.</summary>
     public const string Code = "25006";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25006 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN read_only_sql_transaction).</summary>
     public const string Name = "read_only_sql_transaction";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ReadOnlySqlTransaction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1405,12 +2245,20 @@ public class ReadOnlySqlTransaction : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25007 (schema_and_data_statement_mixing_not_supported).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25007 (schema_and_data_statement_mixing_not_supported), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.SchemaAndDataStatementMixingNotSupported</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class SchemaAndDataStatementMixingNotSupported : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25007.</summary>
     public const string Code = "25007";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25007 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN schema_and_data_statement_mixing_not_supported).</summary>
     public const string Name = "schema_and_data_statement_mixing_not_supported";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SchemaAndDataStatementMixingNotSupported(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1418,12 +2266,20 @@ public class SchemaAndDataStatementMixingNotSupported : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25008 (held_cursor_requires_same_isolation_level).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25008 (held_cursor_requires_same_isolation_level), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.HeldCursorRequiresSameIsolationLevel</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class HeldCursorRequiresSameIsolationLevel : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25008.</summary>
     public const string Code = "25008";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25008 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN held_cursor_requires_same_isolation_level).</summary>
     public const string Name = "held_cursor_requires_same_isolation_level";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public HeldCursorRequiresSameIsolationLevel(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1431,12 +2287,20 @@ public class HeldCursorRequiresSameIsolationLevel : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25P01 (no_active_sql_transaction).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25P01 (no_active_sql_transaction), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.NoActiveSqlTransaction</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class NoActiveSqlTransaction : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25P01.</summary>
     public const string Code = "25P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN no_active_sql_transaction).</summary>
     public const string Name = "no_active_sql_transaction";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NoActiveSqlTransaction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1444,12 +2308,20 @@ public class NoActiveSqlTransaction : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25P02 (in_failed_sql_transaction).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25P02 (in_failed_sql_transaction), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.InFailedSqlTransaction</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class InFailedSqlTransaction : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25P02.</summary>
     public const string Code = "25P02";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25P02 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN in_failed_sql_transaction).</summary>
     public const string Name = "in_failed_sql_transaction";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InFailedSqlTransaction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1457,12 +2329,20 @@ public class InFailedSqlTransaction : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 25P03 (idle_in_transaction_session_timeout).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 25P03 (idle_in_transaction_session_timeout), in class 25 (Invalid Transaction State); psycopg's <c>psycopg.errors.IdleInTransactionSessionTimeout</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class IdleInTransactionSessionTimeout : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 25P03.</summary>
     public const string Code = "25P03";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 25P03 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN idle_in_transaction_session_timeout).</summary>
     public const string Name = "idle_in_transaction_session_timeout";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public IdleInTransactionSessionTimeout(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1472,12 +2352,20 @@ public class IdleInTransactionSessionTimeout : InternalError
 
 // Class 26 - Invalid SQL Statement Name
 
-/// <summary>SQLSTATE 26000 (invalid_sql_statement_name).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 26000 (invalid_sql_statement_name), in class 26 (Invalid SQL Statement Name); psycopg's <c>psycopg.errors.InvalidSqlStatementName</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidSqlStatementName : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 26000.</summary>
     public const string Code = "26000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 26000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_sql_statement_name).</summary>
     public const string Name = "invalid_sql_statement_name";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidSqlStatementName(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1487,12 +2375,20 @@ public class InvalidSqlStatementName : ProgrammingError
 
 // Class 27 - Triggered Data Change Violation
 
-/// <summary>SQLSTATE 27000 (triggered_data_change_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 27000 (triggered_data_change_violation), in class 27 (Triggered Data Change Violation); psycopg's <c>psycopg.errors.TriggeredDataChangeViolation</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class TriggeredDataChangeViolation : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 27000.</summary>
     public const string Code = "27000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 27000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN triggered_data_change_violation).</summary>
     public const string Name = "triggered_data_change_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TriggeredDataChangeViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1502,12 +2398,20 @@ public class TriggeredDataChangeViolation : OperationalError
 
 // Class 28 - Invalid Authorization Specification
 
-/// <summary>SQLSTATE 28000 (invalid_authorization_specification).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 28000 (invalid_authorization_specification), in class 28 (Invalid Authorization Specification); psycopg's <c>psycopg.errors.InvalidAuthorizationSpecification</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class InvalidAuthorizationSpecification : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 28000.</summary>
     public const string Code = "28000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 28000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_authorization_specification).</summary>
     public const string Name = "invalid_authorization_specification";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidAuthorizationSpecification(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1515,12 +2419,20 @@ public class InvalidAuthorizationSpecification : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 28P01 (invalid_password).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 28P01 (invalid_password), in class 28 (Invalid Authorization Specification); psycopg's <c>psycopg.errors.InvalidPassword</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class InvalidPassword : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 28P01.</summary>
     public const string Code = "28P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 28P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_password).</summary>
     public const string Name = "invalid_password";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidPassword(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1530,12 +2442,20 @@ public class InvalidPassword : OperationalError
 
 // Class 2B - Dependent Privilege Descriptors Still Exist
 
-/// <summary>SQLSTATE 2B000 (dependent_privilege_descriptors_still_exist).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2B000 (dependent_privilege_descriptors_still_exist), in class 2B (Dependent Privilege Descriptors Still Exist); psycopg's <c>psycopg.errors.DependentPrivilegeDescriptorsStillExist</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class DependentPrivilegeDescriptorsStillExist : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 2B000.</summary>
     public const string Code = "2B000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2B000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN dependent_privilege_descriptors_still_exist).</summary>
     public const string Name = "dependent_privilege_descriptors_still_exist";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DependentPrivilegeDescriptorsStillExist(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1543,12 +2463,20 @@ public class DependentPrivilegeDescriptorsStillExist : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2BP01 (dependent_objects_still_exist).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2BP01 (dependent_objects_still_exist), in class 2B (Dependent Privilege Descriptors Still Exist); psycopg's <c>psycopg.errors.DependentObjectsStillExist</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class DependentObjectsStillExist : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 2BP01.</summary>
     public const string Code = "2BP01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2BP01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN dependent_objects_still_exist).</summary>
     public const string Name = "dependent_objects_still_exist";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DependentObjectsStillExist(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1558,12 +2486,20 @@ public class DependentObjectsStillExist : InternalError
 
 // Class 2D - Invalid Transaction Termination
 
-/// <summary>SQLSTATE 2D000 (invalid_transaction_termination).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2D000 (invalid_transaction_termination), in class 2D (Invalid Transaction Termination); psycopg's <c>psycopg.errors.InvalidTransactionTermination</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class InvalidTransactionTermination : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, 2D000.</summary>
     public const string Code = "2D000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2D000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_transaction_termination).</summary>
     public const string Name = "invalid_transaction_termination";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidTransactionTermination(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1573,12 +2509,20 @@ public class InvalidTransactionTermination : InternalError
 
 // Class 2F - SQL Routine Exception
 
-/// <summary>SQLSTATE 2F000 (sql_routine_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2F000 (sql_routine_exception), in class 2F (SQL Routine Exception); psycopg's <c>psycopg.errors.SqlRoutineException</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class SqlRoutineException : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 2F000.</summary>
     public const string Code = "2F000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2F000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN sql_routine_exception).</summary>
     public const string Name = "sql_routine_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SqlRoutineException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1586,12 +2530,20 @@ public class SqlRoutineException : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2F002 (modifying_sql_data_not_permitted).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2F002 (modifying_sql_data_not_permitted), in class 2F (SQL Routine Exception); psycopg's <c>psycopg.errors.ModifyingSqlDataNotPermitted</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ModifyingSqlDataNotPermitted : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 2F002.</summary>
     public const string Code = "2F002";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2F002 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN modifying_sql_data_not_permitted).</summary>
     public const string Name = "modifying_sql_data_not_permitted";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ModifyingSqlDataNotPermitted(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1599,12 +2551,20 @@ public class ModifyingSqlDataNotPermitted : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2F003 (prohibited_sql_statement_attempted).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2F003 (prohibited_sql_statement_attempted), in class 2F (SQL Routine Exception); psycopg's <c>psycopg.errors.ProhibitedSqlStatementAttempted</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ProhibitedSqlStatementAttempted : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 2F003.</summary>
     public const string Code = "2F003";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2F003 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN prohibited_sql_statement_attempted).</summary>
     public const string Name = "prohibited_sql_statement_attempted";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ProhibitedSqlStatementAttempted(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1612,12 +2572,20 @@ public class ProhibitedSqlStatementAttempted : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2F004 (reading_sql_data_not_permitted).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2F004 (reading_sql_data_not_permitted), in class 2F (SQL Routine Exception); psycopg's <c>psycopg.errors.ReadingSqlDataNotPermitted</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ReadingSqlDataNotPermitted : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 2F004.</summary>
     public const string Code = "2F004";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2F004 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN reading_sql_data_not_permitted).</summary>
     public const string Name = "reading_sql_data_not_permitted";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ReadingSqlDataNotPermitted(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1625,12 +2593,20 @@ public class ReadingSqlDataNotPermitted : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 2F005 (function_executed_no_return_statement).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 2F005 (function_executed_no_return_statement), in class 2F (SQL Routine Exception); psycopg's <c>psycopg.errors.FunctionExecutedNoReturnStatement</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FunctionExecutedNoReturnStatement : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 2F005.</summary>
     public const string Code = "2F005";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 2F005 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN function_executed_no_return_statement).</summary>
     public const string Name = "function_executed_no_return_statement";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FunctionExecutedNoReturnStatement(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1640,12 +2616,20 @@ public class FunctionExecutedNoReturnStatement : OperationalError
 
 // Class 34 - Invalid Cursor Name
 
-/// <summary>SQLSTATE 34000 (invalid_cursor_name).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 34000 (invalid_cursor_name), in class 34 (Invalid Cursor Name); psycopg's <c>psycopg.errors.InvalidCursorName</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidCursorName : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 34000.</summary>
     public const string Code = "34000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 34000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_cursor_name).</summary>
     public const string Name = "invalid_cursor_name";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidCursorName(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1655,12 +2639,20 @@ public class InvalidCursorName : ProgrammingError
 
 // Class 38 - External Routine Exception
 
-/// <summary>SQLSTATE 38000 (external_routine_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 38000 (external_routine_exception), in class 38 (External Routine Exception); psycopg's <c>psycopg.errors.ExternalRoutineException</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ExternalRoutineException : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 38000.</summary>
     public const string Code = "38000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 38000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN external_routine_exception).</summary>
     public const string Name = "external_routine_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ExternalRoutineException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1668,12 +2660,20 @@ public class ExternalRoutineException : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 38001 (containing_sql_not_permitted).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 38001 (containing_sql_not_permitted), in class 38 (External Routine Exception); psycopg's <c>psycopg.errors.ContainingSqlNotPermitted</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ContainingSqlNotPermitted : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 38001.</summary>
     public const string Code = "38001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 38001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN containing_sql_not_permitted).</summary>
     public const string Name = "containing_sql_not_permitted";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ContainingSqlNotPermitted(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1681,13 +2681,21 @@ public class ContainingSqlNotPermitted : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 38002 (modifying_sql_data_not_permitted).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 38002 (modifying_sql_data_not_permitted), in class 38 (External Routine Exception); psycopg's <c>psycopg.errors.ModifyingSqlDataNotPermittedExt</c>, a <see cref="OperationalError"/>.
+/// </summary>
 /// <remarks>Named ModifyingSqlDataNotPermittedExt rather than ModifyingSqlDataNotPermitted, as in psycopg, because ModifyingSqlDataNotPermitted is SQLSTATE 2F002.</remarks>
 public class ModifyingSqlDataNotPermittedExt : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 38002.</summary>
     public const string Code = "38002";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 38002 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN modifying_sql_data_not_permitted).</summary>
     public const string Name = "modifying_sql_data_not_permitted";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ModifyingSqlDataNotPermittedExt(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1695,13 +2703,21 @@ public class ModifyingSqlDataNotPermittedExt : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 38003 (prohibited_sql_statement_attempted).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 38003 (prohibited_sql_statement_attempted), in class 38 (External Routine Exception); psycopg's <c>psycopg.errors.ProhibitedSqlStatementAttemptedExt</c>, a <see cref="OperationalError"/>.
+/// </summary>
 /// <remarks>Named ProhibitedSqlStatementAttemptedExt rather than ProhibitedSqlStatementAttempted, as in psycopg, because ProhibitedSqlStatementAttempted is SQLSTATE 2F003.</remarks>
 public class ProhibitedSqlStatementAttemptedExt : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 38003.</summary>
     public const string Code = "38003";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 38003 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN prohibited_sql_statement_attempted).</summary>
     public const string Name = "prohibited_sql_statement_attempted";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ProhibitedSqlStatementAttemptedExt(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1709,13 +2725,21 @@ public class ProhibitedSqlStatementAttemptedExt : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 38004 (reading_sql_data_not_permitted).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 38004 (reading_sql_data_not_permitted), in class 38 (External Routine Exception); psycopg's <c>psycopg.errors.ReadingSqlDataNotPermittedExt</c>, a <see cref="OperationalError"/>.
+/// </summary>
 /// <remarks>Named ReadingSqlDataNotPermittedExt rather than ReadingSqlDataNotPermitted, as in psycopg, because ReadingSqlDataNotPermitted is SQLSTATE 2F004.</remarks>
 public class ReadingSqlDataNotPermittedExt : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 38004.</summary>
     public const string Code = "38004";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 38004 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN reading_sql_data_not_permitted).</summary>
     public const string Name = "reading_sql_data_not_permitted";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ReadingSqlDataNotPermittedExt(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1725,12 +2749,20 @@ public class ReadingSqlDataNotPermittedExt : OperationalError
 
 // Class 39 - External Routine Invocation Exception
 
-/// <summary>SQLSTATE 39000 (external_routine_invocation_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 39000 (external_routine_invocation_exception), in class 39 (External Routine Invocation Exception); psycopg's <c>psycopg.errors.ExternalRoutineInvocationException</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ExternalRoutineInvocationException : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 39000.</summary>
     public const string Code = "39000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 39000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN external_routine_invocation_exception).</summary>
     public const string Name = "external_routine_invocation_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ExternalRoutineInvocationException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1738,12 +2770,20 @@ public class ExternalRoutineInvocationException : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 39001 (invalid_sqlstate_returned).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 39001 (invalid_sqlstate_returned), in class 39 (External Routine Invocation Exception); psycopg's <c>psycopg.errors.InvalidSqlstateReturned</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class InvalidSqlstateReturned : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 39001.</summary>
     public const string Code = "39001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 39001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_sqlstate_returned).</summary>
     public const string Name = "invalid_sqlstate_returned";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidSqlstateReturned(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1751,13 +2791,21 @@ public class InvalidSqlstateReturned : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 39004 (null_value_not_allowed).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 39004 (null_value_not_allowed), in class 39 (External Routine Invocation Exception); psycopg's <c>psycopg.errors.NullValueNotAllowedExt</c>, a <see cref="OperationalError"/>.
+/// </summary>
 /// <remarks>Named NullValueNotAllowedExt rather than NullValueNotAllowed, as in psycopg, because NullValueNotAllowed is SQLSTATE 22004.</remarks>
 public class NullValueNotAllowedExt : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 39004.</summary>
     public const string Code = "39004";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 39004 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN null_value_not_allowed).</summary>
     public const string Name = "null_value_not_allowed";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NullValueNotAllowedExt(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1765,12 +2813,20 @@ public class NullValueNotAllowedExt : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 39P01 (trigger_protocol_violated).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 39P01 (trigger_protocol_violated), in class 39 (External Routine Invocation Exception); psycopg's <c>psycopg.errors.TriggerProtocolViolated</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class TriggerProtocolViolated : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 39P01.</summary>
     public const string Code = "39P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 39P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN trigger_protocol_violated).</summary>
     public const string Name = "trigger_protocol_violated";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TriggerProtocolViolated(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1778,12 +2834,20 @@ public class TriggerProtocolViolated : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 39P02 (srf_protocol_violated).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 39P02 (srf_protocol_violated), in class 39 (External Routine Invocation Exception); psycopg's <c>psycopg.errors.SrfProtocolViolated</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class SrfProtocolViolated : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 39P02.</summary>
     public const string Code = "39P02";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 39P02 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN srf_protocol_violated).</summary>
     public const string Name = "srf_protocol_violated";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SrfProtocolViolated(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1791,12 +2855,20 @@ public class SrfProtocolViolated : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 39P03 (event_trigger_protocol_violated).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 39P03 (event_trigger_protocol_violated), in class 39 (External Routine Invocation Exception); psycopg's <c>psycopg.errors.EventTriggerProtocolViolated</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class EventTriggerProtocolViolated : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 39P03.</summary>
     public const string Code = "39P03";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 39P03 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN event_trigger_protocol_violated).</summary>
     public const string Name = "event_trigger_protocol_violated";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public EventTriggerProtocolViolated(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1806,12 +2878,20 @@ public class EventTriggerProtocolViolated : OperationalError
 
 // Class 3B - Savepoint Exception
 
-/// <summary>SQLSTATE 3B000 (savepoint_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 3B000 (savepoint_exception), in class 3B (Savepoint Exception); psycopg's <c>psycopg.errors.SavepointException</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class SavepointException : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 3B000.</summary>
     public const string Code = "3B000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 3B000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN savepoint_exception).</summary>
     public const string Name = "savepoint_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SavepointException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1819,12 +2899,20 @@ public class SavepointException : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 3B001 (invalid_savepoint_specification).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 3B001 (invalid_savepoint_specification), in class 3B (Savepoint Exception); psycopg's <c>psycopg.errors.InvalidSavepointSpecification</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class InvalidSavepointSpecification : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 3B001.</summary>
     public const string Code = "3B001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 3B001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_savepoint_specification).</summary>
     public const string Name = "invalid_savepoint_specification";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidSavepointSpecification(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1834,12 +2922,20 @@ public class InvalidSavepointSpecification : OperationalError
 
 // Class 3D - Invalid Catalog Name
 
-/// <summary>SQLSTATE 3D000 (invalid_catalog_name).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 3D000 (invalid_catalog_name), in class 3D (Invalid Catalog Name); psycopg's <c>psycopg.errors.InvalidCatalogName</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidCatalogName : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 3D000.</summary>
     public const string Code = "3D000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 3D000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_catalog_name).</summary>
     public const string Name = "invalid_catalog_name";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidCatalogName(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1849,12 +2945,20 @@ public class InvalidCatalogName : ProgrammingError
 
 // Class 3F - Invalid Schema Name
 
-/// <summary>SQLSTATE 3F000 (invalid_schema_name).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 3F000 (invalid_schema_name), in class 3F (Invalid Schema Name); psycopg's <c>psycopg.errors.InvalidSchemaName</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidSchemaName : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 3F000.</summary>
     public const string Code = "3F000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 3F000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_schema_name).</summary>
     public const string Name = "invalid_schema_name";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidSchemaName(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1864,12 +2968,20 @@ public class InvalidSchemaName : ProgrammingError
 
 // Class 40 - Transaction Rollback
 
-/// <summary>SQLSTATE 40000 (transaction_rollback).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 40000 (transaction_rollback), in class 40 (Transaction Rollback); psycopg's <c>psycopg.errors.TransactionRollback</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class TransactionRollback : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 40000.</summary>
     public const string Code = "40000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 40000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN transaction_rollback).</summary>
     public const string Name = "transaction_rollback";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TransactionRollback(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1877,12 +2989,20 @@ public class TransactionRollback : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 40001 (serialization_failure).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 40001 (serialization_failure), in class 40 (Transaction Rollback); psycopg's <c>psycopg.errors.SerializationFailure</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class SerializationFailure : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 40001.</summary>
     public const string Code = "40001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 40001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN serialization_failure).</summary>
     public const string Name = "serialization_failure";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SerializationFailure(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1890,12 +3010,20 @@ public class SerializationFailure : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 40002 (transaction_integrity_constraint_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 40002 (transaction_integrity_constraint_violation), in class 40 (Transaction Rollback); psycopg's <c>psycopg.errors.TransactionIntegrityConstraintViolation</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class TransactionIntegrityConstraintViolation : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 40002.</summary>
     public const string Code = "40002";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 40002 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN transaction_integrity_constraint_violation).</summary>
     public const string Name = "transaction_integrity_constraint_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TransactionIntegrityConstraintViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1903,12 +3031,20 @@ public class TransactionIntegrityConstraintViolation : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 40003 (statement_completion_unknown).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 40003 (statement_completion_unknown), in class 40 (Transaction Rollback); psycopg's <c>psycopg.errors.StatementCompletionUnknown</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class StatementCompletionUnknown : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 40003.</summary>
     public const string Code = "40003";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 40003 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN statement_completion_unknown).</summary>
     public const string Name = "statement_completion_unknown";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public StatementCompletionUnknown(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1916,12 +3052,20 @@ public class StatementCompletionUnknown : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 40P01 (deadlock_detected).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 40P01 (deadlock_detected), in class 40 (Transaction Rollback); psycopg's <c>psycopg.errors.DeadlockDetected</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class DeadlockDetected : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 40P01.</summary>
     public const string Code = "40P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 40P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN deadlock_detected).</summary>
     public const string Name = "deadlock_detected";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DeadlockDetected(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1931,12 +3075,20 @@ public class DeadlockDetected : OperationalError
 
 // Class 42 - Syntax Error or Access Rule Violation
 
-/// <summary>SQLSTATE 42000 (syntax_error_or_access_rule_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42000 (syntax_error_or_access_rule_violation), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.SyntaxErrorOrAccessRuleViolation</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class SyntaxErrorOrAccessRuleViolation : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42000.</summary>
     public const string Code = "42000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN syntax_error_or_access_rule_violation).</summary>
     public const string Name = "syntax_error_or_access_rule_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SyntaxErrorOrAccessRuleViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1944,12 +3096,20 @@ public class SyntaxErrorOrAccessRuleViolation : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42501 (insufficient_privilege).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42501 (insufficient_privilege), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InsufficientPrivilege</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InsufficientPrivilege : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42501.</summary>
     public const string Code = "42501";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42501 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN insufficient_privilege).</summary>
     public const string Name = "insufficient_privilege";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InsufficientPrivilege(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1957,12 +3117,20 @@ public class InsufficientPrivilege : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42601 (syntax_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42601 (syntax_error), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.SyntaxError</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class SyntaxError : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42601.</summary>
     public const string Code = "42601";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42601 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN syntax_error).</summary>
     public const string Name = "syntax_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SyntaxError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1970,12 +3138,20 @@ public class SyntaxError : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42602 (invalid_name).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42602 (invalid_name), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidName</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidName : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42602.</summary>
     public const string Code = "42602";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42602 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_name).</summary>
     public const string Name = "invalid_name";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidName(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1983,12 +3159,20 @@ public class InvalidName : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42611 (invalid_column_definition).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42611 (invalid_column_definition), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidColumnDefinition</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidColumnDefinition : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42611.</summary>
     public const string Code = "42611";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42611 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_column_definition).</summary>
     public const string Name = "invalid_column_definition";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidColumnDefinition(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -1996,12 +3180,20 @@ public class InvalidColumnDefinition : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42622 (name_too_long).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42622 (name_too_long), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.NameTooLong</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class NameTooLong : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42622.</summary>
     public const string Code = "42622";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42622 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN name_too_long).</summary>
     public const string Name = "name_too_long";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NameTooLong(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2009,12 +3201,20 @@ public class NameTooLong : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42701 (duplicate_column).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42701 (duplicate_column), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DuplicateColumn</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DuplicateColumn : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42701.</summary>
     public const string Code = "42701";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42701 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_column).</summary>
     public const string Name = "duplicate_column";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateColumn(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2022,12 +3222,20 @@ public class DuplicateColumn : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42702 (ambiguous_column).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42702 (ambiguous_column), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.AmbiguousColumn</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class AmbiguousColumn : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42702.</summary>
     public const string Code = "42702";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42702 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN ambiguous_column).</summary>
     public const string Name = "ambiguous_column";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public AmbiguousColumn(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2035,12 +3243,20 @@ public class AmbiguousColumn : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42703 (undefined_column).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42703 (undefined_column), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.UndefinedColumn</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class UndefinedColumn : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42703.</summary>
     public const string Code = "42703";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42703 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN undefined_column).</summary>
     public const string Name = "undefined_column";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UndefinedColumn(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2048,12 +3264,20 @@ public class UndefinedColumn : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42704 (undefined_object).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42704 (undefined_object), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.UndefinedObject</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class UndefinedObject : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42704.</summary>
     public const string Code = "42704";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42704 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN undefined_object).</summary>
     public const string Name = "undefined_object";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UndefinedObject(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2061,12 +3285,20 @@ public class UndefinedObject : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42710 (duplicate_object).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42710 (duplicate_object), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DuplicateObject</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DuplicateObject : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42710.</summary>
     public const string Code = "42710";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42710 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_object).</summary>
     public const string Name = "duplicate_object";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateObject(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2074,12 +3306,20 @@ public class DuplicateObject : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42712 (duplicate_alias).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42712 (duplicate_alias), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DuplicateAlias</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DuplicateAlias : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42712.</summary>
     public const string Code = "42712";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42712 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_alias).</summary>
     public const string Name = "duplicate_alias";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateAlias(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2087,12 +3327,20 @@ public class DuplicateAlias : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42723 (duplicate_function).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42723 (duplicate_function), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DuplicateFunction</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DuplicateFunction : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42723.</summary>
     public const string Code = "42723";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42723 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_function).</summary>
     public const string Name = "duplicate_function";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateFunction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2100,12 +3348,20 @@ public class DuplicateFunction : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42725 (ambiguous_function).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42725 (ambiguous_function), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.AmbiguousFunction</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class AmbiguousFunction : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42725.</summary>
     public const string Code = "42725";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42725 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN ambiguous_function).</summary>
     public const string Name = "ambiguous_function";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public AmbiguousFunction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2113,12 +3369,20 @@ public class AmbiguousFunction : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42803 (grouping_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42803 (grouping_error), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.GroupingError</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class GroupingError : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42803.</summary>
     public const string Code = "42803";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42803 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN grouping_error).</summary>
     public const string Name = "grouping_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public GroupingError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2126,12 +3390,20 @@ public class GroupingError : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42804 (datatype_mismatch).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42804 (datatype_mismatch), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DatatypeMismatch</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DatatypeMismatch : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42804.</summary>
     public const string Code = "42804";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42804 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN datatype_mismatch).</summary>
     public const string Name = "datatype_mismatch";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DatatypeMismatch(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2139,12 +3411,20 @@ public class DatatypeMismatch : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42809 (wrong_object_type).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42809 (wrong_object_type), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.WrongObjectType</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class WrongObjectType : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42809.</summary>
     public const string Code = "42809";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42809 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN wrong_object_type).</summary>
     public const string Name = "wrong_object_type";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public WrongObjectType(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2152,12 +3432,20 @@ public class WrongObjectType : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42830 (invalid_foreign_key).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42830 (invalid_foreign_key), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidForeignKey</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidForeignKey : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42830.</summary>
     public const string Code = "42830";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42830 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_foreign_key).</summary>
     public const string Name = "invalid_foreign_key";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidForeignKey(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2165,12 +3453,20 @@ public class InvalidForeignKey : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42846 (cannot_coerce).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42846 (cannot_coerce), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.CannotCoerce</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class CannotCoerce : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42846.</summary>
     public const string Code = "42846";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42846 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN cannot_coerce).</summary>
     public const string Name = "cannot_coerce";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public CannotCoerce(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2178,12 +3474,20 @@ public class CannotCoerce : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42883 (undefined_function).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42883 (undefined_function), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.UndefinedFunction</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class UndefinedFunction : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42883.</summary>
     public const string Code = "42883";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42883 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN undefined_function).</summary>
     public const string Name = "undefined_function";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UndefinedFunction(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2191,12 +3495,20 @@ public class UndefinedFunction : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 428C9 (generated_always).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 428C9 (generated_always), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.GeneratedAlways</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class GeneratedAlways : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 428C9.</summary>
     public const string Code = "428C9";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 428C9 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN generated_always).</summary>
     public const string Name = "generated_always";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public GeneratedAlways(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2204,12 +3516,20 @@ public class GeneratedAlways : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42939 (reserved_name).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42939 (reserved_name), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.ReservedName</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class ReservedName : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42939.</summary>
     public const string Code = "42939";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42939 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN reserved_name).</summary>
     public const string Name = "reserved_name";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ReservedName(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2217,12 +3537,20 @@ public class ReservedName : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P01 (undefined_table).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P01 (undefined_table), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.UndefinedTable</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class UndefinedTable : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P01.</summary>
     public const string Code = "42P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN undefined_table).</summary>
     public const string Name = "undefined_table";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UndefinedTable(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2230,12 +3558,20 @@ public class UndefinedTable : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P02 (undefined_parameter).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P02 (undefined_parameter), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.UndefinedParameter</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class UndefinedParameter : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P02.</summary>
     public const string Code = "42P02";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P02 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN undefined_parameter).</summary>
     public const string Name = "undefined_parameter";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UndefinedParameter(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2243,12 +3579,20 @@ public class UndefinedParameter : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P03 (duplicate_cursor).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P03 (duplicate_cursor), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DuplicateCursor</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DuplicateCursor : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P03.</summary>
     public const string Code = "42P03";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P03 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_cursor).</summary>
     public const string Name = "duplicate_cursor";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateCursor(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2256,12 +3600,20 @@ public class DuplicateCursor : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P04 (duplicate_database).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P04 (duplicate_database), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DuplicateDatabase</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DuplicateDatabase : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P04.</summary>
     public const string Code = "42P04";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P04 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_database).</summary>
     public const string Name = "duplicate_database";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateDatabase(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2269,12 +3621,20 @@ public class DuplicateDatabase : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P05 (duplicate_prepared_statement).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P05 (duplicate_prepared_statement), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DuplicatePreparedStatement</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DuplicatePreparedStatement : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P05.</summary>
     public const string Code = "42P05";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P05 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_prepared_statement).</summary>
     public const string Name = "duplicate_prepared_statement";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicatePreparedStatement(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2282,12 +3642,20 @@ public class DuplicatePreparedStatement : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P06 (duplicate_schema).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P06 (duplicate_schema), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DuplicateSchema</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DuplicateSchema : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P06.</summary>
     public const string Code = "42P06";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P06 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_schema).</summary>
     public const string Name = "duplicate_schema";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateSchema(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2295,12 +3663,20 @@ public class DuplicateSchema : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P07 (duplicate_table).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P07 (duplicate_table), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.DuplicateTable</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class DuplicateTable : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P07.</summary>
     public const string Code = "42P07";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P07 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_table).</summary>
     public const string Name = "duplicate_table";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateTable(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2308,12 +3684,20 @@ public class DuplicateTable : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P08 (ambiguous_parameter).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P08 (ambiguous_parameter), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.AmbiguousParameter</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class AmbiguousParameter : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P08.</summary>
     public const string Code = "42P08";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P08 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN ambiguous_parameter).</summary>
     public const string Name = "ambiguous_parameter";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public AmbiguousParameter(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2321,12 +3705,20 @@ public class AmbiguousParameter : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P09 (ambiguous_alias).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P09 (ambiguous_alias), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.AmbiguousAlias</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class AmbiguousAlias : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P09.</summary>
     public const string Code = "42P09";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P09 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN ambiguous_alias).</summary>
     public const string Name = "ambiguous_alias";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public AmbiguousAlias(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2334,12 +3726,20 @@ public class AmbiguousAlias : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P10 (invalid_column_reference).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P10 (invalid_column_reference), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidColumnReference</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidColumnReference : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P10.</summary>
     public const string Code = "42P10";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P10 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_column_reference).</summary>
     public const string Name = "invalid_column_reference";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidColumnReference(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2347,12 +3747,20 @@ public class InvalidColumnReference : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P11 (invalid_cursor_definition).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P11 (invalid_cursor_definition), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidCursorDefinition</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidCursorDefinition : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P11.</summary>
     public const string Code = "42P11";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P11 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_cursor_definition).</summary>
     public const string Name = "invalid_cursor_definition";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidCursorDefinition(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2360,12 +3768,20 @@ public class InvalidCursorDefinition : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P12 (invalid_database_definition).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P12 (invalid_database_definition), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidDatabaseDefinition</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidDatabaseDefinition : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P12.</summary>
     public const string Code = "42P12";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P12 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_database_definition).</summary>
     public const string Name = "invalid_database_definition";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidDatabaseDefinition(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2373,12 +3789,20 @@ public class InvalidDatabaseDefinition : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P13 (invalid_function_definition).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P13 (invalid_function_definition), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidFunctionDefinition</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidFunctionDefinition : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P13.</summary>
     public const string Code = "42P13";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P13 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_function_definition).</summary>
     public const string Name = "invalid_function_definition";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidFunctionDefinition(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2386,12 +3810,20 @@ public class InvalidFunctionDefinition : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P14 (invalid_prepared_statement_definition).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P14 (invalid_prepared_statement_definition), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidPreparedStatementDefinition</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidPreparedStatementDefinition : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P14.</summary>
     public const string Code = "42P14";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P14 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_prepared_statement_definition).</summary>
     public const string Name = "invalid_prepared_statement_definition";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidPreparedStatementDefinition(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2399,12 +3831,20 @@ public class InvalidPreparedStatementDefinition : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P15 (invalid_schema_definition).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P15 (invalid_schema_definition), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidSchemaDefinition</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidSchemaDefinition : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P15.</summary>
     public const string Code = "42P15";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P15 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_schema_definition).</summary>
     public const string Name = "invalid_schema_definition";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidSchemaDefinition(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2412,12 +3852,20 @@ public class InvalidSchemaDefinition : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P16 (invalid_table_definition).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P16 (invalid_table_definition), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidTableDefinition</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidTableDefinition : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P16.</summary>
     public const string Code = "42P16";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P16 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_table_definition).</summary>
     public const string Name = "invalid_table_definition";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidTableDefinition(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2425,12 +3873,20 @@ public class InvalidTableDefinition : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P17 (invalid_object_definition).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P17 (invalid_object_definition), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidObjectDefinition</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidObjectDefinition : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P17.</summary>
     public const string Code = "42P17";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P17 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_object_definition).</summary>
     public const string Name = "invalid_object_definition";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidObjectDefinition(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2438,12 +3894,20 @@ public class InvalidObjectDefinition : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P18 (indeterminate_datatype).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P18 (indeterminate_datatype), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.IndeterminateDatatype</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class IndeterminateDatatype : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P18.</summary>
     public const string Code = "42P18";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P18 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN indeterminate_datatype).</summary>
     public const string Name = "indeterminate_datatype";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public IndeterminateDatatype(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2451,12 +3915,20 @@ public class IndeterminateDatatype : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P19 (invalid_recursion).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P19 (invalid_recursion), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.InvalidRecursion</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class InvalidRecursion : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P19.</summary>
     public const string Code = "42P19";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P19 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN invalid_recursion).</summary>
     public const string Name = "invalid_recursion";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InvalidRecursion(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2464,12 +3936,20 @@ public class InvalidRecursion : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P20 (windowing_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P20 (windowing_error), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.WindowingError</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class WindowingError : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P20.</summary>
     public const string Code = "42P20";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P20 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN windowing_error).</summary>
     public const string Name = "windowing_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public WindowingError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2477,12 +3957,20 @@ public class WindowingError : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P21 (collation_mismatch).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P21 (collation_mismatch), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.CollationMismatch</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class CollationMismatch : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P21.</summary>
     public const string Code = "42P21";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P21 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN collation_mismatch).</summary>
     public const string Name = "collation_mismatch";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public CollationMismatch(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2490,12 +3978,20 @@ public class CollationMismatch : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 42P22 (indeterminate_collation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 42P22 (indeterminate_collation), in class 42 (Syntax Error or Access Rule Violation); psycopg's <c>psycopg.errors.IndeterminateCollation</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class IndeterminateCollation : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 42P22.</summary>
     public const string Code = "42P22";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 42P22 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN indeterminate_collation).</summary>
     public const string Name = "indeterminate_collation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public IndeterminateCollation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2505,12 +4001,20 @@ public class IndeterminateCollation : ProgrammingError
 
 // Class 44 - WITH CHECK OPTION Violation
 
-/// <summary>SQLSTATE 44000 (with_check_option_violation).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 44000 (with_check_option_violation), in class 44 (WITH CHECK OPTION Violation); psycopg's <c>psycopg.errors.WithCheckOptionViolation</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class WithCheckOptionViolation : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, 44000.</summary>
     public const string Code = "44000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 44000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN with_check_option_violation).</summary>
     public const string Name = "with_check_option_violation";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public WithCheckOptionViolation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2520,12 +4024,20 @@ public class WithCheckOptionViolation : ProgrammingError
 
 // Class 53 - Insufficient Resources
 
-/// <summary>SQLSTATE 53000 (insufficient_resources).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 53000 (insufficient_resources), in class 53 (Insufficient Resources); psycopg's <c>psycopg.errors.InsufficientResources</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class InsufficientResources : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 53000.</summary>
     public const string Code = "53000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 53000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN insufficient_resources).</summary>
     public const string Name = "insufficient_resources";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InsufficientResources(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2533,12 +4045,20 @@ public class InsufficientResources : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 53100 (disk_full).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 53100 (disk_full), in class 53 (Insufficient Resources); psycopg's <c>psycopg.errors.DiskFull</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class DiskFull : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 53100.</summary>
     public const string Code = "53100";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 53100 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN disk_full).</summary>
     public const string Name = "disk_full";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DiskFull(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2546,12 +4066,20 @@ public class DiskFull : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 53200 (out_of_memory).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 53200 (out_of_memory), in class 53 (Insufficient Resources); psycopg's <c>psycopg.errors.OutOfMemory</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class OutOfMemory : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 53200.</summary>
     public const string Code = "53200";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 53200 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN out_of_memory).</summary>
     public const string Name = "out_of_memory";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public OutOfMemory(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2559,12 +4087,20 @@ public class OutOfMemory : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 53300 (too_many_connections).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 53300 (too_many_connections), in class 53 (Insufficient Resources); psycopg's <c>psycopg.errors.TooManyConnections</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class TooManyConnections : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 53300.</summary>
     public const string Code = "53300";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 53300 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN too_many_connections).</summary>
     public const string Name = "too_many_connections";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TooManyConnections(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2572,12 +4108,20 @@ public class TooManyConnections : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 53400 (configuration_limit_exceeded).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 53400 (configuration_limit_exceeded), in class 53 (Insufficient Resources); psycopg's <c>psycopg.errors.ConfigurationLimitExceeded</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ConfigurationLimitExceeded : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 53400.</summary>
     public const string Code = "53400";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 53400 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN configuration_limit_exceeded).</summary>
     public const string Name = "configuration_limit_exceeded";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ConfigurationLimitExceeded(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2587,12 +4131,20 @@ public class ConfigurationLimitExceeded : OperationalError
 
 // Class 54 - Program Limit Exceeded
 
-/// <summary>SQLSTATE 54000 (program_limit_exceeded).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 54000 (program_limit_exceeded), in class 54 (Program Limit Exceeded); psycopg's <c>psycopg.errors.ProgramLimitExceeded</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ProgramLimitExceeded : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 54000.</summary>
     public const string Code = "54000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 54000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN program_limit_exceeded).</summary>
     public const string Name = "program_limit_exceeded";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ProgramLimitExceeded(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2600,12 +4152,20 @@ public class ProgramLimitExceeded : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 54001 (statement_too_complex).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 54001 (statement_too_complex), in class 54 (Program Limit Exceeded); psycopg's <c>psycopg.errors.StatementTooComplex</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class StatementTooComplex : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 54001.</summary>
     public const string Code = "54001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 54001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN statement_too_complex).</summary>
     public const string Name = "statement_too_complex";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public StatementTooComplex(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2613,12 +4173,20 @@ public class StatementTooComplex : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 54011 (too_many_columns).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 54011 (too_many_columns), in class 54 (Program Limit Exceeded); psycopg's <c>psycopg.errors.TooManyColumns</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class TooManyColumns : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 54011.</summary>
     public const string Code = "54011";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 54011 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN too_many_columns).</summary>
     public const string Name = "too_many_columns";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TooManyColumns(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2626,12 +4194,20 @@ public class TooManyColumns : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 54023 (too_many_arguments).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 54023 (too_many_arguments), in class 54 (Program Limit Exceeded); psycopg's <c>psycopg.errors.TooManyArguments</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class TooManyArguments : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 54023.</summary>
     public const string Code = "54023";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 54023 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN too_many_arguments).</summary>
     public const string Name = "too_many_arguments";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TooManyArguments(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2641,12 +4217,20 @@ public class TooManyArguments : OperationalError
 
 // Class 55 - Object Not In Prerequisite State
 
-/// <summary>SQLSTATE 55000 (object_not_in_prerequisite_state).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 55000 (object_not_in_prerequisite_state), in class 55 (Object Not In Prerequisite State); psycopg's <c>psycopg.errors.ObjectNotInPrerequisiteState</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ObjectNotInPrerequisiteState : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 55000.</summary>
     public const string Code = "55000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 55000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN object_not_in_prerequisite_state).</summary>
     public const string Name = "object_not_in_prerequisite_state";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ObjectNotInPrerequisiteState(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2654,12 +4238,20 @@ public class ObjectNotInPrerequisiteState : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 55006 (object_in_use).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 55006 (object_in_use), in class 55 (Object Not In Prerequisite State); psycopg's <c>psycopg.errors.ObjectInUse</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ObjectInUse : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 55006.</summary>
     public const string Code = "55006";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 55006 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN object_in_use).</summary>
     public const string Name = "object_in_use";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ObjectInUse(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2667,12 +4259,20 @@ public class ObjectInUse : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 55P02 (cant_change_runtime_param).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 55P02 (cant_change_runtime_param), in class 55 (Object Not In Prerequisite State); psycopg's <c>psycopg.errors.CantChangeRuntimeParam</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class CantChangeRuntimeParam : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 55P02.</summary>
     public const string Code = "55P02";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 55P02 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN cant_change_runtime_param).</summary>
     public const string Name = "cant_change_runtime_param";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public CantChangeRuntimeParam(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2680,12 +4280,20 @@ public class CantChangeRuntimeParam : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 55P03 (lock_not_available).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 55P03 (lock_not_available), in class 55 (Object Not In Prerequisite State); psycopg's <c>psycopg.errors.LockNotAvailable</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class LockNotAvailable : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 55P03.</summary>
     public const string Code = "55P03";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 55P03 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN lock_not_available).</summary>
     public const string Name = "lock_not_available";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public LockNotAvailable(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2693,12 +4301,20 @@ public class LockNotAvailable : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 55P04 (unsafe_new_enum_value_usage).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 55P04 (unsafe_new_enum_value_usage), in class 55 (Object Not In Prerequisite State); psycopg's <c>psycopg.errors.UnsafeNewEnumValueUsage</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class UnsafeNewEnumValueUsage : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 55P04.</summary>
     public const string Code = "55P04";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 55P04 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN unsafe_new_enum_value_usage).</summary>
     public const string Name = "unsafe_new_enum_value_usage";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UnsafeNewEnumValueUsage(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2708,12 +4324,20 @@ public class UnsafeNewEnumValueUsage : OperationalError
 
 // Class 57 - Operator Intervention
 
-/// <summary>SQLSTATE 57000 (operator_intervention).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 57000 (operator_intervention), in class 57 (Operator Intervention); psycopg's <c>psycopg.errors.OperatorIntervention</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class OperatorIntervention : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 57000.</summary>
     public const string Code = "57000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 57000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN operator_intervention).</summary>
     public const string Name = "operator_intervention";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public OperatorIntervention(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2721,12 +4345,20 @@ public class OperatorIntervention : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 57014 (query_canceled).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 57014 (query_canceled), in class 57 (Operator Intervention); psycopg's <c>psycopg.errors.QueryCanceled</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class QueryCanceled : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 57014.</summary>
     public const string Code = "57014";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 57014 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN query_canceled).</summary>
     public const string Name = "query_canceled";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public QueryCanceled(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2734,12 +4366,20 @@ public class QueryCanceled : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 57P01 (admin_shutdown).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 57P01 (admin_shutdown), in class 57 (Operator Intervention); psycopg's <c>psycopg.errors.AdminShutdown</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class AdminShutdown : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 57P01.</summary>
     public const string Code = "57P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 57P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN admin_shutdown).</summary>
     public const string Name = "admin_shutdown";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public AdminShutdown(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2747,12 +4387,20 @@ public class AdminShutdown : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 57P02 (crash_shutdown).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 57P02 (crash_shutdown), in class 57 (Operator Intervention); psycopg's <c>psycopg.errors.CrashShutdown</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class CrashShutdown : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 57P02.</summary>
     public const string Code = "57P02";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 57P02 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN crash_shutdown).</summary>
     public const string Name = "crash_shutdown";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public CrashShutdown(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2760,12 +4408,20 @@ public class CrashShutdown : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 57P03 (cannot_connect_now).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 57P03 (cannot_connect_now), in class 57 (Operator Intervention); psycopg's <c>psycopg.errors.CannotConnectNow</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class CannotConnectNow : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 57P03.</summary>
     public const string Code = "57P03";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 57P03 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN cannot_connect_now).</summary>
     public const string Name = "cannot_connect_now";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public CannotConnectNow(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2773,12 +4429,20 @@ public class CannotConnectNow : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 57P04 (database_dropped).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 57P04 (database_dropped), in class 57 (Operator Intervention); psycopg's <c>psycopg.errors.DatabaseDropped</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class DatabaseDropped : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 57P04.</summary>
     public const string Code = "57P04";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 57P04 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN database_dropped).</summary>
     public const string Name = "database_dropped";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DatabaseDropped(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2786,12 +4450,20 @@ public class DatabaseDropped : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 57P05 (idle_session_timeout).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 57P05 (idle_session_timeout), in class 57 (Operator Intervention); psycopg's <c>psycopg.errors.IdleSessionTimeout</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class IdleSessionTimeout : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 57P05.</summary>
     public const string Code = "57P05";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 57P05 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN idle_session_timeout).</summary>
     public const string Name = "idle_session_timeout";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public IdleSessionTimeout(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2801,12 +4473,20 @@ public class IdleSessionTimeout : OperationalError
 
 // Class 58 - System Error (errors external to PostgreSQL itself)
 
-/// <summary>SQLSTATE 58000 (system_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 58000 (system_error), in class 58 (System Error (errors external to PostgreSQL itself)); psycopg's <c>psycopg.errors.SystemError</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class SystemError : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 58000.</summary>
     public const string Code = "58000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 58000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN system_error).</summary>
     public const string Name = "system_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SystemError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2814,12 +4494,20 @@ public class SystemError : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 58030 (io_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 58030 (io_error), in class 58 (System Error (errors external to PostgreSQL itself)); psycopg's <c>psycopg.errors.IoError</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class IoError : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 58030.</summary>
     public const string Code = "58030";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 58030 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN io_error).</summary>
     public const string Name = "io_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public IoError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2827,12 +4515,20 @@ public class IoError : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 58P01 (undefined_file).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 58P01 (undefined_file), in class 58 (System Error (errors external to PostgreSQL itself)); psycopg's <c>psycopg.errors.UndefinedFile</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class UndefinedFile : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 58P01.</summary>
     public const string Code = "58P01";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 58P01 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN undefined_file).</summary>
     public const string Name = "undefined_file";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public UndefinedFile(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2840,12 +4536,20 @@ public class UndefinedFile : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE 58P02 (duplicate_file).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 58P02 (duplicate_file), in class 58 (System Error (errors external to PostgreSQL itself)); psycopg's <c>psycopg.errors.DuplicateFile</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class DuplicateFile : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, 58P02.</summary>
     public const string Code = "58P02";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 58P02 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN duplicate_file).</summary>
     public const string Name = "duplicate_file";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DuplicateFile(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2855,12 +4559,20 @@ public class DuplicateFile : OperationalError
 
 // Class 72 - Snapshot Failure
 
-/// <summary>SQLSTATE 72000 (snapshot_too_old).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE 72000 (snapshot_too_old), in class 72 (Snapshot Failure); psycopg's <c>psycopg.errors.SnapshotTooOld</c>, a <see cref="DatabaseError"/>.
+/// </summary>
 public class SnapshotTooOld : DatabaseError
 {
+    /// <summary>The SQLSTATE this class stands for, 72000.</summary>
     public const string Code = "72000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE 72000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN snapshot_too_old).</summary>
     public const string Name = "snapshot_too_old";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public SnapshotTooOld(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2870,12 +4582,20 @@ public class SnapshotTooOld : DatabaseError
 
 // Class F0 - Configuration File Error
 
-/// <summary>SQLSTATE F0000 (config_file_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE F0000 (config_file_error), in class F0 (Configuration File Error); psycopg's <c>psycopg.errors.ConfigFileError</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class ConfigFileError : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, F0000.</summary>
     public const string Code = "F0000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE F0000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN config_file_error).</summary>
     public const string Name = "config_file_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public ConfigFileError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2883,12 +4603,20 @@ public class ConfigFileError : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE F0001 (lock_file_exists).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE F0001 (lock_file_exists), in class F0 (Configuration File Error); psycopg's <c>psycopg.errors.LockFileExists</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class LockFileExists : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, F0001.</summary>
     public const string Code = "F0001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE F0001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN lock_file_exists).</summary>
     public const string Name = "lock_file_exists";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public LockFileExists(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2898,12 +4626,20 @@ public class LockFileExists : OperationalError
 
 // Class HV - Foreign Data Wrapper Error (SQL/MED)
 
-/// <summary>SQLSTATE HV000 (fdw_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV000 (fdw_error), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwError</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwError : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV000.</summary>
     public const string Code = "HV000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_error).</summary>
     public const string Name = "fdw_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2911,12 +4647,20 @@ public class FdwError : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV001 (fdw_out_of_memory).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV001 (fdw_out_of_memory), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwOutOfMemory</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwOutOfMemory : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV001.</summary>
     public const string Code = "HV001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_out_of_memory).</summary>
     public const string Name = "fdw_out_of_memory";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwOutOfMemory(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2924,12 +4668,20 @@ public class FdwOutOfMemory : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV002 (fdw_dynamic_parameter_value_needed).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV002 (fdw_dynamic_parameter_value_needed), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwDynamicParameterValueNeeded</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwDynamicParameterValueNeeded : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV002.</summary>
     public const string Code = "HV002";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV002 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_dynamic_parameter_value_needed).</summary>
     public const string Name = "fdw_dynamic_parameter_value_needed";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwDynamicParameterValueNeeded(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2937,12 +4689,20 @@ public class FdwDynamicParameterValueNeeded : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV004 (fdw_invalid_data_type).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV004 (fdw_invalid_data_type), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidDataType</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidDataType : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV004.</summary>
     public const string Code = "HV004";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV004 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_data_type).</summary>
     public const string Name = "fdw_invalid_data_type";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidDataType(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2950,12 +4710,20 @@ public class FdwInvalidDataType : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV005 (fdw_column_name_not_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV005 (fdw_column_name_not_found), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwColumnNameNotFound</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwColumnNameNotFound : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV005.</summary>
     public const string Code = "HV005";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV005 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_column_name_not_found).</summary>
     public const string Name = "fdw_column_name_not_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwColumnNameNotFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2963,12 +4731,20 @@ public class FdwColumnNameNotFound : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV006 (fdw_invalid_data_type_descriptors).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV006 (fdw_invalid_data_type_descriptors), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidDataTypeDescriptors</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidDataTypeDescriptors : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV006.</summary>
     public const string Code = "HV006";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV006 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_data_type_descriptors).</summary>
     public const string Name = "fdw_invalid_data_type_descriptors";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidDataTypeDescriptors(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2976,12 +4752,20 @@ public class FdwInvalidDataTypeDescriptors : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV007 (fdw_invalid_column_name).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV007 (fdw_invalid_column_name), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidColumnName</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidColumnName : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV007.</summary>
     public const string Code = "HV007";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV007 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_column_name).</summary>
     public const string Name = "fdw_invalid_column_name";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidColumnName(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -2989,12 +4773,20 @@ public class FdwInvalidColumnName : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV008 (fdw_invalid_column_number).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV008 (fdw_invalid_column_number), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidColumnNumber</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidColumnNumber : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV008.</summary>
     public const string Code = "HV008";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV008 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_column_number).</summary>
     public const string Name = "fdw_invalid_column_number";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidColumnNumber(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3002,12 +4794,20 @@ public class FdwInvalidColumnNumber : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV009 (fdw_invalid_use_of_null_pointer).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV009 (fdw_invalid_use_of_null_pointer), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidUseOfNullPointer</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidUseOfNullPointer : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV009.</summary>
     public const string Code = "HV009";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV009 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_use_of_null_pointer).</summary>
     public const string Name = "fdw_invalid_use_of_null_pointer";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidUseOfNullPointer(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3015,12 +4815,20 @@ public class FdwInvalidUseOfNullPointer : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00A (fdw_invalid_string_format).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00A (fdw_invalid_string_format), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidStringFormat</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidStringFormat : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00A.</summary>
     public const string Code = "HV00A";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00A (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_string_format).</summary>
     public const string Name = "fdw_invalid_string_format";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidStringFormat(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3028,12 +4836,20 @@ public class FdwInvalidStringFormat : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00B (fdw_invalid_handle).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00B (fdw_invalid_handle), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidHandle</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidHandle : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00B.</summary>
     public const string Code = "HV00B";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00B (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_handle).</summary>
     public const string Name = "fdw_invalid_handle";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidHandle(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3041,12 +4857,20 @@ public class FdwInvalidHandle : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00C (fdw_invalid_option_index).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00C (fdw_invalid_option_index), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidOptionIndex</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidOptionIndex : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00C.</summary>
     public const string Code = "HV00C";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00C (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_option_index).</summary>
     public const string Name = "fdw_invalid_option_index";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidOptionIndex(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3054,12 +4878,20 @@ public class FdwInvalidOptionIndex : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00D (fdw_invalid_option_name).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00D (fdw_invalid_option_name), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidOptionName</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidOptionName : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00D.</summary>
     public const string Code = "HV00D";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00D (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_option_name).</summary>
     public const string Name = "fdw_invalid_option_name";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidOptionName(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3067,12 +4899,20 @@ public class FdwInvalidOptionName : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00J (fdw_option_name_not_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00J (fdw_option_name_not_found), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwOptionNameNotFound</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwOptionNameNotFound : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00J.</summary>
     public const string Code = "HV00J";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00J (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_option_name_not_found).</summary>
     public const string Name = "fdw_option_name_not_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwOptionNameNotFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3080,12 +4920,20 @@ public class FdwOptionNameNotFound : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00K (fdw_reply_handle).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00K (fdw_reply_handle), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwReplyHandle</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwReplyHandle : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00K.</summary>
     public const string Code = "HV00K";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00K (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_reply_handle).</summary>
     public const string Name = "fdw_reply_handle";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwReplyHandle(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3093,12 +4941,20 @@ public class FdwReplyHandle : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00L (fdw_unable_to_create_execution).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00L (fdw_unable_to_create_execution), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwUnableToCreateExecution</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwUnableToCreateExecution : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00L.</summary>
     public const string Code = "HV00L";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00L (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_unable_to_create_execution).</summary>
     public const string Name = "fdw_unable_to_create_execution";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwUnableToCreateExecution(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3106,12 +4962,20 @@ public class FdwUnableToCreateExecution : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00M (fdw_unable_to_create_reply).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00M (fdw_unable_to_create_reply), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwUnableToCreateReply</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwUnableToCreateReply : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00M.</summary>
     public const string Code = "HV00M";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00M (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_unable_to_create_reply).</summary>
     public const string Name = "fdw_unable_to_create_reply";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwUnableToCreateReply(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3119,12 +4983,20 @@ public class FdwUnableToCreateReply : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00N (fdw_unable_to_establish_connection).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00N (fdw_unable_to_establish_connection), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwUnableToEstablishConnection</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwUnableToEstablishConnection : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00N.</summary>
     public const string Code = "HV00N";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00N (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_unable_to_establish_connection).</summary>
     public const string Name = "fdw_unable_to_establish_connection";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwUnableToEstablishConnection(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3132,12 +5004,20 @@ public class FdwUnableToEstablishConnection : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00P (fdw_no_schemas).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00P (fdw_no_schemas), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwNoSchemas</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwNoSchemas : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00P.</summary>
     public const string Code = "HV00P";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00P (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_no_schemas).</summary>
     public const string Name = "fdw_no_schemas";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwNoSchemas(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3145,12 +5025,20 @@ public class FdwNoSchemas : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00Q (fdw_schema_not_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00Q (fdw_schema_not_found), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwSchemaNotFound</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwSchemaNotFound : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00Q.</summary>
     public const string Code = "HV00Q";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00Q (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_schema_not_found).</summary>
     public const string Name = "fdw_schema_not_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwSchemaNotFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3158,12 +5046,20 @@ public class FdwSchemaNotFound : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV00R (fdw_table_not_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV00R (fdw_table_not_found), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwTableNotFound</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwTableNotFound : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV00R.</summary>
     public const string Code = "HV00R";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV00R (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_table_not_found).</summary>
     public const string Name = "fdw_table_not_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwTableNotFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3171,12 +5067,20 @@ public class FdwTableNotFound : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV010 (fdw_function_sequence_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV010 (fdw_function_sequence_error), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwFunctionSequenceError</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwFunctionSequenceError : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV010.</summary>
     public const string Code = "HV010";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV010 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_function_sequence_error).</summary>
     public const string Name = "fdw_function_sequence_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwFunctionSequenceError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3184,12 +5088,20 @@ public class FdwFunctionSequenceError : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV014 (fdw_too_many_handles).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV014 (fdw_too_many_handles), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwTooManyHandles</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwTooManyHandles : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV014.</summary>
     public const string Code = "HV014";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV014 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_too_many_handles).</summary>
     public const string Name = "fdw_too_many_handles";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwTooManyHandles(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3197,12 +5109,20 @@ public class FdwTooManyHandles : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV021 (fdw_inconsistent_descriptor_information).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV021 (fdw_inconsistent_descriptor_information), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInconsistentDescriptorInformation</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInconsistentDescriptorInformation : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV021.</summary>
     public const string Code = "HV021";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV021 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_inconsistent_descriptor_information).</summary>
     public const string Name = "fdw_inconsistent_descriptor_information";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInconsistentDescriptorInformation(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3210,12 +5130,20 @@ public class FdwInconsistentDescriptorInformation : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV024 (fdw_invalid_attribute_value).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV024 (fdw_invalid_attribute_value), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidAttributeValue</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidAttributeValue : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV024.</summary>
     public const string Code = "HV024";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV024 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_attribute_value).</summary>
     public const string Name = "fdw_invalid_attribute_value";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidAttributeValue(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3223,12 +5151,20 @@ public class FdwInvalidAttributeValue : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV090 (fdw_invalid_string_length_or_buffer_length).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV090 (fdw_invalid_string_length_or_buffer_length), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidStringLengthOrBufferLength</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidStringLengthOrBufferLength : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV090.</summary>
     public const string Code = "HV090";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV090 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_string_length_or_buffer_length).</summary>
     public const string Name = "fdw_invalid_string_length_or_buffer_length";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidStringLengthOrBufferLength(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3236,12 +5172,20 @@ public class FdwInvalidStringLengthOrBufferLength : OperationalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE HV091 (fdw_invalid_descriptor_field_identifier).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE HV091 (fdw_invalid_descriptor_field_identifier), in class HV (Foreign Data Wrapper Error (SQL/MED)); psycopg's <c>psycopg.errors.FdwInvalidDescriptorFieldIdentifier</c>, a <see cref="OperationalError"/>.
+/// </summary>
 public class FdwInvalidDescriptorFieldIdentifier : OperationalError
 {
+    /// <summary>The SQLSTATE this class stands for, HV091.</summary>
     public const string Code = "HV091";
+    /// <summary>PostgreSQL's condition name for SQLSTATE HV091 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN fdw_invalid_descriptor_field_identifier).</summary>
     public const string Name = "fdw_invalid_descriptor_field_identifier";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public FdwInvalidDescriptorFieldIdentifier(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3251,12 +5195,20 @@ public class FdwInvalidDescriptorFieldIdentifier : OperationalError
 
 // Class P0 - PL/pgSQL Error
 
-/// <summary>SQLSTATE P0000 (plpgsql_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE P0000 (plpgsql_error), in class P0 (PL/pgSQL Error); psycopg's <c>psycopg.errors.PlpgsqlError</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class PlpgsqlError : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, P0000.</summary>
     public const string Code = "P0000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE P0000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN plpgsql_error).</summary>
     public const string Name = "plpgsql_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public PlpgsqlError(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3264,12 +5216,20 @@ public class PlpgsqlError : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE P0001 (raise_exception).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE P0001 (raise_exception), in class P0 (PL/pgSQL Error); psycopg's <c>psycopg.errors.RaiseException</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class RaiseException : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, P0001.</summary>
     public const string Code = "P0001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE P0001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN raise_exception).</summary>
     public const string Name = "raise_exception";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public RaiseException(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3277,12 +5237,20 @@ public class RaiseException : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE P0002 (no_data_found).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE P0002 (no_data_found), in class P0 (PL/pgSQL Error); psycopg's <c>psycopg.errors.NoDataFound</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class NoDataFound : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, P0002.</summary>
     public const string Code = "P0002";
+    /// <summary>PostgreSQL's condition name for SQLSTATE P0002 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN no_data_found).</summary>
     public const string Name = "no_data_found";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public NoDataFound(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3290,12 +5258,20 @@ public class NoDataFound : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE P0003 (too_many_rows).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE P0003 (too_many_rows), in class P0 (PL/pgSQL Error); psycopg's <c>psycopg.errors.TooManyRows</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class TooManyRows : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, P0003.</summary>
     public const string Code = "P0003";
+    /// <summary>PostgreSQL's condition name for SQLSTATE P0003 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN too_many_rows).</summary>
     public const string Name = "too_many_rows";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public TooManyRows(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3303,12 +5279,20 @@ public class TooManyRows : ProgrammingError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE P0004 (assert_failure).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE P0004 (assert_failure), in class P0 (PL/pgSQL Error); psycopg's <c>psycopg.errors.AssertFailure</c>, a <see cref="ProgrammingError"/>.
+/// </summary>
 public class AssertFailure : ProgrammingError
 {
+    /// <summary>The SQLSTATE this class stands for, P0004.</summary>
     public const string Code = "P0004";
+    /// <summary>PostgreSQL's condition name for SQLSTATE P0004 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN assert_failure).</summary>
     public const string Name = "assert_failure";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public AssertFailure(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3318,13 +5302,21 @@ public class AssertFailure : ProgrammingError
 
 // Class XX - Internal Error
 
-/// <summary>SQLSTATE XX000 (internal_error).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE XX000 (internal_error), in class XX (Internal Error); psycopg's <c>psycopg.errors.InternalError_</c>, a <see cref="InternalError"/>.
+/// </summary>
 /// <remarks>Named InternalError_, as in psycopg, because InternalError is the DB-API base class.</remarks>
 public class InternalError_ : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, XX000.</summary>
     public const string Code = "XX000";
+    /// <summary>PostgreSQL's condition name for SQLSTATE XX000 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN internal_error).</summary>
     public const string Name = "internal_error";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public InternalError_(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3332,12 +5324,20 @@ public class InternalError_ : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE XX001 (data_corrupted).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE XX001 (data_corrupted), in class XX (Internal Error); psycopg's <c>psycopg.errors.DataCorrupted</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class DataCorrupted : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, XX001.</summary>
     public const string Code = "XX001";
+    /// <summary>PostgreSQL's condition name for SQLSTATE XX001 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN data_corrupted).</summary>
     public const string Name = "data_corrupted";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public DataCorrupted(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 
@@ -3345,12 +5345,20 @@ public class DataCorrupted : InternalError
     public override string? SqlState => Diagnostics?.SqlState ?? Code;
 }
 
-/// <summary>SQLSTATE XX002 (index_corrupted).</summary>
+/// <summary>
+/// Raised when PostgreSQL reports SQLSTATE XX002 (index_corrupted), in class XX (Internal Error); psycopg's <c>psycopg.errors.IndexCorrupted</c>, a <see cref="InternalError"/>.
+/// </summary>
 public class IndexCorrupted : InternalError
 {
+    /// <summary>The SQLSTATE this class stands for, XX002.</summary>
     public const string Code = "XX002";
+    /// <summary>PostgreSQL's condition name for SQLSTATE XX002 (errcodes.txt, PL/pgSQL's EXCEPTION WHEN index_corrupted).</summary>
     public const string Name = "index_corrupted";
 
+    /// <summary>Creates the exception with the server's message and the ErrorResponse fields it came with.</summary>
+    /// <param name="message">The primary message (the ErrorResponse's M field).</param>
+    /// <param name="diagnostics">All the ErrorResponse's fields, or null when raised by the driver itself.</param>
+    /// <param name="inner">The exception that caused this one, if any.</param>
     public IndexCorrupted(string message, Diagnostics? diagnostics = null, Exception? inner = null)
         : base(message, diagnostics, inner) { }
 

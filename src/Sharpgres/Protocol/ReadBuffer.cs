@@ -105,7 +105,7 @@ internal sealed class ReadBuffer : IDisposable
         Received(await ReceiveAsync(async, CancellationToken.None).ConfigureAwait(false));
     }
 
-    /// <summary>Reads exactly <paramref name="count"/> raw bytes (SSLRequest answer, no message framing).</summary>
+    /// <summary>Reads one raw byte (SSLRequest answer, no message framing).</summary>
     public async ValueTask<byte> ReadRawByteAsync(bool async, CancellationToken ct)
     {
         while (_end - _start < 1)

@@ -19,6 +19,7 @@ internal sealed class StatementCache
         public string? PreparedName;
         public string? PendingName;           // Parse sent, its outcome not read yet (pipelines)
         public RowDescription? Description;   // with the result formats the prepared statement returns
+        public StatementPlan? PreparedPlan;   // the last plan that ran the prepared statement (plans are immutable)
         public LinkedListNode<Entry>? Node;
     }
 
@@ -39,7 +40,7 @@ internal sealed class StatementCache
         while (entry is not null && !entry.ParameterOids.AsSpan().SequenceEqual(parameterOids)) entry = entry.Next;
         if (entry is null)
         {
-            entry = new Entry(sql, parameterOids) { Next = head };
+            entry = new Entry(sql, parameterOids.ToArray()) { Next = head };   // the caller may reuse its array
             head = entry;
             _count++;
             entry.Node = _lru.AddFirst(entry);

@@ -46,7 +46,10 @@ internal sealed class StatementPlan
             // (A statement still pending in a pipeline has none yet: one format for all, from the SQL's last shape.)
             var formats = entry.Description is { } d ? ResultFormats.PerColumn(d, registry) : ResultFormats.Uniform(cache.ShapeOf(sql), registry);
             var known = entry.Description is { } described && ResultFormats.Match(described, formats);
-            return new StatementPlan(cache, entry, sql, prepared, parse: false, describe: !known, prepareNow: false, formats);
+            // The same prepared statement run again (a point query): the plan is immutable, so the last one serves.
+            if (entry.PreparedPlan is { } last && ReferenceEquals(last.Name, prepared) && ReferenceEquals(last._resultFormats, formats) && last._describe == !known)
+                return last;
+            return entry.PreparedPlan = new StatementPlan(cache, entry, sql, prepared, parse: false, describe: !known, prepareNow: false, formats);
         }
         var format = ResultFormats.Uniform(entry.Description ?? cache.ShapeOf(sql), registry);
         var threshold = connection.PrepareThreshold;

@@ -18,7 +18,8 @@ internal sealed class ResultSet : IRowSource
     private List<byte[]>? _more;          // chunks after the first
     private byte[] _current = [];
     private int _used;
-    private long[] _rows = new long[4];   // (chunk index << 32) | offset of each row's DataRow body
+    // (chunk index << 32) | offset of each row's DataRow body; allocated from the second row on (the first is at 0, 0).
+    private long[] _rows = [];
 
     public ResultSet(RowDescription? description, ReadContext context)
     {
@@ -40,7 +41,7 @@ internal sealed class ResultSet : IRowSource
             if (Count == 0)
             {
                 _current = _first = dataRow.ToArray();
-                _rows[Count++] = 0;
+                Count++;
                 _used = dataRow.Length;
                 return;
             }
@@ -50,7 +51,7 @@ internal sealed class ResultSet : IRowSource
             _used = 0;
         }
         dataRow.CopyTo(_current.AsSpan(_used));
-        if (Count == _rows.Length) Array.Resize(ref _rows, Count * 2);
+        if (Count >= _rows.Length) Array.Resize(ref _rows, Math.Max(4, Count * 2));   // a new array's [0] is row 0's 0
         _rows[Count++] = ((long)(_more?.Count ?? 0) << 32) | (uint)_used;
         _used += dataRow.Length;
     }
@@ -86,7 +87,7 @@ internal sealed class ResultSet : IRowSource
     /// <summary>Where row <paramref name="index"/>'s DataRow body starts: its chunk and offset.</summary>
     public byte[] RowChunk(int index, out int offset)
     {
-        var location = _rows[index];
+        var location = index < _rows.Length ? _rows[index] : 0;
         offset = (int)(location & 0xFFFFFFFF);
         var chunkIndex = (int)(location >> 32);
         return chunkIndex == 0 ? _first : _more![chunkIndex - 1];
@@ -95,7 +96,7 @@ internal sealed class ResultSet : IRowSource
     /// <summary>The DataRow body of row <paramref name="index"/>: Int16 count, then (Int32 length, bytes) per column.</summary>
     public ReadOnlySpan<byte> RowData(int index)
     {
-        var location = _rows[index];
+        var location = index < _rows.Length ? _rows[index] : 0;
         var chunkIndex = (int)(location >> 32);
         var chunk = chunkIndex == 0 ? _first : _more![chunkIndex - 1];
         var offset = (int)(location & 0xFFFFFFFF);

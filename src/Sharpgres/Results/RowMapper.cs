@@ -23,8 +23,13 @@ internal sealed class RowMapper<T>
 
     private RowMapper(Func<RowAccess, T> map) => _map = map;
 
-    public static RowMapper<T> For(RowDescription description) =>
-        ByInstance.GetValue(description, static d => ByShape.GetOrAdd(d.ShapeKey, static (_, d) => new RowMapper<T>(Build(d)), d));
+    public static RowMapper<T> For(RowDescription description)
+    {
+        if (description.CachedMapper is RowMapper<T> last) return last;
+        var mapper = ByInstance.GetValue(description, static d => ByShape.GetOrAdd(d.ShapeKey, static (_, d) => new RowMapper<T>(Build(d)), d));
+        description.CachedMapper = mapper;
+        return mapper;
+    }
 
     public T Map(ResultSet result, int index)
     {

@@ -26,6 +26,7 @@ internal sealed class MultiRowInsert
     public int Rows { get; }
 
     /// <param name="sql">The statement with $n placeholders (ParsedQuery.Sql).</param>
+    /// <param name="parameterCount">How many parameters one row of the statement takes.</param>
     public static MultiRowInsert? For(string sql, int parameterCount)
     {
         if (Cache.TryGetValue(sql, out var known)) return known;

@@ -14,16 +14,20 @@ public ref struct PgInterpolatedStringHandler
     private readonly StringBuilder _sql;
     private readonly List<object?> _args;
 
+    /// <summary>Called by the compiler for an interpolated query: sizes the SQL text and the argument list.</summary>
     public PgInterpolatedStringHandler(int literalLength, int formattedCount)
     {
         _sql = new StringBuilder(literalLength + formattedCount * 2);
         _args = new List<object?>(formattedCount);
     }
 
+    /// <summary>Called by the compiler for a literal part: appended to the SQL text with '%' doubled, so it can't be read as a placeholder.</summary>
     public void AppendLiteral(string value) => _sql.Append(value.Replace("%", "%%"));
 
+    /// <summary>Called by the compiler for a hole: appends a %s placeholder and binds <paramref name="value"/> as a parameter (a null keeps <typeparamref name="T"/> as its type).</summary>
     public void AppendFormatted<T>(T value) => AppendFormatted(value, null);
 
+    /// <summary>Called by the compiler for a hole with a format: <c>{x:b}</c> binds in binary (%b), <c>{x:t}</c> in text (%t), otherwise %s.</summary>
     public void AppendFormatted<T>(T value, string? format)
     {
         _sql.Append(format switch

@@ -9,7 +9,9 @@ namespace Sharpgres;
 /// </summary>
 public sealed class Json(object? value, JsonSerializerOptions? options = null)
 {
+    /// <summary>The value to serialize and send (an object, a JsonElement, JsonDocument or JsonNode).</summary>
     public object? Value { get; } = value;
+    /// <summary>System.Text.Json options for this value, or null for the driver's defaults (System.Text.Json's, with non-ASCII text written as is).</summary>
     public JsonSerializerOptions? Options { get; } = options;
 
     /// <summary>The JSON text this value is sent as.</summary>
@@ -19,7 +21,9 @@ public sealed class Json(object? value, JsonSerializerOptions? options = null)
 /// <summary>A value to send as <c>jsonb</c>; see <see cref="Json"/>.</summary>
 public sealed class Jsonb(object? value, JsonSerializerOptions? options = null)
 {
+    /// <summary>The value to serialize and send (an object, a JsonElement, JsonDocument or JsonNode).</summary>
     public object? Value { get; } = value;
+    /// <summary>System.Text.Json options for this value, or null for the driver's defaults (System.Text.Json's, with non-ASCII text written as is).</summary>
     public JsonSerializerOptions? Options { get; } = options;
 
     /// <summary>The JSON text this value is sent as.</summary>

@@ -36,19 +36,23 @@ public abstract class PgCodec
 /// <summary>A typed read: implemented by codecs for each .NET type they can produce without boxing.</summary>
 public interface IPgReader<out T>
 {
+    /// <summary>Decodes one non-NULL value of the column's type from <paramref name="data"/> (the value's bytes, no length prefix) in <paramref name="format"/>.</summary>
     T Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context);
 }
 
 /// <summary>A codec whose natural .NET type is <typeparamref name="T"/>.</summary>
 public abstract class PgCodec<T> : PgCodec, IPgReader<T> where T : notnull
 {
+    /// <summary>The codec's natural .NET type, <typeparamref name="T"/>: what a column of its PostgreSQL type reads as by default.</summary>
     public override Type ClrType => typeof(T);
 
+    /// <summary>Decodes one non-NULL value from its bytes (no length prefix) in <paramref name="format"/>, without boxing.</summary>
     public abstract T Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context);
 
     /// <summary>Writes one value in the given format (no length prefix).</summary>
     internal abstract void Write(WriteBuffer buffer, T value, PgFormat format, in ReadContext context);
 
+    /// <summary>Decodes one non-NULL value as <see cref="Read"/> does, boxed.</summary>
     public override object ReadObject(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) => Read(data, format, context);
 
     internal override void WriteObject(WriteBuffer buffer, object value, PgFormat format, in ReadContext context) =>

@@ -13,10 +13,14 @@ public readonly record struct PgInterval(int Months, int Days, long Microseconds
 {
     private const long MicrosPerDay = 86_400_000_000;
 
+    /// <summary>PostgreSQL 17's <c>'infinity'::interval</c>, later than every finite interval.</summary>
     public static PgInterval Infinity { get; } = new(int.MaxValue, int.MaxValue, long.MaxValue);
+    /// <summary>PostgreSQL 17's <c>'-infinity'::interval</c>.</summary>
     public static PgInterval NegativeInfinity { get; } = new(int.MinValue, int.MinValue, long.MinValue);
 
+    /// <summary>Whether this is <c>'infinity'::interval</c>.</summary>
     public bool IsInfinity => this == Infinity;
+    /// <summary>Whether this is <c>'-infinity'::interval</c>.</summary>
     public bool IsNegativeInfinity => this == NegativeInfinity;
 
     /// <summary>
@@ -40,7 +44,9 @@ public readonly record struct PgInterval(int Months, int Days, long Microseconds
         return new PgInterval(0, days, (value.Ticks - days * TimeSpan.TicksPerDay) / 10);
     }
 
+    /// <summary>The TimeSpan as whole days and microseconds (no months), as <see cref="FromTimeSpan"/> and psycopg's timedelta adaptation.</summary>
     public static implicit operator PgInterval(TimeSpan value) => FromTimeSpan(value);
+    /// <summary>The interval as a TimeSpan, as <see cref="ToTimeSpan"/>: 30-day months, 24-hour days, infinities as TimeSpan.MaxValue / MinValue.</summary>
     public static explicit operator TimeSpan(PgInterval value) => value.ToTimeSpan();
 
     /// <summary>PostgreSQL's output with IntervalStyle=postgres, e.g. <c>1 year 2 mons -3 days +04:05:06.789</c>.</summary>

@@ -7,5 +7,6 @@ namespace Sharpgres.Types;
 [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property | AttributeTargets.Parameter)]
 public sealed class PgNameAttribute(string name) : Attribute
 {
+    /// <summary>The PostgreSQL enum label or composite field name the member maps to.</summary>
     public string Name { get; } = name;
 }

@@ -33,6 +33,7 @@ public readonly struct PgNumeric : IEquatable<PgNumeric>, IComparable<PgNumeric>
         _kind = Kind.Finite;
     }
 
+    /// <summary>The exact value of a .NET decimal, with its scale (1.50m stays 1.50).</summary>
     public PgNumeric(decimal value)
     {
         Span<int> bits = stackalloc int[4];
@@ -43,14 +44,22 @@ public readonly struct PgNumeric : IEquatable<PgNumeric>, IComparable<PgNumeric>
         _kind = Kind.Finite;
     }
 
+    /// <summary>numeric's 'NaN' (PostgreSQL sorts it above every other value and considers it equal to itself).</summary>
     public static PgNumeric NaN { get; } = new(Kind.NaN);
+    /// <summary>numeric's 'Infinity' (PostgreSQL 14+).</summary>
     public static PgNumeric PositiveInfinity { get; } = new(Kind.PositiveInfinity);
+    /// <summary>numeric's '-Infinity' (PostgreSQL 14+).</summary>
     public static PgNumeric NegativeInfinity { get; } = new(Kind.NegativeInfinity);
+    /// <summary>The numeric 0, scale 0.</summary>
     public static PgNumeric Zero { get; } = new(BigInteger.Zero, 0);
 
+    /// <summary>Whether the value is numeric's 'NaN'.</summary>
     public bool IsNaN => _kind == Kind.NaN;
+    /// <summary>Whether the value is numeric's 'Infinity'.</summary>
     public bool IsPositiveInfinity => _kind == Kind.PositiveInfinity;
+    /// <summary>Whether the value is numeric's '-Infinity'.</summary>
     public bool IsNegativeInfinity => _kind == Kind.NegativeInfinity;
+    /// <summary>Whether the value is a finite number (not NaN nor an infinity).</summary>
     public bool IsFinite => _kind == Kind.Finite;
 
     /// <summary>The digits without the decimal point (0 for NaN and infinities).</summary>
@@ -75,6 +84,7 @@ public readonly struct PgNumeric : IEquatable<PgNumeric>, IComparable<PgNumeric>
     public static PgNumeric Parse(string s) =>
         TryParse(s, out var result) ? result : throw new FormatException($"invalid numeric value: '{s}'");
 
+    /// <summary>Parses PostgreSQL's numeric input ([+-]digits[.digits][e[+-]n], NaN, [+-]Infinity, case-insensitive); false when <paramref name="s"/> isn't one.</summary>
     public static bool TryParse(string? s, out PgNumeric result)
     {
         result = default;
@@ -169,8 +179,11 @@ public readonly struct PgNumeric : IEquatable<PgNumeric>, IComparable<PgNumeric>
         return value._scale == 0 ? value._unscaled : BigInteger.Divide(value._unscaled, BigInteger.Pow(10, value._scale));
     }
 
+    /// <summary>The exact value of a .NET decimal, with its scale.</summary>
     public static implicit operator PgNumeric(decimal value) => new(value);
+    /// <summary>An integer of any size, scale 0.</summary>
     public static implicit operator PgNumeric(BigInteger value) => new(value, 0);
+    /// <summary>A 64-bit integer, scale 0.</summary>
     public static implicit operator PgNumeric(long value) => new(value, 0);
 
     private static BigInteger RoundDivide(BigInteger value, BigInteger divisor)
@@ -186,6 +199,7 @@ public readonly struct PgNumeric : IEquatable<PgNumeric>, IComparable<PgNumeric>
         : a._scale < b._scale ? (a._unscaled * BigInteger.Pow(10, b._scale - a._scale), b._unscaled)
         : (a._unscaled, b._unscaled * BigInteger.Pow(10, a._scale - b._scale));
 
+    /// <summary>Compares in PostgreSQL's numeric order: -Infinity &lt; finite values &lt; Infinity &lt; NaN; trailing zeros don't count (1.0 = 1.00).</summary>
     public int CompareTo(PgNumeric other)
     {
         // PostgreSQL's order: -Infinity < finite < Infinity < NaN.
@@ -196,6 +210,7 @@ public readonly struct PgNumeric : IEquatable<PgNumeric>, IComparable<PgNumeric>
         return a.CompareTo(b);
     }
 
+    /// <summary>Compares with another boxed PgNumeric in PostgreSQL's numeric order; null sorts first, another type throws ArgumentException.</summary>
     public int CompareTo(object? obj) => obj switch
     {
         null => 1,
@@ -203,9 +218,12 @@ public readonly struct PgNumeric : IEquatable<PgNumeric>, IComparable<PgNumeric>
         _ => throw new ArgumentException("not a PgNumeric", nameof(obj)),
     };
 
+    /// <summary>Numeric equality as PostgreSQL's <c>=</c>: the same number whatever the scale (1.0 = 1.00), NaN equal to NaN.</summary>
     public bool Equals(PgNumeric other) => CompareTo(other) == 0;
+    /// <summary>Numeric equality with another PgNumeric, as <see cref="Equals(PgNumeric)"/>.</summary>
     public override bool Equals(object? obj) => obj is PgNumeric n && Equals(n);
 
+    /// <summary>A hash consistent with <see cref="Equals(PgNumeric)"/>: equal for 1.0 and 1.00.</summary>
     public override int GetHashCode()
     {
         if (!IsFinite) return _kind.GetHashCode();
@@ -215,10 +233,16 @@ public readonly struct PgNumeric : IEquatable<PgNumeric>, IComparable<PgNumeric>
         return unscaled.IsZero ? 0 : HashCode.Combine(unscaled, scale);
     }
 
+    /// <summary>Numeric equality, as <see cref="Equals(PgNumeric)"/>.</summary>
     public static bool operator ==(PgNumeric a, PgNumeric b) => a.Equals(b);
+    /// <summary>Numeric inequality, the negation of <see cref="Equals(PgNumeric)"/>.</summary>
     public static bool operator !=(PgNumeric a, PgNumeric b) => !a.Equals(b);
+    /// <summary>Less than, in PostgreSQL's numeric order (<see cref="CompareTo(PgNumeric)"/>).</summary>
     public static bool operator <(PgNumeric a, PgNumeric b) => a.CompareTo(b) < 0;
+    /// <summary>Greater than, in PostgreSQL's numeric order.</summary>
     public static bool operator >(PgNumeric a, PgNumeric b) => a.CompareTo(b) > 0;
+    /// <summary>Less than or equal, in PostgreSQL's numeric order.</summary>
     public static bool operator <=(PgNumeric a, PgNumeric b) => a.CompareTo(b) <= 0;
+    /// <summary>Greater than or equal, in PostgreSQL's numeric order.</summary>
     public static bool operator >=(PgNumeric a, PgNumeric b) => a.CompareTo(b) >= 0;
 }

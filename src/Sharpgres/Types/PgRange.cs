@@ -56,10 +56,15 @@ public readonly struct PgRange<T> : IEquatable<PgRange<T>>
     /// <summary>The upper bound; default when <see cref="UpperInfinite"/> or <see cref="IsEmpty"/>.</summary>
     public T Upper { get; }
 
+    /// <summary>Whether this is the range 'empty' (which contains no value and has no bounds).</summary>
     public bool IsEmpty => (_flags & Flags.Empty) != 0;
+    /// <summary>Whether the lower bound is included: '[' rather than '('.</summary>
     public bool LowerInclusive => (_flags & Flags.LowerInclusive) != 0;
+    /// <summary>Whether the upper bound is included: ']' rather than ')'.</summary>
     public bool UpperInclusive => (_flags & Flags.UpperInclusive) != 0;
+    /// <summary>Whether the range has no lower bound (unbounded below: <c>(,5)</c>).</summary>
     public bool LowerInfinite => (_flags & Flags.LowerInfinite) != 0;
+    /// <summary>Whether the range has no upper bound (unbounded above: <c>[1,)</c>).</summary>
     public bool UpperInfinite => (_flags & Flags.UpperInfinite) != 0;
 
     /// <summary>range_send's flags byte (the same bits as ours).</summary>
@@ -70,14 +75,19 @@ public readonly struct PgRange<T> : IEquatable<PgRange<T>>
         : new PgRange<T>(lower, (flags & (byte)Flags.LowerInclusive) != 0, (flags & (byte)Flags.LowerInfinite) != 0,
                          upper, (flags & (byte)Flags.UpperInclusive) != 0, (flags & (byte)Flags.UpperInfinite) != 0);
 
+    /// <summary>Equality of bounds and flags as written (the server canonicalizes discrete ranges, e.g. int4range [1,3] to [1,4)).</summary>
     public bool Equals(PgRange<T> other) =>
         _flags == other._flags
         && EqualityComparer<T>.Default.Equals(Lower, other.Lower)
         && EqualityComparer<T>.Default.Equals(Upper, other.Upper);
 
+    /// <summary>Equality with another range of the same type, as <see cref="Equals(PgRange{T})"/>.</summary>
     public override bool Equals(object? obj) => obj is PgRange<T> r && Equals(r);
+    /// <summary>A hash of the bounds and flags, consistent with <see cref="Equals(PgRange{T})"/>.</summary>
     public override int GetHashCode() => HashCode.Combine(_flags, Lower, Upper);
+    /// <summary>Range equality, as <see cref="Equals(PgRange{T})"/>.</summary>
     public static bool operator ==(PgRange<T> a, PgRange<T> b) => a.Equals(b);
+    /// <summary>Range inequality, the negation of <see cref="Equals(PgRange{T})"/>.</summary>
     public static bool operator !=(PgRange<T> a, PgRange<T> b) => !a.Equals(b);
 
     /// <summary>PostgreSQL's literal: <c>[1,5)</c>, <c>(,3]</c>, <c>empty</c> (bounds in invariant culture, dates ISO).</summary>

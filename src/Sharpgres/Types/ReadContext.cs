@@ -8,8 +8,11 @@ namespace Sharpgres.Types;
 /// </summary>
 public readonly struct ReadContext(TypeRegistry types, TimeZoneInfo timeZone, JsonSerializerOptions? json)
 {
+    /// <summary>The connection's type registry: codecs of array elements, composite fields and registered user types.</summary>
     public TypeRegistry Types { get; } = types;
+    /// <summary>The session's TimeZone setting (follows SET TIME ZONE), in which timestamptz values are read.</summary>
     public TimeZoneInfo TimeZone { get; } = timeZone;
+    /// <summary>The System.Text.Json options json and jsonb values are read and written with.</summary>
     public JsonSerializerOptions JsonOptions { get; } = json ?? TypeRegistry.DefaultJsonOptions;
 
     internal static ReadContext Default => new(TypeRegistry.Global, TimeZoneInfo.Utc, null);

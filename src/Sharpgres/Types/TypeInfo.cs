@@ -4,7 +4,23 @@ using System.Runtime.CompilerServices;
 namespace Sharpgres.Types;
 
 /// <summary>pg_type.typtype: what kind of type a <see cref="TypeInfo"/> describes.</summary>
-public enum PgTypeKind { Base, Composite, Domain, Enum, Pseudo, Range, Multirange }
+public enum PgTypeKind
+{
+    /// <summary>typtype 'b': a base type (int4, text, a type written in C ...).</summary>
+    Base,
+    /// <summary>typtype 'c': a composite type (CREATE TYPE ... AS (...), or a table's row type).</summary>
+    Composite,
+    /// <summary>typtype 'd': a domain (CREATE DOMAIN) over a base type, with constraints.</summary>
+    Domain,
+    /// <summary>typtype 'e': an enum (CREATE TYPE ... AS ENUM).</summary>
+    Enum,
+    /// <summary>typtype 'p': a pseudo-type (record, void, anyelement ...).</summary>
+    Pseudo,
+    /// <summary>typtype 'r': a range type (int4range, tstzrange, CREATE TYPE ... AS RANGE).</summary>
+    Range,
+    /// <summary>typtype 'm': a multirange type (PostgreSQL 14+), the set of non-overlapping ranges of a range type.</summary>
+    Multirange,
+}
 
 /// <summary>One attribute of a composite type, in order; <paramref name="DomainBaseOid"/> is its domain's base type (else 0).</summary>
 public sealed record PgField(string Name, uint TypeOid, uint DomainBaseOid = 0);
@@ -37,10 +53,13 @@ public sealed class TypeInfo
 
     /// <summary>pg_type.typname (without schema).</summary>
     public string Name { get; }
+    /// <summary>pg_namespace.nspname: the schema the type belongs to (pg_catalog for built-in types).</summary>
     public string Schema { get; }
+    /// <summary>pg_type.oid: the type's OID, as in RowDescription and parameter types.</summary>
     public uint Oid { get; }
     /// <summary>The type's array type; 0 when it has none.</summary>
     public uint ArrayOid { get; }
+    /// <summary>pg_type.typtype: base, composite, domain, enum, pseudo, range or multirange.</summary>
     public PgTypeKind Kind { get; }
     /// <summary>A domain's base type; 0 for other kinds.</summary>
     public uint BaseTypeOid { get; }
@@ -55,6 +74,7 @@ public sealed class TypeInfo
     /// <summary>An enum's labels in sort order; empty for other kinds.</summary>
     public IReadOnlyList<string> EnumLabels { get; }
 
+    /// <summary>The type's schema-qualified name, OID and kind.</summary>
     public override string ToString() => $"<TypeInfo {Schema}.{Name} oid={Oid} kind={Kind}>";
 
     /// <summary>
@@ -65,6 +85,7 @@ public sealed class TypeInfo
     public static TypeInfo? Fetch(Connection connection, string name) =>
         FetchAsync(connection, name, false, default).GetAwaiter().GetResult();
 
+    /// <summary>Async twin of <see cref="Fetch"/>: looks the type up in pg_type by name as the server resolves it; null when there is none. Cached per connection.</summary>
     public static Task<TypeInfo?> FetchAsync(Connection connection, string name, CancellationToken cancellationToken = default) =>
         FetchAsync(connection, name, true, cancellationToken).AsTask();
 

@@ -14,6 +14,7 @@ public sealed partial class TypeRegistry
     /// <summary>Maps a C# enum onto the PostgreSQL enum <paramref name="name"/> by label, both ways, arrays too.</summary>
     public void RegisterEnum<TEnum>(string name) where TEnum : struct, Enum => RegisterEnum<TEnum>(Lookup(name));
 
+    /// <summary>psycopg's <c>EnumInfo</c> + <c>register_enum</c>: maps <typeparamref name="TEnum"/> onto the enum type <paramref name="info"/> describes, by label, arrays too.</summary>
     public void RegisterEnum<TEnum>(TypeInfo info) where TEnum : struct, Enum
     {
         Expect(info, PgTypeKind.Enum);
@@ -24,6 +25,7 @@ public sealed partial class TypeRegistry
     /// <summary>Maps a record or class onto the composite type <paramref name="name"/> by field name, arrays too.</summary>
     public void RegisterComposite<T>(string name) where T : notnull => RegisterComposite<T>(Lookup(name));
 
+    /// <summary>psycopg's <c>CompositeInfo</c> + <c>register_composite</c>: maps <typeparamref name="T"/> onto the composite type <paramref name="info"/> describes, by field name, arrays too.</summary>
     public void RegisterComposite<T>(TypeInfo info) where T : notnull
     {
         Expect(info, PgTypeKind.Composite);
@@ -38,6 +40,7 @@ public sealed partial class TypeRegistry
     /// <summary>A user-defined range type (CREATE TYPE ... AS RANGE): read and written as PgRange of its subtype.</summary>
     public void RegisterRange(string name) => RegisterRange(Lookup(name));
 
+    /// <summary>psycopg's <c>RangeInfo</c> + <c>register_range</c>: reads and writes the range type <paramref name="info"/> describes (and its multirange) as PgRange of its subtype.</summary>
     public void RegisterRange(TypeInfo info)
     {
         Expect(info, PgTypeKind.Range);
@@ -57,6 +60,7 @@ public sealed partial class TypeRegistry
     /// </summary>
     public void RegisterDomain(string name) => RegisterDomain(Lookup(name));
 
+    /// <summary>Registers the domain <paramref name="info"/> describes to read as its base type (for its arrays and for composite fields of the domain).</summary>
     public void RegisterDomain(TypeInfo info)
     {
         Expect(info, PgTypeKind.Domain);
@@ -67,6 +71,7 @@ public sealed partial class TypeRegistry
     /// <summary>hstore ↔ Dictionary&lt;string, string?&gt; (needs CREATE EXTENSION hstore in the database).</summary>
     public void RegisterHstore() => RegisterHstore(Lookup("hstore"));
 
+    /// <summary>psycopg's <c>register_hstore(info)</c>: hstore (its OID differs per database) ↔ Dictionary&lt;string, string?&gt;, arrays too.</summary>
     public void RegisterHstore(TypeInfo info)
     {
         Register(new HstoreCodec(info.Oid, info.Name), alsoFor: [typeof(IDictionary<string, string?>), typeof(IReadOnlyDictionary<string, string?>)]);

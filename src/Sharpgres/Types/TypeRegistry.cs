@@ -47,9 +47,11 @@ public sealed partial class TypeRegistry
     /// <summary>Registers a codec only as the writer of a .NET type.</summary>
     public void RegisterWriter(Type type, PgCodec codec) => _byType[type] = codec;
 
+    /// <summary>The codec that reads the PostgreSQL type <paramref name="oid"/>, from this registry or the global one; null for an unknown type (read as text).</summary>
     public PgCodec? ForOid(uint oid) =>
         _byOid.TryGetValue(oid, out var codec) ? codec : _parent?.ForOid(oid);
 
+    /// <summary>The codec registered as the writer of exactly <paramref name="type"/>, from this registry or the global one; null when none.</summary>
     public PgCodec? ForType(Type type)
     {
         for (var registry = this; registry is not null; registry = registry._parent)

@@ -12,9 +12,12 @@ public sealed class TypedNull
     /// <summary>The .NET type whose codec names the PostgreSQL type.</summary>
     public Type ClrType { get; }
 
+    /// <summary>A NULL sent with the PostgreSQL type of <typeparamref name="T"/>'s codec (<c>int?</c> gives int4).</summary>
     public static TypedNull Of<T>() => new(Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
 
+    /// <summary>A NULL sent with the PostgreSQL type of <paramref name="type"/>'s codec.</summary>
     public static TypedNull Of(Type type) => new(Nullable.GetUnderlyingType(type) ?? type);
 
+    /// <summary>The NULL and its .NET type, e.g. <c>NULL::Int64</c>.</summary>
     public override string ToString() => $"NULL::{ClrType.Name}";
 }

@@ -26,6 +26,8 @@ internal sealed class RowDescription
     /// <summary>The Bind result formats for this shape under one registry (see ResultFormats.PerColumn).</summary>
     internal sealed record FormatCache(Types.TypeRegistry Types, short[] Formats);
     internal FormatCache? CachedFormats { get; set; }
+    /// <summary>The RowMapper&lt;T&gt; last used with this description (one slot: any T).</summary>
+    internal object? CachedMapper { get; set; }
 
     private string? _shapeKey;
 

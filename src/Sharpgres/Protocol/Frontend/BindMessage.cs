@@ -11,7 +11,12 @@ internal static class BindMessage
     public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short resultFormat, in ReadContext context) =>
         w.WriteBind(statement, parameters, resultFormat == 0 ? ResultFormats.AllText : ResultFormats.AllBinary, context);
 
+    /// <summary>Writes a Bind message for <paramref name="statement"/> with <paramref name="parameters"/> encoded by <paramref name="context"/>'s codecs.</summary>
+    /// <param name="w">The buffer the message is written to.</param>
+    /// <param name="statement">The prepared statement's name ("" for the unnamed one).</param>
+    /// <param name="parameters">The values bound to $1, $2 ...</param>
     /// <param name="resultFormats">One code for every column, or one per column (protocol: Bind's result-column format codes).</param>
+    /// <param name="context">The session's codecs and settings used to encode the values.</param>
     public static void WriteBind(this WriteBuffer w, string statement, in BoundParameters parameters, short[] resultFormats, in ReadContext context)
     {
         var start = w.Position;
@@ -82,14 +87,38 @@ internal readonly struct BoundParameters
         return new BoundParameters(values, codecs, formats, oids);
     }
 
+    /// <summary>
+    /// Arrays a caller reuses from one execution to the next (a cursor's plain Execute: its parameters are done with
+    /// when the round trip ends), so a point query doesn't allocate three arrays per execution.
+    /// </summary>
+    internal sealed class Scratch
+    {
+        public PgCodec?[] Codecs = [];
+        public PgFormat[] Formats = [];
+        public uint[] Oids = [];
+    }
+
     /// <summary>Chooses a codec per value from its .NET type; fails before anything is sent.</summary>
-    public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types)
+    public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types, Scratch? scratch = null)
     {
         var n = values.Length;
         if (n == 0) return Empty;
-        var codecs = new PgCodec?[n];
-        var formats = new PgFormat[n];
-        var oids = new uint[n];
+        PgCodec?[] codecs;
+        PgFormat[] formats;
+        uint[] oids;
+        if (scratch is not null)
+        {
+            if (scratch.Oids.Length != n) { scratch.Codecs = new PgCodec?[n]; scratch.Formats = new PgFormat[n]; scratch.Oids = new uint[n]; }
+            (codecs, formats, oids) = (scratch.Codecs, scratch.Formats, scratch.Oids);
+            Array.Clear(codecs);
+            Array.Clear(oids);
+        }
+        else
+        {
+            codecs = new PgCodec?[n];
+            formats = new PgFormat[n];
+            oids = new uint[n];
+        }
         for (var i = 0; i < n; i++)
         {
             var value = values[i];
