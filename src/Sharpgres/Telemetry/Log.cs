@@ -4,7 +4,8 @@ namespace Sharpgres;
 
 /// <summary>
 /// Every line Sharpgres logs, source-generated (LoggerMessage): no boxing or formatting unless the level is enabled.
-/// Event ids by category: 1xxx Connection, 2xxx Command, 3xxx Transaction, 4xxx Copy, 5xxx Pool, 6xxx Notifications.
+/// Event ids by category: 1xxx Connection, 2xxx Command, 3xxx Transaction, 4xxx Copy, 6xxx Notifications (the pool
+/// logs its own, Pool/PoolLog.cs, category Sharpgres.Pool).
 /// No message takes a password or a conninfo string: connections are named by host, port, database and user only.
 /// </summary>
 internal static partial class Log
@@ -69,22 +70,6 @@ internal static partial class Log
 
     [LoggerMessage(4001, LogLevel.Debug, "COPY failed after {DurationMs:0.###} ms with {ErrorType}: {Sql}")]
     public static partial void CopyFailed(ILogger logger, double durationMs, string errorType, string sql);
-
-    // Sharpgres.Pool (the pool's own code calls these)
-    [LoggerMessage(5000, LogLevel.Debug, "Pool {Pool}: connection opened in {DurationMs:0.###} ms")]
-    public static partial void PoolConnectionCreated(ILogger logger, string pool, double durationMs);
-
-    [LoggerMessage(5001, LogLevel.Debug, "Pool {Pool}: connection discarded ({Reason})")]
-    public static partial void PoolConnectionDiscarded(ILogger logger, string pool, string reason);
-
-    [LoggerMessage(5002, LogLevel.Warning, "Pool {Pool}: no connection available within {TimeoutMs:0.###} ms")]
-    public static partial void PoolTimeout(ILogger logger, string pool, double timeoutMs);
-
-    [LoggerMessage(5003, LogLevel.Warning, "Pool {Pool}: opening a connection failed")]
-    public static partial void PoolConnectFailed(ILogger logger, Exception exception, string pool);
-
-    [LoggerMessage(5004, LogLevel.Information, "Pool {Pool}: {Event}")]
-    public static partial void PoolEvent(ILogger logger, string pool, string @event);
 
     // Sharpgres.Notifications
     [LoggerMessage(6000, LogLevel.Information, "{Severity}: {Message}")]

@@ -204,7 +204,8 @@ internal struct OperationScope
                 if (errorType is not null)
                 {
                     activity.SetTag(SharpgresTelemetry.Tags.ErrorType, errorType);
-                    activity.SetStatus(ActivityStatusCode.Error, _error!.Message);
+                    // The server's primary message only: its DETAIL may quote row values (Key (id)=(1) already exists).
+                    activity.SetStatus(ActivityStatusCode.Error, _error is Error { Diagnostics.MessagePrimary: { } primary } ? primary : _error!.Message);
                 }
                 if (Pg.Telemetry.Enrich is { } enrich)
                 {
