@@ -13,9 +13,11 @@ public sealed record Column(string Name, uint TypeCode, string TypeName, int? Di
         switch (f.TypeOid)
         {
             case Types.Oids.Numeric when mod >= 4:
+                // No display size for numeric, as psycopg. The scale is the typmod's low 11 bits, signed: PostgreSQL
+                // 15 allows numeric(10,-1) (scale -1, stored as 0x7FF).
                 precision = ((mod - 4) >> 16) & 0xFFFF;
-                scale = (mod - 4) & 0xFFFF;
-                display = precision + (scale > 0 ? 2 : 1);
+                var packed = (mod - 4) & 0x7FF;
+                scale = packed >= 0x400 ? packed - 0x800 : packed;
                 break;
             case Types.Oids.Varchar or Types.Oids.BpChar when mod >= 4:
                 display = mod - 4;

@@ -169,7 +169,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     internal void CheckOpen()
     {
-        if (Session.IsClosed) throw new InterfaceError(Session.IsBroken ? "the connection is lost" : "the connection is closed");
+        if (Session.IsClosed) throw Session.ClosedError();
     }
 
     /// <summary>The SQL that opens a transaction with this connection's characteristics.</summary>

@@ -63,7 +63,7 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
         CheckOpen();
         AwaitPipelineResult();
         if (_current is null) throw new ProgrammingError("no result available");
-        if (_current.Description is null) throw new ProgrammingError("the last operation didn't produce a result");
+        if (_current.Description is null || _current.DescribesOnly) throw new ProgrammingError("the last operation didn't produce a result");
         return _current;
     }
 
@@ -99,7 +99,8 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     /// <summary>Moves to the next result of a multi-statement Execute or ExecuteMany(returning: true); false when none.</summary>
     public bool NextSet()
     {
-        CheckOpen();
+        // psycopg's nextset() checks nothing: a closed cursor (its results dropped) simply has no next set.
+        if (_closed) return false;
         if (_resultIndex + 1 >= _results.Count) return false;
         _current = _results[++_resultIndex];
         _position = 0;

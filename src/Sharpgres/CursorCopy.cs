@@ -77,11 +77,13 @@ public partial class Cursor<TRow>
         ResetResults();
         // The COPY's span runs from its start to its end (CopyDone / CopyFail answered, or the data read to the end).
         var op = OperationScope.StartDetached(Connection, PgOperationKind.Copy, sql);
+        Protocol.Backend.RowDescription? shape = null;
+        Sharpgres.Copy copy;
         try
         {
-            return await Sharpgres.Copy.StartAsync(Connection, sql, (tag, rows, error) =>
+            copy = await Sharpgres.Copy.StartAsync(Connection, sql, (tag, rows, error) =>
             {
-                var result = new ResultSet(null, Connection.ReadContext);
+                var result = new ResultSet(shape, Connection.ReadContext) { DescribesOnly = shape is not null };
                 result.Complete(tag ?? "");
                 SetResults([result], rows);
                 if (error is not null) op.Fail(error);
@@ -95,5 +97,14 @@ public partial class Cursor<TRow>
             op.Dispose();
             throw;
         }
+        if (copy.Direction == CopyDirection.ToStdout)
+        {
+            // psycopg describes a COPY TO while and after it runs: column_1 ..., without types (CopyOutResponse gives
+            // only the number of columns and their format).
+            shape = new Protocol.Backend.RowDescription(Enumerable.Range(1, copy.ColumnCount)
+                .Select(i => new Protocol.Backend.FieldDescription($"column_{i}", 0, 0, 0, 0, 0, (short)(copy.Binary ? 1 : 0))).ToArray());
+            SetResult(new ResultSet(shape, Connection.ReadContext) { DescribesOnly = true }, -1);
+        }
+        return copy;
     }
 }

@@ -83,6 +83,7 @@ public partial class Cursor<TRow>
         bool? prepare, bool async, CancellationToken ct)
     {
         CheckOpen();
+        Sql.ClientEncoding.CheckStatement(query);
         ResetResults();
         var noArgs = (positional is null || positional.Length == 0) && named is null;
         var parsed = noArgs ? null : ParsedQuery.Get(query);

@@ -82,7 +82,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
     {
         if (this != Root) { await Root.SyncAsync(async, ct).ConfigureAwait(false); return; }
         var session = _connection.Session;
-        if (session.IsClosed) throw new InterfaceError("the connection is closed");
+        if (session.IsClosed) throw session.ClosedError();
         var registration = session.RegisterCancellation(ct);
         Error? first = null;
         var op = SharpgresTelemetry.IsObserved(_connection.Loggers.Command) ? StartSyncScope() : default;

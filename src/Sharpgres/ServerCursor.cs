@@ -120,7 +120,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
         return $"DECLARE {name}{scroll} CURSOR{(WithHold ? " WITH HOLD" : "")} FOR ";
     }
 
-    internal static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+    internal static string QuoteIdentifier(string name) => SqlLiteral.QuoteIdentifier(name);
 
     /// <summary>[BEGIN] Parse Bind Execute (the DECLARE) Describe (the new portal) Sync: one round trip.</summary>
     private async ValueTask ExecuteCoreAsync(string query, object?[]? positional, IReadOnlyDictionary<string, object?>? named,
@@ -407,7 +407,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
         var quotedName = QuoteIdentifier(Name);
         if (!_declared)
         {
-            var literal = "'" + Name.Replace("'", "''") + "'";
+            var literal = SqlLiteral.Quote(Name, Connection);   // E'...' when backslashes are escapes
             var results = new List<ResultSet>(1);
             Error? error = null;
             var session = Connection.Session;

@@ -183,7 +183,7 @@ public class ServerGoneTests
         Assert.IsAssignableFrom<OperationalError>(e);
         Assert.True(conn.Broken);
         Assert.True(conn.Closed);
-        Assert.Throws<InterfaceError>(() => conn.Execute("SELECT 1"));
+        Assert.Throws<OperationalError>(() => conn.Execute("SELECT 1"));
         conn.Dispose();
     }
 }

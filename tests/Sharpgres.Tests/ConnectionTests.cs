@@ -105,8 +105,8 @@ public class ConnectionTests(DatabaseFixture db) : IClassFixture<DatabaseFixture
         conn.Close();
         Assert.True(conn.Closed);
         Assert.False(conn.Broken);
-        Assert.Throws<InterfaceError>(() => cur.Execute("SELECT 1"));
-        Assert.Throws<InterfaceError>(() => conn.Cursor());
+        Assert.Throws<OperationalError>(() => cur.Execute("SELECT 1"));
+        Assert.Throws<OperationalError>(() => conn.Cursor());
     }
 
     [Fact]

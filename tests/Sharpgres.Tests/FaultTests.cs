@@ -61,7 +61,7 @@ public class FaultTests
         var e = Assert.ThrowsAny<Error>(() => conn.Execute("SELECT x"));
         Assert.IsType<OperationalError>(e);
         Assert.True(conn.Broken);
-        Assert.Throws<InterfaceError>(() => conn.Execute("SELECT 1"));
+        Assert.Throws<OperationalError>(() => conn.Execute("SELECT 1"));
     }
 
     [Fact]

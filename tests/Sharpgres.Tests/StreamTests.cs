@@ -220,7 +220,7 @@ public class StreamTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         }));
         Assert.Equal(["a", "b"], seen);
         Assert.True(conn.Broken);
-        Assert.Throws<InterfaceError>(() => conn.Execute("SELECT 1"));
+        Assert.Throws<OperationalError>(() => conn.Execute("SELECT 1"));
     }
 
     [Fact]

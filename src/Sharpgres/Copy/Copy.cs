@@ -167,8 +167,8 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     private async ValueTask WriteRowCoreAsync(object?[] values, bool async, CancellationToken ct)
     {
         CheckWritable();
-        if (values.Length != ColumnCount)
-            throw new ProgrammingError($"the COPY has {ColumnCount} columns but the row has {values.Length} values");
+        // A row of the wrong length goes as it is, as psycopg: the server rejects it as BadCopyFileFormat (a
+        // DataError: "extra data after last expected column"), which is what code catching bad rows expects.
         var w = _session.Writer;
         OpenMessage();
         if (Binary && !_headerDone) { CopyBinaryFormat.WriteHeader(w); _headerDone = true; }

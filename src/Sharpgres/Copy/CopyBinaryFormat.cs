@@ -34,7 +34,7 @@ internal static class CopyBinaryFormat
             var value = values[i];
             if (value is null or DBNull) { w.WriteInt32(-1); continue; }
             // Binary values must match the column's type exactly (an int4 is not an int8): SetTypes says which.
-            var codec = codecs?[i] ?? types.ForParameter(value);
+            var codec = (codecs is not null && i < codecs.Length ? codecs[i] : null) ?? types.ForParameter(value);
             var at = w.ReserveLength();
             codec.WriteObject(w, CopyValues.Convert(value, codec), PgFormat.Binary, context);
             w.PatchLength(at);
@@ -89,9 +89,18 @@ internal static class CopyValues
         if (key.StartsWith("pg_catalog.", StringComparison.Ordinal)) key = key["pg_catalog.".Length..];
         if (BuiltinNames.TryGetValue(key, out var oid)) return oid;
         if (uint.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out oid)) return oid;
-        foreach (var known in BuiltinNames.Values)
-            if (types.NameOf(known) == key) return known;
-        throw new ProgrammingError($"unknown type '{name}' for SetTypes: pass its OID instead (SELECT '{name}'::regtype::oid)");
+        if (types.OidOfName(key) is var known and not 0) return known;   // user types registered on the connection
+        // Arrays by either spelling, as psycopg's registry: "float8[]", "double precision[]", "_float8", "mood[]".
+        var element = key.EndsWith("[]", StringComparison.Ordinal) ? key[..^2].TrimEnd() : key.StartsWith('_') ? key[1..] : null;
+        if (element is not null && TryOidOf(element, types) is var elementOid and not 0 && types.ArrayOidOf(elementOid) is var array and not 0)
+            return array;
+        throw new ProgrammingError($"unknown type '{name}' for SetTypes: register it (conn.Types) or pass its OID (SELECT '{name}'::regtype::oid)");
+    }
+
+    private static uint TryOidOf(string name, TypeRegistry types)
+    {
+        try { return OidOf(name, types); }
+        catch (ProgrammingError) { return 0; }
     }
 
     /// <summary>A value of another .NET type than the codec's (an int for a bigint column) converted when it can be.</summary>

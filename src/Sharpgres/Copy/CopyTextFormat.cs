@@ -30,7 +30,7 @@ internal static class CopyTextFormat
             }
             else
             {
-                var codec = codecs?[i] ?? types.ForParameter(value);
+                var codec = (codecs is not null && i < codecs.Length ? codecs[i] : null) ?? types.ForParameter(value);
                 codec.WriteObject(w, CopyValues.Convert(value, codec), PgFormat.Text, context);
             }
             Escape(w, start);

@@ -36,7 +36,9 @@ internal sealed partial class Session : IDisposable
     public bool IsBroken { get; private set; }
     /// <summary>True after the first ReadyForQuery: from then on tokens cancel through CancelRequest.</summary>
     public bool Started { get; private set; }
-    public bool IsClosed { get; private set; }
+    public bool IsClosed { get => Volatile.Read(ref _closed); private set => Volatile.Write(ref _closed, value); }
+    private bool _closed;
+    private int _buffersReleased;
     public bool IsSecure => _stream is System.Net.Security.SslStream;
     public int ServerVersion { get; private set; }
 
@@ -58,6 +60,9 @@ internal sealed partial class Session : IDisposable
     /// </summary>
     public ValueTask<BackendMessageCode> ReadMessageAsync(bool async, CancellationToken ct = default)
     {
+        // Closed under a running operation (a Close inside a Stream loop, or from another thread): what is still
+        // buffered belongs to an exchange that is over.
+        if (IsClosed) throw ClosedError();
         while (Reader.TryReadMessage(out var code))
         {
             if (!HandleAsynchronousMessage(code)) return new(code);
@@ -99,6 +104,12 @@ internal sealed partial class Session : IDisposable
                 var value = reader.ReadCString();
                 Parameters[name] = value;
                 if (name == "server_version") ServerVersion = ParseServerVersion(value);
+                // A SET statement is refused before it is sent (Sql.ClientEncoding); any other way of changing the
+                // encoding (set_config, a function's SET clause) ends the session: decoding on in UTF-8 would
+                // silently turn the new encoding's bytes into the wrong text.
+                if (name == "client_encoding" && !Sql.ClientEncoding.IsUtf8(value))
+                    throw Break(new NotSupportedError($"the server switched client_encoding to {value} (set_config or a function's SET clause): " +
+                        "Sharpgres reads and writes UTF-8 only, so the connection was closed rather than mis-decode its text"));
                 ParameterChanged?.Invoke(name, value);
                 return true;
             case BackendMessageCode.NoticeResponse:
@@ -128,6 +139,7 @@ internal sealed partial class Session : IDisposable
     /// </summary>
     public async ValueTask<BackendMessageCode?> PollMessageAsync(bool async)
     {
+        if (IsClosed) throw ClosedError();
         while (true)
         {
             while (Reader.TryReadMessage(out var code))
@@ -192,17 +204,29 @@ internal sealed partial class Session : IDisposable
     /// <summary>Marks one operation as running; a second concurrent caller gets an InterfaceError, never corruption.</summary>
     public void EnterOperation()
     {
-        if (IsClosed) throw new InterfaceError(IsBroken ? "the connection is lost" : "the connection is closed");
+        if (IsClosed) throw ClosedError();
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             throw new InterfaceError("another command is already in progress");
+        // A Close from another thread between the check and the flag saw no operation and freed the buffers.
+        if (IsClosed) { ExitOperation(); throw ClosedError(); }
     }
 
-    public void ExitOperation() => Volatile.Write(ref _busy, 0);
+    public void ExitOperation()
+    {
+        Interlocked.Exchange(ref _busy, 0);   // a full fence: Close either sees the flag cleared or we see it closed
+        if (IsClosed) ReleaseBuffers();       // closed while this operation ran: its buffers were left to it
+    }
+
+    /// <summary>psycopg's OperationalError for any use of a closed connection (InterfaceError is for closed cursors).</summary>
+    public OperationalError ClosedError(Exception? inner = null) =>
+        new(IsBroken ? "the connection is lost" : "the connection is closed", null, inner);
     public bool IsBusy => Volatile.Read(ref _busy) != 0;
 
     /// <summary>Marks the session unusable after an I/O failure or protocol violation and closes the socket.</summary>
     public Exception Break(Exception cause)
     {
+        // The user closed the session under a running operation: its socket's failure is that close, not a break.
+        if (IsClosed && !IsBroken) return cause as OperationalError ?? ClosedError(cause);
         if (!IsBroken) Log.ConnectionBroken(_logger, cause, Target.Host, Target.Port, ProcessId);
         IsBroken = true;
         IsClosed = true;
@@ -233,16 +257,30 @@ internal sealed partial class Session : IDisposable
     {
         if (IsClosed) return;
         IsClosed = true;
-        try
+        Interlocked.MemoryBarrier();
+        // An operation still running (a Stream loop closed from inside, a read blocked on another thread) owns the
+        // buffers: only the socket is closed under it, which ends its read; the server rolls back on EOF as on
+        // Terminate. The operation frees the buffers when it exits.
+        var busy = IsBusy;
+        if (!busy)
         {
-            Writer.Truncate(0);
-            Writer.WriteTerminate();
-            await Writer.FlushAsync(async, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                Writer.Truncate(0);
+                Writer.WriteTerminate();
+                await Writer.FlushAsync(async, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) { Log.TerminateFailed(_logger, e); }
         }
-        catch (Exception e) { Log.TerminateFailed(_logger, e); }
         TransactionStatus = TransactionStatus.Unknown;
         try { _stream?.Dispose(); } catch { /* closing anyway */ }
         try { _socket?.Dispose(); } catch { /* closing anyway */ }
+        if (!busy) ReleaseBuffers();
+    }
+
+    private void ReleaseBuffers()
+    {
+        if (Interlocked.Exchange(ref _buffersReleased, 1) != 0) return;
         Reader.Dispose();
         Writer.Dispose();
     }

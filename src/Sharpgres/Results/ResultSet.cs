@@ -29,6 +29,9 @@ internal sealed class ResultSet : IRowSource
 
     /// <summary>Null for statements that return no rows (INSERT without RETURNING, DDL, SET).</summary>
     public RowDescription? Description { get; }
+
+    /// <summary>A COPY TO's columns: described (psycopg's column_1 ...), but its rows are read from the Copy, not fetched.</summary>
+    public bool DescribesOnly { get; init; }
     public ReadContext Context { get; }
     public int Count { get; private set; }
     public string? CommandTag { get; private set; }

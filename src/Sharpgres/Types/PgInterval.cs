@@ -6,7 +6,7 @@ namespace Sharpgres.Types;
 /// <summary>
 /// A PostgreSQL <c>interval</c> kept losslessly, as the server stores it: months, days and microseconds are
 /// separate because their lengths vary (a month isn't always 30 days, a day isn't always 24 hours across DST).
-/// <see cref="ToTimeSpan"/> counts a month as 30 days and a day as 24 hours, as psycopg does.
+/// <see cref="ToTimeSpan"/> counts a year as 365 days, a month as 30 and a day as 24 hours, as psycopg does.
 /// PostgreSQL 17's infinite intervals are <see cref="Infinity"/> and <see cref="NegativeInfinity"/>.
 /// </summary>
 public readonly record struct PgInterval(int Months, int Days, long Microseconds)
@@ -24,14 +24,17 @@ public readonly record struct PgInterval(int Months, int Days, long Microseconds
     public bool IsNegativeInfinity => this == NegativeInfinity;
 
     /// <summary>
-    /// The duration with 30-day months and 24-hour days (sub-tick precision never occurs: 1 µs = 10 ticks);
+    /// The duration as psycopg's timedelta: whole years (12 months) of 365 days, the other months of 30, days of 24
+    /// hours (<c>1 year</c> is 365 days, <c>-1 year -2 mons</c> −425; sub-tick precision never occurs: 1 µs = 10 ticks);
     /// infinities give TimeSpan.MaxValue / MinValue; <see cref="DataError"/> beyond TimeSpan's ±10,675,199 days.
     /// </summary>
     public TimeSpan ToTimeSpan()
     {
         if (IsInfinity) return TimeSpan.MaxValue;
         if (IsNegativeInfinity) return TimeSpan.MinValue;
-        var micros = ((Int128)Months * 30 + Days) * MicrosPerDay + Microseconds;
+        // C#'s / and % truncate toward zero, as psycopg's divmod of the months' absolute value: -14 months is -1 year -2.
+        var days = (Int128)(Months / 12) * 365 + Months % 12 * 30 + Days;
+        var micros = days * MicrosPerDay + Microseconds;
         var ticks = micros * 10;
         if (ticks > long.MaxValue || ticks < long.MinValue) throw new DataError($"interval '{this}' is out of the range of TimeSpan");
         return TimeSpan.FromTicks((long)ticks);

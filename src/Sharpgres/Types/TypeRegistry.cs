@@ -77,4 +77,13 @@ public sealed partial class TypeRegistry
         _names.TryGetValue(oid, out var n) ? n : _parent?.NameOf(oid) ?? "unknown";
 
     internal void RememberName(uint oid, string name) => _names[oid] = name;
+
+    /// <summary>The OID of a type known here by <paramref name="name"/> (as NameOf gives it, or without "public."); 0 when none.</summary>
+    internal uint OidOfName(string name)
+    {
+        for (var registry = this; registry is not null; registry = registry._parent)
+            foreach (var (oid, known) in registry._names)
+                if (known == name || (known.StartsWith("public.", StringComparison.Ordinal) && known.AsSpan(7).SequenceEqual(name))) return oid;
+        return 0;
+    }
 }

@@ -49,9 +49,12 @@ public class IntervalCodecTests
     }
 
     [Fact]
-    public void TimeSpan_counts_a_month_as_30_days()
+    public void TimeSpan_counts_a_year_as_365_days_and_a_month_as_30_as_psycopg()
     {
-        Assert.Equal(TimeSpan.FromDays(14 * 30 + 3) + new TimeSpan(0, 4, 5, 6, 789), Read<TimeSpan>(Codec, "1 year 2 mons 3 days 04:05:06.789"));
+        Assert.Equal(TimeSpan.FromDays(365 + 2 * 30 + 3) + new TimeSpan(0, 4, 5, 6, 789), Read<TimeSpan>(Codec, "1 year 2 mons 3 days 04:05:06.789"));
+        Assert.Equal(TimeSpan.FromDays(-425), Read<TimeSpan>(Codec, "-1 years -2 mons"));
+        Assert.Equal(TimeSpan.FromDays(-425), ReadHex<TimeSpan>(Codec, "000000000000000000000000fffffff2"));
+        Assert.Equal(TimeSpan.FromDays(2 * 365 + 11 * 30), ReadHex<TimeSpan>(Codec, "00000000000000000000000000000023"));
         Assert.Equal(TimeSpan.FromDays(30), ReadHex<TimeSpan>(Codec, "00000000000000000000000000000001"));
         Assert.Equal(TimeSpan.FromSeconds(-1), Read<TimeSpan>(Codec, "-00:00:01"));
         Assert.Equal(TimeSpan.FromDays(1) - TimeSpan.FromTicks(10), Read<TimeSpan>(Codec, "1 day -00:00:00.000001"));

@@ -5,7 +5,7 @@ using Sharpgres.Protocol;
 namespace Sharpgres.Types.Codecs;
 
 /// <summary>
-/// interval ↔ TimeSpan (default; a month counts 30 days, as in psycopg) and <see cref="PgInterval"/> (lossless).
+/// interval ↔ TimeSpan (default; a year counts 365 days, a month 30, as in psycopg) and <see cref="PgInterval"/> (lossless).
 /// Binary is int64 microseconds, int32 days, int32 months. Text is IntervalStyle=postgres output
 /// (<c>1 year 2 mons 3 days 04:05:06.789</c>, <c>-00:00:01</c>); TimeSpan parameters go as days + microseconds.
 /// </summary>

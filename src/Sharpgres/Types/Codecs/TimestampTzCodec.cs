@@ -7,7 +7,7 @@ namespace Sharpgres.Types.Codecs;
 /// timestamptz ↔ DateTimeOffset in the session's TimeZone (ReadContext.TimeZone follows SET TIME ZONE), or
 /// DateTime with Kind Utc. Binary is int64 microseconds since 2000-01-01 00:00 UTC. DateTimeOffset parameters are
 /// sent as their UTC instant. ±infinity ↔ MaxValue / MinValue (offset 0). Offsets with seconds (LMT, e.g.
-/// +00:49:56) are truncated to whole minutes, keeping the instant.
+/// +00:49:56) are truncated to whole minutes, keeping the instant, in binary (from the zone's TZif data) as in text.
 /// </summary>
 internal sealed class TimestampTzCodec : PgCodec<DateTimeOffset>, IPgReader<DateTime>
 {
@@ -22,7 +22,8 @@ internal sealed class TimestampTzCodec : PgCodec<DateTimeOffset>, IPgReader<Date
         if (utcTicks == DateTime.MaxValue.Ticks) return DateTimeOffset.MaxValue;
         if (utcTicks == DateTime.MinValue.Ticks) return DateTimeOffset.MinValue;
         // Text already carries the session's offset; binary is UTC and gets the session zone's offset for that instant.
-        var offset = textOffset ?? context.TimeZone.GetUtcOffset(new DateTime(utcTicks, DateTimeKind.Utc));
+        // Both are truncated to minutes the same way: ZoneSeconds has the seconds TimeZoneInfo rounds away (LMT).
+        var offset = textOffset ?? ZoneSeconds.OffsetAt(context.TimeZone, utcTicks);
         return DateTimeText.AtOffset(utcTicks, offset);
     }
 
