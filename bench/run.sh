@@ -5,6 +5,7 @@
 #   ROUNDS=9 MS=800 bench/run.sh          more or longer rounds
 #   CONDITIONS=quiet bench/run.sh         one condition only
 #   MEMORY_FROM=bench/results/X bench/run.sh    reuse that folder's memory.json instead of measuring it again
+#   MEMORY_SIZES=1000,100000 bench/run.sh       other result sizes for the memory curve (default 10^3 ... 10^7)
 #   bench/run.sh 'point' 'fetch'          extra arguments filter the workloads (substrings of suite or workload names)
 #
 # One TempServer serves the whole run. The quiet run needs an idle machine: the report prints the load averages.
@@ -55,7 +56,7 @@ if [[ -n "${MEMORY_FROM:-}" ]]; then
   cp "$MEMORY_FROM/memory.json" "$out/memory.json"
 elif [[ $# -eq 0 ]]; then
   echo "== memory: peak working set against result size, each variant and size in its own process"
-  dotnet "$dll" memory --out "$out/memory.json"
+  dotnet "$dll" memory ${MEMORY_SIZES:+--sizes "$MEMORY_SIZES"} --out "$out/memory.json"
 fi
 
 echo "== report"

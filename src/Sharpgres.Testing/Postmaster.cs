@@ -108,6 +108,29 @@ internal static partial class Postmaster
         }
     }
 
+    /// <summary>SIGKILL: the process ends at once, without any shutdown of its own. Returns whether the signal was sent.</summary>
+    public static bool SignalKill(int pid)
+    {
+        const int sigKill = 9;
+        try
+        {
+            return SysKill(pid, sigKill) == 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+                return true;
+            }
+            catch (Exception inner) when (inner is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>
     /// SIGQUIT, then SIGKILL if the process is still there after <paramref name="grace"/>. Returns whether it is gone.
     /// </summary>

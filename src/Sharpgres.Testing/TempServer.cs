@@ -16,7 +16,7 @@ namespace Sharpgres.Testing;
 /// <see cref="StaleClusterCleaner"/> if the process died). Run as root, the cluster is owned by and runs as an
 /// unprivileged user (see <see cref="ServerUser"/>).
 /// </summary>
-public sealed class TempServer : IDisposable, IAsyncDisposable
+public sealed partial class TempServer : IDisposable, IAsyncDisposable
 {
     /// <summary>The loopback address the server listens on (<c>listen_addresses</c>) and the host its connection strings name.</summary>
     public const string DefaultHost = "127.0.0.1";
@@ -201,6 +201,7 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
             Password = options.Password,
             Port = options.Port,
             BinDirectory = options.BinDirectory,
+            ShareInitDb = options.ShareInitDb,
         };
     }
 
@@ -213,16 +214,21 @@ public sealed class TempServer : IDisposable, IAsyncDisposable
         OsUser.Own([.. owned]);
 
         var stopwatch = Stopwatch.StartNew();
-        await RunServerCommandAsync("initdb", [
-            "-D", DataDirectory,
-            "-U", SuperUser,
+        Task InitDbAsync() =>
+            RunServerCommandAsync("initdb", [
+                "-D", DataDirectory,
+                "-U", SuperUser,
             $"--pwfile={files.PasswordFile}",
-            "--auth-local=trust",
+                "--auth-local=trust",
             $"--auth-host={AuthMethod.ToHbaMethod()}",
-            "-E", "UTF8",
-            "--locale=C",
-            "--no-sync",
-        ], InitDbTimeout, cancellationToken).ConfigureAwait(false);
+                "-E", "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ], InitDbTimeout, cancellationToken);
+        if (options.ShareInitDb)
+            await InitDbTemplates.FillAsync((BinDirectory, SuperUser, Password), DataDirectory, Path.GetDirectoryName(files.Root)!, InitDbAsync, cancellationToken).ConfigureAwait(false);
+        else
+            await InitDbAsync().ConfigureAwait(false);
         InitDbDuration = stopwatch.Elapsed;
         files.DeletePasswordFile();
 

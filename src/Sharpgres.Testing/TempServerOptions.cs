@@ -26,4 +26,7 @@ public sealed class TempServerOptions
 
     /// <summary>Directory holding initdb, pg_ctl and postgres; null searches for them (see <see cref="PostgresBinaries"/>).</summary>
     public string? BinDirectory { get; set; }
+
+    /// <summary>Copy the data directory of one initdb per process instead of running initdb (see <see cref="InitDbTemplates"/>).</summary>
+    internal bool ShareInitDb { get; set; }
 }

@@ -12,9 +12,9 @@ public sealed class CommitUnknownFixture : IDisposable
 {
     public CommitUnknownFixture()
     {
-        Server = TempServer.Start(new TempServerOptions
+        // A cluster of one: a TempServer that shares the process's one initdb with the other clusters.
+        Cluster = TempCluster.Start(standbys: 0, new TempClusterOptions
         {
-            AuthMethod = AuthMethod.Trust,
             Settings = { ["synchronous_commit"] = "on", ["synchronous_standby_names"] = "nobody" },
         });
         using var admin = Admin();
@@ -22,9 +22,9 @@ public sealed class CommitUnknownFixture : IDisposable
         admin.Execute("CREATE TABLE deferred_fk (id int PRIMARY KEY, parent int REFERENCES deferred_fk (id) DEFERRABLE INITIALLY DEFERRED)");
     }
 
-    public TempServer Server { get; }
+    public TempCluster Cluster { get; }
 
-    public string ConnString => Server.ConnectionString() + " sslmode=disable";
+    public string ConnString => Cluster.Primary.ConnectionString() + " sslmode=disable";
 
     /// <summary>An autocommit session that doesn't wait for the standby (synchronous_commit=local).</summary>
     public Connection Admin()
@@ -34,7 +34,7 @@ public sealed class CommitUnknownFixture : IDisposable
         return conn;
     }
 
-    public void Dispose() => Server.Dispose();
+    public void Dispose() => Cluster.Dispose();
 }
 
 public sealed class CommitUnknownTests(CommitUnknownFixture fx) : IClassFixture<CommitUnknownFixture>

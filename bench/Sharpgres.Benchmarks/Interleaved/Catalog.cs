@@ -22,6 +22,9 @@ internal static class Catalog
         ["insert_100k"] = 1.30, ["insert_100k (rewrite, opt-in)"] = 1.30,
         ["copy_in_1M (binary)"] = 1.00, ["copy_in_1M (text)"] = 1.00, ["copy_out_1M"] = 1.00,
         ["connect"] = 1.00, ["concurrent"] = 1.00, ["fortunes"] = 1.10,
+        // The pool (issue 11) and ADO.NET/Dapper (issue 12) workloads, once their classes are in the suite.
+        ["pool_checkout"] = 1.10, ["pool_contended"] = 1.10,
+        ["dapper_point"] = 1.10, ["dapper_fortunes"] = 1.10, ["ado_fetch_1M"] = 1.10,
     };
 
     /// <summary>A Sharpgres-only variant compared with another workload's Npgsql side (measured again, interleaved).</summary>
@@ -31,7 +34,8 @@ internal static class Catalog
     };
 
     private static readonly string[] ClassOrder =
-        ["PointBenchmarks", "FetchBenchmarks", "InsertBenchmarks", "CopyBenchmarks", "ConnectBenchmarks", "ConcurrentBenchmarks", "FortunesBenchmarks"];
+        ["PointBenchmarks", "FetchBenchmarks", "InsertBenchmarks", "CopyBenchmarks", "ConnectBenchmarks", "ConcurrentBenchmarks", "FortunesBenchmarks",
+         "PoolBenchmarks", "DapperBenchmarks", "TelemetryBenchmarks"];
 
     public static List<Suite> Suites()
     {

@@ -166,6 +166,13 @@ public sealed class ConnectionInfo
     public string? ChannelBinding => this["channel_binding"];
     /// <summary>libpq's <c>load_balance_hosts</c> as written (<c>disable</c>, <c>random</c>): whether the hosts are tried in a random order; null when not set.</summary>
     public string? LoadBalanceHosts => this["load_balance_hosts"];
+
+    /// <summary>
+    /// <c>host_recheck_seconds</c> (Sharpgres' own keyword; ADO.NET's <c>Host Recheck Seconds</c>): how long a host
+    /// found down or of the wrong kind is tried last by the process's connection attempts (default 10, 0 = off).
+    /// </summary>
+    public string? HostRecheckSeconds => this["host_recheck_seconds"];
+
     /// <summary>libpq's <c>require_auth</c>: the authentication methods the client accepts from the server (e.g. <c>scram-sha-256</c>, <c>!password</c>); null when not set.</summary>
     public string? RequireAuth => this["require_auth"];
 

@@ -54,6 +54,12 @@ internal sealed class ConnectionSettings
     public TargetSessionAttrs TargetSessionAttrs { get; init; } = TargetSessionAttrs.Any;
     public LoadBalanceHosts LoadBalanceHosts { get; init; } = LoadBalanceHosts.Disable;
 
+    /// <summary>
+    /// host_recheck_seconds (default 10): how long a host found down or of the wrong kind is tried last by every
+    /// connection attempt of the process; zero turns the host-state cache off for this connection.
+    /// </summary>
+    public TimeSpan HostRecheck { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>TCP keepalives; null when not set (libpq's default is on).</summary>
     public bool? KeepAlives { get; init; }
     public int? KeepAlivesIdle { get; init; }

@@ -102,6 +102,7 @@ internal static class ConnectionSettingsResolver
             ConnectTimeout = ConnectTimeout(Get(values, "connect_timeout")),
             TargetSessionAttrs = Get(values, "target_session_attrs") is { } tsa ? KeywordValues.ParseTargetSessionAttrs(tsa) : TargetSessionAttrs.Any,
             LoadBalanceHosts = loadBalance,
+            HostRecheck = TimeSpan.FromSeconds(OptionalInt(values, "host_recheck_seconds") ?? 10),
             KeepAlives = keepAlives,
             KeepAlivesIdle = OptionalInt(values, "keepalives_idle"),
             KeepAlivesInterval = OptionalInt(values, "keepalives_interval"),

@@ -29,6 +29,10 @@ internal static class KeywordValues
             case "tcp_user_timeout":
                 ParseInt(value, keyword);
                 break;
+            case "host_recheck_seconds":
+                if (ParseInt(value, keyword) < 0)
+                    throw new ProgrammingError($"invalid value \"{value}\" for connection option \"{keyword}\": must be 0 or more");
+                break;
             case "sslmode":
                 ParseSslMode(value);
                 break;

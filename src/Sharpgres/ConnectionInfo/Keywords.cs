@@ -5,7 +5,10 @@ namespace Sharpgres;
 /// <summary>One libpq connection keyword: its name, the environment variable that supplies its default, whether it is secret.</summary>
 internal sealed record KeywordSpec(string Name, string? EnvVar, bool IsSecret = false);
 
-/// <summary>The connection keywords libpq (up to PostgreSQL 18) accepts. Keywords are case-sensitive, as in libpq.</summary>
+/// <summary>
+/// The connection keywords libpq (up to PostgreSQL 18) accepts, plus Sharpgres' own <c>host_recheck_seconds</c>.
+/// Keywords are case-sensitive, as in libpq.
+/// </summary>
 internal static class Keywords
 {
     public const string Host = "host";
@@ -71,6 +74,8 @@ internal static class Keywords
         new("replication", null),
         new("target_session_attrs", "PGTARGETSESSIONATTRS"),
         new("load_balance_hosts", "PGLOADBALANCEHOSTS"),
+        // Not libpq's: Sharpgres' host-state cache (Npgsql's Host Recheck Seconds), see HighAvailability/HostStates.
+        new("host_recheck_seconds", null),
         new("scram_client_key", null, IsSecret: true),
         new("scram_server_key", null, IsSecret: true),
         new("oauth_issuer", null),

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Sharpgres.Auth;
+using Sharpgres.HighAvailability;
 using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
 
@@ -14,7 +15,9 @@ internal sealed partial class Session
 {
     /// <summary>
     /// Connects to the first target that accepts us and matches target_session_attrs, as libpq does; failures of
-    /// every host are reported together, each with libpq's "connection to server at ..." prefix.
+    /// every host are reported together, each with libpq's "connection to server at ..." prefix. connect_timeout
+    /// bounds each host's attempt. With load_balance_hosts=random the order is shuffled per attempt; hosts the
+    /// process-wide <see cref="HostStates"/> recently found down or of the wrong kind go last.
     /// </summary>
     public static async ValueTask<Session> OpenAsync(ConnectionSettings settings, ILogger logger, bool async, CancellationToken ct)
     {
@@ -22,10 +25,12 @@ internal sealed partial class Session
         Exception? lastError = null;
         var attrs = settings.TargetSessionAttrs;
         // prefer-standby: a first pass for standbys, then any server (libpq).
-        var passes = attrs == TargetSessionAttrs.PreferStandby ? new[] { TargetSessionAttrs.Standby, TargetSessionAttrs.Any } : [attrs];
-        foreach (var wanted in passes)
+        TargetSessionAttrs[] passes = attrs == TargetSessionAttrs.PreferStandby ? [TargetSessionAttrs.Standby, TargetSessionAttrs.Any] : [attrs];
+        var targets = settings.LoadBalanceHosts == LoadBalanceHosts.Random ? Shuffled(settings.Targets) : settings.Targets;
+        for (var pass = 0; pass < passes.Length; pass++)
         {
-            foreach (var target in settings.Targets)
+            var wanted = passes[pass];
+            foreach (var target in HostStates.Order(targets, wanted, settings.HostRecheck, dropUnsuitable: pass < passes.Length - 1))
             {
                 var useTls = !target.IsUnixSocket && settings.SslMode is not (SslMode.Disable or SslMode.Allow);
                 for (var attempt = 0; attempt < 2; attempt++)
@@ -34,7 +39,9 @@ internal sealed partial class Session
                     try
                     {
                         await session.StartAsync(async, ct).ConfigureAwait(false);
-                        var mismatch = await session.CheckSessionAttrsAsync(wanted, async, ct).ConfigureAwait(false);
+                        var kind = await session.LearnKindAsync(wanted, async, ct).ConfigureAwait(false);
+                        HostStates.Record(target, kind);
+                        var mismatch = kind.Mismatch(wanted);
                         if (mismatch is null) return session;
                         failures.Add(session.Describe() + mismatch);
                         await session.CloseAsync(async).ConfigureAwait(false);
@@ -43,6 +50,7 @@ internal sealed partial class Session
                     catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                     {
                         await session.CloseAsync(async).ConfigureAwait(false);
+                        if (MeansHostDown(e)) HostStates.Record(target, HostKind.Down);
                         failures.Add(session.Describe() + session.FailureText(e));
                         lastError = e;
                         if (attempt > 0 || !ShouldRetryWithOtherTls(settings.SslMode, target, e)) break;
@@ -57,6 +65,26 @@ internal sealed partial class Session
             throw specific;
         throw new OperationalError(message, diagnostics, lastError);
     }
+
+    /// <summary>libpq 16's load_balance_hosts=random: a fresh random order for every connection attempt.</summary>
+    private static ConnectTarget[] Shuffled(IReadOnlyList<ConnectTarget> targets)
+    {
+        var order = targets.ToArray();
+        Random.Shared.Shuffle(order);
+        return order;
+    }
+
+    /// <summary>
+    /// A failure that says nothing answers there (refused, timed out, reset) or that the server is not accepting
+    /// sessions (57P03 starting up / shutting down, 57P01 terminated): worth remembering as down. An authentication
+    /// or configuration error comes from a live server and is not.
+    /// </summary>
+    private static bool MeansHostDown(Exception e) => e switch
+    {
+        Error { SqlState: { } state } => state.StartsWith("57P", StringComparison.Ordinal),
+        Error { Diagnostics: null } err => err.InnerException is IOException or SocketException,
+        _ => e is SocketException or TimeoutException or OperationCanceledException or IOException,
+    };
 
     private bool _useTls;
 
@@ -288,23 +316,18 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>Null when the session matches target_session_attrs, else why not (libpq's wording).</summary>
-    private async ValueTask<string?> CheckSessionAttrsAsync(TargetSessionAttrs wanted, bool async, CancellationToken ct)
+    /// <summary>
+    /// What kind of server this is, for target_session_attrs: from the in_hot_standby and
+    /// default_transaction_read_only ParameterStatus reports on 14+ (no round trip); older servers are asked
+    /// (<c>SHOW transaction_read_only</c>, <c>pg_is_in_recovery()</c>) only when <paramref name="wanted"/> needs it.
+    /// </summary>
+    private async ValueTask<HostKind> LearnKindAsync(TargetSessionAttrs wanted, bool async, CancellationToken ct)
     {
-        if (wanted == TargetSessionAttrs.Any) return null;
-        // Servers 14+ report these as ParameterStatus; older ones must be asked.
-        var readOnly = Parameters.TryGetValue("default_transaction_read_only", out var ro)
-            ? ro == "on" : await SimpleScalarAsync("SHOW transaction_read_only", async, ct).ConfigureAwait(false) == "on";
-        var standby = Parameters.TryGetValue("in_hot_standby", out var hs)
-            ? hs == "on" : await SimpleScalarAsync("SELECT pg_catalog.pg_is_in_recovery()", async, ct).ConfigureAwait(false) == "t";
-        return wanted switch
-        {
-            TargetSessionAttrs.ReadWrite when readOnly || standby => "session is read-only",
-            TargetSessionAttrs.ReadOnly when !readOnly && !standby => "session is not read-only",
-            TargetSessionAttrs.Primary when standby => "server is in hot standby mode",
-            TargetSessionAttrs.Standby when !standby => "server is not in hot standby mode",
-            _ => null,
-        };
+        var kind = HostKinds.FromParameters(Parameters);
+        if (kind != HostKind.Unknown || wanted == TargetSessionAttrs.Any) return kind;
+        var readOnly = await SimpleScalarAsync("SHOW transaction_read_only", async, ct).ConfigureAwait(false) == "on";
+        var standby = await SimpleScalarAsync("SELECT pg_catalog.pg_is_in_recovery()", async, ct).ConfigureAwait(false) == "t";
+        return HostKinds.From(standby, readOnly);
     }
 
     /// <summary>One simple-protocol query returning the first column of the first row as text.</summary>
