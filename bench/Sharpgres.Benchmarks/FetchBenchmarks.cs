@@ -15,6 +15,8 @@ public class FetchBenchmarks
     private const string SharpgresSql =
         "SELECT g, 'name ' || g, g * 1.5::float8, '2020-01-01'::timestamptz + g * interval '1 second' FROM generate_series(1, 1000000) g";
     private const string NpgsqlSql = SharpgresSql;
+    /// <summary>The same query for the ADO.NET benchmarks (DapperBenchmarks.ado_fetch_1M).</summary>
+    internal const string SharpgresSqlText = SharpgresSql;
 
     private Connection _conn = null!;
     private NpgsqlDataSource _dataSource = null!;

@@ -7,7 +7,7 @@ namespace Sharpgres;
 /// <summary>
 /// psycopg's client-side cursor: <see cref="Execute(string, object?[])"/> sends a query (placeholders bound
 /// server-side, never spliced), buffers its result, and the Fetch methods walk it. Rows are shaped by the cursor's
-/// row factory; typed reads (<see cref="FetchOne{T}"/>) map columns onto records, classes, tuples or scalars.
+/// row factory; typed reads (<see cref="FetchOne{T}()"/>) map columns onto records, classes, tuples or scalars.
 /// </summary>
 public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRow>, IAsyncEnumerable<TRow>
 {
@@ -163,6 +163,28 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
 
     /// <summary>All remaining rows mapped onto <typeparamref name="T"/>.</summary>
     public IReadOnlyList<T> FetchAll<T>() => FetchMany<T>(Math.Max(1, ResultCountRemaining()));
+
+    /// <summary>
+    /// The next row turned into a <typeparamref name="T"/> by <paramref name="map"/> (e.g.
+    /// <c>r => new Person(r.Get&lt;int&gt;(0), r.Get&lt;string&gt;(1))</c>), or default past the end: the typed fetch
+    /// that needs no reflection, for trimmed and NativeAOT applications.
+    /// </summary>
+    public T? FetchOne<T>(Func<Row, T> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var result = CheckResult();
+        return _position >= result.Count ? default : map(new Row(result, _position++));
+    }
+
+    /// <summary>All remaining rows turned into <typeparamref name="T"/> by <paramref name="map"/>: the reflection-free typed fetch (trimming, NativeAOT).</summary>
+    public IReadOnlyList<T> FetchAll<T>(Func<Row, T> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var result = CheckResult();
+        var rows = new T[result.Count - _position];
+        for (var i = 0; i < rows.Length; i++) rows[i] = map(new Row(result, _position++));
+        return rows;
+    }
 
     /// <summary>psycopg's <c>await acur.fetchone()</c>: the next row of the current result, or null past the end. The result is already buffered, so this completes at once.</summary>
     public Task<TRow?> FetchOneAsync(CancellationToken cancellationToken = default) => Task.FromResult(FetchOne());

@@ -228,7 +228,7 @@ public partial class Cursor<TRow>
         e.SqlState is "0A000" && e.Diagnostics?.MessagePrimary?.Contains("cached plan must not change result type") == true
         || e.SqlState is "26000";
 
-    private static void WritePendingCloses(Session session)
+    internal static void WritePendingCloses(Session session)
     {
         var pending = session.Statements.PendingCloses;
         if (pending.Count == 0) return;

@@ -53,7 +53,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     private string? _tag;
 
     /// <summary>The exception being handled when the COPY started (non-zero inside a catch or finally): not ours.</summary>
-    private readonly IntPtr _exceptionAtStart = Marshal.GetExceptionPointers();
+    private readonly IntPtr _exceptionAtStart = ExceptionInFlight();
 
     private Copy(Connection connection, CopyDirection direction, bool binary, int columns, Action<string?, long, Exception?> onEnd)
     {
@@ -473,13 +473,23 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// </summary>
     public void Dispose()
     {
-        var inFlight = Marshal.GetExceptionPointers();
+        var inFlight = ExceptionInFlight();
         if (inFlight != IntPtr.Zero && inFlight != _exceptionAtStart && !Finished && Direction == CopyDirection.FromStdin)
         {
             Fail("an exception was raised inside the COPY block");
             return;
         }
         Finish();
+    }
+
+    /// <summary>
+    /// The exception being thrown or handled on this thread, or zero where the runtime can't tell (NativeAOT has no
+    /// Marshal.GetExceptionPointers): there a synchronous using block ends the COPY as <c>await using</c> does.
+    /// </summary>
+    private static IntPtr ExceptionInFlight()
+    {
+        try { return Marshal.GetExceptionPointers(); }
+        catch (PlatformNotSupportedException) { return IntPtr.Zero; }
     }
 
     /// <summary>Ends the COPY as <see cref="FinishAsync"/> does. Unlike the synchronous Dispose, it cannot see an exception in flight, so call <see cref="FailAsync"/> yourself to abandon a load.</summary>

@@ -43,7 +43,7 @@ internal sealed partial class Session
         return ct.Register(static state => ((Session)state!).CancelFromToken(), this);
     }
 
-    private void CancelFromToken()
+    internal void CancelFromToken()
     {
         _ = Task.Run(async () =>
         {

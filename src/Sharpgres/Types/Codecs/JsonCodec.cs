@@ -59,7 +59,7 @@ internal sealed class JsonCodec(uint oid, string name) : PgCodec<JsonElement>, I
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(Text(data, format), context.JsonOptions)!;
+            return JsonValues.Deserialize<T>(Text(data, format), context.JsonOptions);
         }
         catch (JsonException e)
         {
@@ -84,8 +84,7 @@ internal sealed class JsonCodec(uint oid, string name) : PgCodec<JsonElement>, I
         buffer.WriteBytes(bytes);
     }
 
-    private static byte[] Serialize(object? value, JsonSerializerOptions options) =>
-        JsonSerializer.SerializeToUtf8Bytes(value, value?.GetType() ?? typeof(object), options);
+    private static byte[] Serialize(object? value, JsonSerializerOptions options) => JsonValues.Serialize(value, options);
 }
 
 /// <summary>JSON values as plain .NET ones: objects → Dictionary, arrays → List, integers → long, other numbers → double.</summary>

@@ -34,7 +34,7 @@ internal static class ContainerWriters
             if (TryCreate(underlying, registry) is not null) break;
             return null;
         }
-        return (PgCodec)Activator.CreateInstance(typeof(ArrayWriter<>).MakeGenericType(leaf), type, depth, registry)!;
+        return KnownArrayWriters.Create(leaf, type, depth, registry);
     }
 
     /// <summary>The element type of a collection type (arrays, IEnumerable&lt;E&gt;); null for strings and dictionaries.</summary>

@@ -19,10 +19,17 @@ internal static class ElementWriting<E>
     private static WriteDelegate Create()
     {
         if (Nullable.GetUnderlyingType(typeof(E)) is { } underlying)
+        {
+            // NativeAOT can't instantiate WriteNullable<U> at run time: the boxed value (a boxed U) goes through WriteObject.
+            if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported) return WriteBoxed;
             return typeof(ElementWriting<E>).GetMethod(nameof(WriteNullable), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
                 .MakeGenericMethod(underlying).CreateDelegate<WriteDelegate>();
+        }
         return WriteDirect;
     }
+
+    private static void WriteBoxed(PgCodec codec, WriteBuffer buffer, E value, PgFormat format, in ReadContext context) =>
+        codec.WriteObject(buffer, value!, format, context);
 
 #pragma warning disable CS8714   // E may be a nullable reference type; nulls never get here
     private static void WriteDirect(PgCodec codec, WriteBuffer buffer, E value, PgFormat format, in ReadContext context)

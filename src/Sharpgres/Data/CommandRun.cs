@@ -1,0 +1,239 @@
+using System.Runtime.CompilerServices;
+using Sharpgres.Errors;
+using Sharpgres.Protocol;
+using Sharpgres.Protocol.Backend;
+using Sharpgres.Protocol.Frontend;
+using Sharpgres.Types;
+
+namespace Sharpgres.Data;
+
+/// <summary>What the next message of a command's exchange was, as the data reader sees it.</summary>
+internal enum RunEvent : byte { Row, Described, StatementDone, Failed, Finished }
+
+/// <summary>
+/// One execution of an ADO.NET command or batch on the session's one I/O core: every statement is written
+/// ([BEGIN] [Close evicted] Parse/Bind/Describe/Execute per statement, one Sync, one flush — the pipeline), then the
+/// answers are read one message at a time as the data reader asks for them. Rows are never copied: the current
+/// DataRow is the receive buffer's payload, exactly as <c>Cursor.Stream</c> reads it. The session is busy from the
+/// send to the ReadyForQuery; a server error is kept, the exchange read to its end, then raised.
+/// </summary>
+internal sealed class CommandRun
+{
+    private readonly Connection _connection;
+    private readonly Session _session;
+    private readonly StatementPlan[] _plans;
+    private readonly RowDescription?[] _descriptions;
+    private readonly string?[] _tags;
+    private readonly ReadContext _context;
+    private bool _beginPending;
+    private CancellationTokenRegistration _registration;
+    private CancellationToken _token;
+    private Error? _error;
+
+    private CommandRun(Connection connection, int count)
+    {
+        _connection = connection;
+        _session = connection.Session;
+        _plans = new StatementPlan[count];
+        _descriptions = new RowDescription?[count];
+        _tags = new string?[count];
+        _context = connection.ReadContext;
+    }
+
+    public ReadContext Context => _context;
+    public int StatementCount => _plans.Length;
+    /// <summary>The statement whose answers are being read (= the number completed so far).</summary>
+    public int Statement { get; private set; }
+    public bool Finished { get; private set; }
+    /// <summary>The statement that failed, -1 when none did.</summary>
+    public int FailedStatement { get; private set; } = -1;
+    public Error? Error => _error;
+    /// <summary>Set by the command timeout's timer before it cancels: the QueryCanceled that follows is a timeout.</summary>
+    public bool TimedOut { get; set; }
+    public int TimeoutSeconds { get; set; }
+
+    /// <summary>For a batch: the command each statement belongs to (RecordsAffected per command, errors naming it).</summary>
+    public List<SharpgresBatchCommand>? BatchCommands { get; set; }
+
+    /// <summary>The current statement's row description (known from the cache, or just received).</summary>
+    public RowDescription? Description => Statement < _descriptions.Length ? _descriptions[Statement] : null;
+
+    public RowDescription? DescriptionOf(int statement) => _descriptions[statement];
+    public string? TagOf(int statement) => _tags[statement];
+
+    /// <summary>The current DataRow's body, valid until the next message is read.</summary>
+    public ReadOnlySpan<byte> CurrentRow => _session.Reader.Payload;
+
+    /// <summary>Writes and sends every statement. The caller has checked the connection is free.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<CommandRun> StartAsync(Connection connection, IReadOnlyList<(string Sql, BoundParameters Parameters)> statements,
+        bool prepare, bool async, CancellationToken ct)
+    {
+        var run = new CommandRun(connection, statements.Count);
+        var session = connection.Session;
+        session.EnterOperation();
+        var start = session.Writer.Position;
+        var closes = session.Statements.PendingCloses.ToArray();
+        try
+        {
+            try
+            {
+                if (connection.NeedsBegin)
+                {
+                    session.Writer.WriteQuery(connection.BeginStatement());
+                    run._beginPending = true;
+                }
+                Cursor<Row>.WritePendingCloses(session);
+                for (var i = 0; i < statements.Count; i++)
+                {
+                    var (sql, parameters) = statements[i];
+                    var plan = StatementPlan.Create(connection, session, sql, parameters, prepare ? true : null);
+                    run._plans[i] = plan;
+                    run._descriptions[i] = plan.KnownDescription;
+                    plan.Write(session.Writer, parameters, run._context);
+                }
+                session.Writer.WriteSync();
+            }
+            catch
+            {
+                // Nothing of a round trip that couldn't be encoded may stay in the buffer (see Cursor.ExecuteExtended).
+                session.Writer.Truncate(start);
+                session.Statements.PendingCloses.Clear();
+                session.Statements.PendingCloses.AddRange(closes);
+                foreach (var plan in run._plans) plan?.Failed();
+                throw;
+            }
+            run._token = ct;
+            run._registration = session.RegisterCancellation(ct);
+            await session.FlushAsync(async, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            run.End();
+            throw;
+        }
+        return run;
+    }
+
+    /// <summary>Reads the next message that matters to the reader.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RunEvent> NextAsync(bool async)
+    {
+        if (Finished) return RunEvent.Finished;
+        var session = _session;
+        try
+        {
+            while (true)
+            {
+                var code = await session.ReadMessageAsync(async).ConfigureAwait(false);
+                switch (code)
+                {
+                    case BackendMessageCode.DataRow:
+                        if (_descriptions[Statement] is null) throw session.Unexpected(code, "RowDescription");
+                        return RunEvent.Row;
+                    case BackendMessageCode.RowDescription:
+                        _descriptions[Statement] = RowDescription.Parse(session.Reader.Payload);
+                        return RunEvent.Described;
+                    case BackendMessageCode.ParseComplete or BackendMessageCode.BindComplete or BackendMessageCode.NoData
+                        or BackendMessageCode.ParameterDescription or BackendMessageCode.CloseComplete:
+                        continue;
+                    case BackendMessageCode.CommandComplete or BackendMessageCode.EmptyQueryResponse:
+                        if (_beginPending) continue;
+                        _tags[Statement] = code == BackendMessageCode.CommandComplete ? session.CommandTag() : "";
+                        Statement++;
+                        return RunEvent.StatementDone;
+                    case BackendMessageCode.ErrorResponse:
+                        var error = Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload));
+                        if (_error is null)
+                        {
+                            _error = error;
+                            FailedStatement = _beginPending ? 0 : Statement;
+                        }
+                        return RunEvent.Failed;
+                    case BackendMessageCode.CopyInResponse:
+                        session.Writer.WriteCopyFail("COPY FROM STDIN is not supported by SharpgresCommand: use Connection.Cursor().Copy()");
+                        await session.FlushAsync(async).ConfigureAwait(false);
+                        continue;
+                    case BackendMessageCode.CopyOutResponse or BackendMessageCode.CopyData or BackendMessageCode.CopyDone:
+                        _error ??= new ProgrammingError("COPY cannot be run through SharpgresCommand: use conn.AsSharpgres().Cursor().Copy(\"COPY ...\")");
+                        continue;
+                    case BackendMessageCode.ReadyForQuery:
+                        session.OnReadyForQuery();
+                        if (_beginPending) { _beginPending = false; continue; }
+                        Complete();
+                        return RunEvent.Finished;
+                    default:
+                        throw session.Unexpected(code, "command results");
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            if (!session.IsBroken) session.Break(e);
+            End();
+            throw;
+        }
+    }
+
+    /// <summary>Reads to the end of the exchange, discarding rows; returns the error to raise, if any.</summary>
+    public async ValueTask<Exception?> DrainAsync(bool async)
+    {
+        while (!Finished) await NextAsync(async).ConfigureAwait(false);
+        return FinalError();
+    }
+
+    /// <summary>The exception the caller gets for the server's error: a timeout or a cancellation where that caused it.</summary>
+    public Exception? FinalError()
+    {
+        if (_error is null) return null;
+        if (BatchCommands is { } commands && FailedStatement >= 0 && FailedStatement < commands.Count)
+            _error.FailedIn(commands[FailedStatement], commands.IndexOf(commands[FailedStatement]));
+        if (_error is QueryCanceled canceled)
+        {
+            if (TimedOut)
+                return new QueryCanceled($"the command timed out after {TimeoutSeconds} s (CommandTimeout) and was cancelled",
+                    canceled.Diagnostics, new TimeoutException($"Timeout of {TimeoutSeconds} seconds exceeded", canceled));
+            if (_token.IsCancellationRequested) return new OperationCanceledException("the command was cancelled", canceled, _token);
+        }
+        return _error;
+    }
+
+    private void Complete()
+    {
+        for (var i = 0; i < _plans.Length; i++)
+        {
+            var plan = _plans[i];
+            if (FailedStatement >= 0 && i >= FailedStatement) plan.Failed();
+            else plan.Succeeded(_descriptions[i]);
+        }
+        if (_plans.Length > 0) _plans[0].Trim(_connection.PreparedMax);
+        if (BatchCommands is { } commands)
+        {
+            for (var i = 0; i < commands.Count; i++)
+            {
+                var n = Affected(_tags[i]);
+                if (n >= 0) commands[i].SetRecordsAffected(Math.Max(commands[i].RecordsAffected, 0) + (int)n);
+            }
+        }
+        End();
+    }
+
+    private void End()
+    {
+        if (Finished) return;
+        Finished = true;
+        _registration.Dispose();
+        _session.ClearCancelDeadline();
+        _session.ExitOperation();
+    }
+
+    /// <summary>ADO.NET's RecordsAffected: the rows of INSERT, UPDATE, DELETE, MERGE and COPY statements; -1 when none ran.</summary>
+    public static long Affected(string? tag)
+    {
+        if (string.IsNullOrEmpty(tag)) return -1;
+        var space = tag.IndexOf(' ');
+        var verb = space < 0 ? tag.AsSpan() : tag.AsSpan(0, space);
+        if (!(verb is "INSERT" or "UPDATE" or "DELETE" or "MERGE" or "COPY")) return -1;
+        return CommandComplete.RowCountOf(tag);
+    }
+}

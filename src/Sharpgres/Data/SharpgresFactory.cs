@@ -1,0 +1,34 @@
+using System.Data.Common;
+
+namespace Sharpgres.Data;
+
+/// <summary>
+/// ADO.NET's provider factory for Sharpgres (<c>DbProviderFactories.RegisterFactory("Sharpgres", SharpgresFactory.Instance)</c>):
+/// creates connections, commands, parameters, batches, connection string builders and data sources.
+/// </summary>
+public sealed class SharpgresFactory : DbProviderFactory
+{
+    /// <summary>The one instance.</summary>
+    public static readonly SharpgresFactory Instance = new();
+
+    private SharpgresFactory() { }
+
+    /// <inheritdoc />
+    public override DbConnection CreateConnection() => new SharpgresConnection();
+    /// <inheritdoc />
+    public override DbCommand CreateCommand() => new SharpgresCommand();
+    /// <inheritdoc />
+    public override DbParameter CreateParameter() => new SharpgresParameter();
+    /// <inheritdoc />
+    public override DbConnectionStringBuilder CreateConnectionStringBuilder() => new SharpgresConnectionStringBuilder();
+    /// <inheritdoc />
+    public override bool CanCreateBatch => true;
+    /// <inheritdoc />
+    public override DbBatch CreateBatch() => new SharpgresBatch();
+    /// <inheritdoc />
+    public override DbBatchCommand CreateBatchCommand() => new SharpgresBatchCommand();
+    /// <inheritdoc />
+    public override bool CanCreateDataSourceEnumerator => false;
+    /// <inheritdoc />
+    public override DbDataSource CreateDataSource(string connectionString) => SharpgresDataSource.Create(connectionString);
+}
