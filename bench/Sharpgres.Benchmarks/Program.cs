@@ -23,6 +23,8 @@ namespace Sharpgres.Benchmarks;
 ///   server --conninfo-file FILE     starts the shared TempServer, writes its conninfo, runs until SIGTERM/Ctrl-C
 ///   run [--quick|--full] [--artifacts DIR] [BenchmarkDotNet args, e.g. --filter *Point*]
 ///                                   BenchmarkDotNet, for allocations and micro-level diagnostics (not the report)
+///   pool-wait [--checkouts N] [--rounds R]   pool_contended with the p50/p99 wait for a connection (see PoolProbe)
+///   pool-heap [--checkouts N]       1,000,000 pool checkouts: managed heap growth after the first 10,000 (see PoolProbe)
 /// bench/run.sh strings them together.
 /// </summary>
 public static class Program
@@ -39,6 +41,8 @@ public static class Program
             "probe" => Probe.Run(rest),
             "memory" => MemoryProbe.Run(rest),
             "memory-child" => MemoryProbe.Child(rest),
+            "pool-wait" => PoolProbe.Wait(rest),
+            "pool-heap" => PoolProbe.Heap(rest),
             _ => Usage(),
         };
     }

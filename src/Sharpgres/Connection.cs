@@ -21,20 +21,60 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
 
     private TelemetryTarget? _telemetryTarget;
 
-    private Connection(Session session, bool autocommit, Loggers loggers)
+    private Connection(Session session, bool autocommit, ILogger logger, TypeRegistry? parentTypes = null, Loggers? loggers = null)
     {
-        Session = session;
+        _session = session;
         _autocommit = autocommit;
-        Loggers = loggers;
         Info = new SessionInfo(session);
-        Types = TypeRegistry.Global.CreateChild(this);
-        session.NotificationsLogger = loggers.Notifications;
+        Types = (parentTypes ?? TypeRegistry.Global).CreateChild(this);
+        Loggers = loggers ?? Loggers.For();
+        session.NotificationsLogger = Loggers.Notifications;
         session.NoticeReceived = d => Notice?.Invoke(this, new NoticeEventArgs(d));
         session.ParameterChanged = OnParameterChanged;
         OnParameterChanged("TimeZone", session.Parameters.GetValueOrDefault("TimeZone", "UTC"));
     }
 
-    internal Session Session { get; }
+    private Session? _session;
+
+    /// <summary>The live session; a pooled connection given back to its pool has none and refuses every operation.</summary>
+    internal Session Session => _session ?? throw new InterfaceError("the connection was returned to its pool and can't be used any more");
+
+    /// <summary>False once <see cref="Detach"/> gave the session back.</summary>
+    internal bool IsAttached => _session is not null;
+
+    /// <summary>The pool entry this connection was checked out of, null for a connection of its own (Pg.Connect).</summary>
+    internal Pool.PooledSession? Pooled { get; private set; }
+
+    /// <summary>A connection handed out by a pool over one of its sessions, with the pool's defaults.</summary>
+    internal Connection(Session session, Pool.PooledSession? pooled, Pool.ConnectionDefaults defaults, ILogger logger)
+        : this(session, defaults.Autocommit, logger, defaults.Types)
+    {
+        Pooled = pooled;
+        _isolationLevel = defaults.IsolationLevel;
+        _readOnly = defaults.ReadOnly;
+        _deferrable = defaults.Deferrable;
+        PrepareThreshold = defaults.PrepareThreshold;
+        PreparedMax = defaults.PreparedMax;
+        RewriteBatchedInserts = defaults.RewriteBatchedInserts;
+    }
+
+    /// <summary>What a pool's <c>configure</c> left on this connection: every later checkout starts from it.</summary>
+    internal Pool.ConnectionDefaults CaptureDefaults() =>
+        new(_autocommit, _isolationLevel, _readOnly, _deferrable, PrepareThreshold, PreparedMax, RewriteBatchedInserts, Types);
+
+    /// <summary>
+    /// Takes the session away from this object (the pool is getting it back): this object then refuses every
+    /// operation, so a reference kept after Dispose can never reach the session's next user.
+    /// </summary>
+    internal Session Detach()
+    {
+        var session = _session!;
+        _session = null;
+        session.NoticeReceived = null;
+        session.ParameterChanged = null;
+        session.NotificationReceived = null;
+        return session;
+    }
 
     /// <summary>The logging categories this connection writes to (Sharpgres.Connection, .Command, ...).</summary>
     internal Loggers Loggers { get; }
@@ -55,7 +95,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         try
         {
             var session = await Session.OpenAsync(settings, loggers.Connection, async, ct).ConfigureAwait(false);
-            var connection = new Connection(session, autocommit, loggers);
+            var connection = new Connection(session, autocommit, loggers.Connection, loggers: loggers);
             if (op.IsObserved)
                 Log.ConnectionOpened(loggers.Connection, session.Target.Host, session.Target.Port, settings.DbName, settings.User,
                     session.ProcessId, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
@@ -63,6 +103,14 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         }
         catch (Exception e) when (op.Fail(e)) { throw; }
         finally { op.Dispose(); }
+    }
+
+    /// <summary>Resolves <paramref name="info"/> (env, pgpass, service files) and opens a session: what every new connection, pooled or not, goes through.</summary>
+    internal static ValueTask<Session> OpenSessionAsync(ConnectionInfo info, ILogger logger, bool async, CancellationToken ct)
+    {
+        var settings = info.Resolve();
+        foreach (var warning in settings.Warnings) logger.LogWarning("{Warning}", warning);
+        return Session.OpenAsync(settings, logger, async, ct);
     }
 
     /// <summary>Details of the live session: host, port, server version, backend pid, parameter statuses.</summary>
@@ -75,10 +123,10 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     public event EventHandler<NoticeEventArgs>? Notice;
 
     /// <summary>True once closed, by the user or because the connection broke.</summary>
-    public bool Closed => Session.IsClosed;
+    public bool Closed => _session is null || _session.IsClosed;
 
     /// <summary>True when the connection was lost (server gone, protocol violation), not closed by the user.</summary>
-    public bool Broken => Session.IsBroken;
+    public bool Broken => _session is { } s && (s.IsBroken || s.FatalError is not null);
 
     /// <summary>The server's transaction state from the last ReadyForQuery: idle, in a transaction block, in a failed one (psycopg's <c>conn.info.transaction_status</c>).</summary>
     public TransactionStatus TransactionStatus => Info.TransactionStatus;
@@ -302,19 +350,42 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return cur;
     }
 
-    /// <summary>Asks the server to cancel the running statement (a CancelRequest on a separate socket). Thread-safe.</summary>
-    public void Cancel() => Session.SendCancelAsync(false).GetAwaiter().GetResult();
+    /// <summary>
+    /// Asks the server to cancel the running statement (a CancelRequest on a separate socket), from any thread; the
+    /// running call then raises QueryCanceled, or, when the server doesn't end it within cancel_timeout, OperationalError
+    /// with the connection closed and marked broken.
+    /// </summary>
+    public void Cancel() => Session.CancelAsync(false).GetAwaiter().GetResult();
     /// <summary>Async twin of <see cref="Cancel"/>: sends a CancelRequest for the running statement on a separate socket, without blocking a thread.</summary>
-    public Task CancelAsync() => Session.SendCancelAsync(true).AsTask();
+    public Task CancelAsync() => Session.CancelAsync(true).AsTask();
 
-    /// <summary>Closes the connection, rolling back any open transaction (the server does so on Terminate). Idempotent.</summary>
-    public void Close() => Session.CloseAsync(false).GetAwaiter().GetResult();
-    /// <summary>Async twin of <see cref="Close"/>: sends Terminate (the server rolls back an open transaction) and closes the socket. Idempotent.</summary>
-    public ValueTask CloseAsync() => Session.CloseAsync(true);
-    /// <summary>Closes the connection as <see cref="Close"/> does: an open transaction is rolled back, never committed (unlike psycopg2's <c>with</c>).</summary>
-    public void Dispose() => Close();
-    /// <summary>Closes the connection as <see cref="CloseAsync"/> does: an open transaction is rolled back, never committed.</summary>
-    public ValueTask DisposeAsync() => CloseAsync();
+    /// <summary>
+    /// Closes the connection, rolling back any open transaction (the server does so on Terminate). Idempotent.
+    /// A pooled connection is closed for good and given back, and its pool opens a replacement.
+    /// </summary>
+    public void Close() => CloseAsync(false).GetAwaiter().GetResult();
+
+    /// <summary>The async twin of <see cref="Close"/>.</summary>
+    public ValueTask CloseAsync() => CloseAsync(true);
+
+    private async ValueTask CloseAsync(bool async)
+    {
+        if (_session is not { } session) return;
+        await session.CloseAsync(async).ConfigureAwait(false);
+        if (Pooled is { } pooled) await pooled.Pool.ReturnAsync(this, async).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the connection, or gives a pooled connection back to its pool (never committing: an open transaction is rolled back).</summary>
+    public void Dispose() => DisposeAsync(false).GetAwaiter().GetResult();
+
+    /// <summary>The async twin of <see cref="Dispose"/>.</summary>
+    public ValueTask DisposeAsync() => DisposeAsync(true);
+
+    private ValueTask DisposeAsync(bool async)
+    {
+        if (Pooled is { } pooled) return pooled.Pool.ReturnAsync(this, async);
+        return _session is { } session ? session.CloseAsync(async) : default;
+    }
 
     /// <summary>psycopg's repr of a connection: its state, user, host, port and database, or "closed".</summary>
     public override string ToString() => Closed ? "<Connection closed>" : $"<Connection {Info}>";

@@ -83,6 +83,7 @@ public partial class Cursor<TRow>
         bool? prepare, bool async, CancellationToken ct)
     {
         CheckOpen();
+        Sql.StatementGuard.Check(query, "Execute");
         Sql.ClientEncoding.CheckStatement(query);
         ResetResults();
         var noArgs = (positional is null || positional.Length == 0) && named is null;
@@ -133,7 +134,7 @@ public partial class Cursor<TRow>
             session.Writer.WriteQuery(query);
             await session.FlushAsync(async, ct).ConfigureAwait(false);
             var results = new List<ResultSet>();
-            var error = await ResultReader.ReadAsync(session, results, readyCount, ReadContext, async, ct).ConfigureAwait(false);
+            var error = await ResultReader.ReadAsync(session, results, readyCount, ReadContext, async, ct, simpleQuery: true).ConfigureAwait(false);
             if (readyCount == 2 && results.Count > 0 && results[0].Description is null && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
             if (error is not null) throw error;
             SetResults(results, results.Count > 0 ? results[0].RowCount : -1);

@@ -42,6 +42,7 @@ public partial class Cursor<TRow>
         bool async, CancellationToken ct)
     {
         CheckOpen();
+        Sql.StatementGuard.Check(query, "ExecuteMany");
         ResetResults();
         var parsed = ParsedQuery.Get(query);
         // One span for the whole ExecuteMany; in a pipeline the sets are queued and the Sync is the operation.

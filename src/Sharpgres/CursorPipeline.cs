@@ -9,6 +9,7 @@ public partial class Cursor<TRow>
 {
     private bool _awaitingPipeline;
     private Error? _pipelineError;
+    private Pipeline.PendingStatement? _pendingStatement;
 
     /// <summary>Writes [BEGIN] Parse/Bind/Describe/Execute without Sync and queues the cursor for the result.</summary>
     private void QueueInPipeline(Pipeline pipeline, string sql, in BoundParameters parameters, bool? prepare)
@@ -39,19 +40,23 @@ public partial class Cursor<TRow>
         }
         _awaitingPipeline = true;
         _pipelineError = null;
-        pipeline.Enqueue(new Pipeline.PendingStatement(
+        _pendingStatement = new Pipeline.PendingStatement(
             result => { _awaitingPipeline = false; SetResults([result], result.RowCount); },
             error => { _awaitingPipeline = false; _pipelineError = error; },
-            plan));
+            plan);
+        pipeline.Enqueue(_pendingStatement);
     }
 
-    /// <summary>A fetch on a result still in flight syncs the pipeline first (psycopg does the same).</summary>
+    /// <summary>
+    /// A fetch on a result still in flight reads results up to it (psycopg flushes and fetches the same way). When an
+    /// earlier statement failed, this one was skipped by the server: PipelineAborted, until the next Sync.
+    /// </summary>
     private void AwaitPipelineResult()
     {
-        if (_awaitingPipeline && Connection.ActivePipeline is { } pipeline)
+        if (_awaitingPipeline && Connection.ActivePipeline is { } pipeline && _pendingStatement is { } pending)
         {
-            try { pipeline.Sync(); }
-            catch (Error) when (_pipelineError is not null) { /* raised below, for this cursor's own statement */ }
+            pipeline.FetchThroughAsync(pending, false, default).GetAwaiter().GetResult();
+            if (_awaitingPipeline && pipeline.IsPending(pending)) throw new Errors.PipelineAborted();
         }
         if (_pipelineError is { } error)
         {

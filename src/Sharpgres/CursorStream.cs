@@ -75,6 +75,7 @@ public partial class Cursor<TRow>
         bool async, CancellationToken ct)
     {
         CheckOpen();
+        Sql.StatementGuard.Check(query, "Stream");
         if (Connection.ActivePipeline is not null) throw new ProgrammingError("Stream() cannot be used in pipeline mode");
         if (named is null && positional is [{ } single] && single is not string && !IsScalar(single) && ParsedQuery.Get(query).Names is not null)
         {

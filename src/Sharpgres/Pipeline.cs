@@ -9,8 +9,10 @@ namespace Sharpgres;
 /// <summary>
 /// Pipeline mode, psycopg's <c>with conn.pipeline():</c>. Statements executed inside are sent without waiting for
 /// their results; results are read, in order, at <see cref="Sync"/>, when a cursor fetches a result not yet
-/// received, and when the block ends. After a failed statement the following ones are skipped by the server and
-/// raise <see cref="PipelineAborted"/>, until the next Sync.
+/// received (a Flush, not a Sync: the batch stays one implicit transaction), and when the block ends. After a failed
+/// statement the pipeline is aborted: the statements queued after it, before and after the error was seen, are
+/// skipped by the server and raise <see cref="PipelineAborted"/>, until the next Sync (psycopg's
+/// test_pipeline_aborted).
 /// </summary>
 public sealed class Pipeline : IDisposable, IAsyncDisposable
 {
@@ -18,6 +20,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
     private readonly Pipeline? _outer;
     private readonly Queue<PendingStatement> _pending = new();
     private bool _closed;
+    private bool _aborted;
 
     private Pipeline(Connection connection, Pipeline? outer)
     {
@@ -49,6 +52,8 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
         /// <summary>The statement's SQL, for the Sync's span (db.query.text, the batch's operation).</summary>
         public string? Sql => command ?? plan?.Sql;
         public Protocol.Backend.RowDescription? Known => plan?.KnownDescription;
+        /// <summary>BEGIN, COMMIT, SAVEPOINT ...: nobody fetches them, so Sync reports their failure itself.</summary>
+        public bool IsCommand => deliver is null && fail is null;
         public void Deliver(ResultSet r) { plan?.Succeeded(r.Description); deliver?.Invoke(r); }
         public void Fail(Error e) { plan?.Failed(); fail?.Invoke(e); }
     }
@@ -73,7 +78,58 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
         Enqueue(new PendingStatement(null, null, null, sql));
     }
 
-    /// <summary>Sends Sync and reads every pending result; raises the first error of the batch.</summary>
+    /// <summary>Whether <paramref name="statement"/> is still waiting for its result.</summary>
+    internal bool IsPending(PendingStatement statement) => Root._pending.Contains(statement);
+
+    /// <summary>
+    /// Reads results up to <paramref name="target"/>'s, asking the server for them with Flush (libpq's
+    /// PQsendFlushRequest), without ending the batch. Stops at an error: the statement it belongs to fails, the
+    /// pipeline is aborted and everything still pending stays pending (skipped by the server) until the next Sync.
+    /// </summary>
+    internal async ValueTask FetchThroughAsync(PendingStatement target, bool async, CancellationToken ct)
+    {
+        var root = Root;
+        if (root._aborted || !root._pending.Contains(target)) return;
+        var session = _connection.Session;
+        if (session.IsClosed) throw new InterfaceError("the connection is closed");
+        var registration = session.RegisterCancellation(ct);
+        try
+        {
+            session.Writer.WriteFlush();
+            await session.FlushAsync(async, ct).ConfigureAwait(false);
+            var assembler = new ResultAssembler(_connection.ReadContext, null);
+            var pending = root._pending;
+            while (pending.Count > 0)
+            {
+                var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+                assembler.Known = pending.Peek().Known;
+                if (assembler.Accept(session, code, out var completed))
+                {
+                    if (completed is null) continue;
+                    var done = pending.Dequeue();
+                    done.Deliver(completed);
+                    if (done == target) return;
+                    continue;
+                }
+                if (code != BackendMessageCode.ErrorResponse) throw session.Unexpected(code, "pipeline results");
+                var failed = pending.Dequeue();
+                failed.Fail(Error.FromDiagnostics(ErrorResponse.Parse(session.Reader.Payload)));
+                root._aborted = true;
+                return;
+            }
+        }
+        finally
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+            session.ClearCancelDeadline();
+        }
+    }
+
+    /// <summary>
+    /// Sends Sync and reads every pending result; raises the first error read (an error already delivered to a
+    /// cursor by an earlier fetch is not raised again), or PipelineAborted when a queued command (COMMIT, BEGIN ...)
+    /// was skipped: a COMMIT the server never ran must not look done.
+    /// </summary>
     public void Sync() => Root.SyncAsync(false, default).GetAwaiter().GetResult();
     /// <summary>Async twin of <see cref="Sync"/>: sends Sync and reads every pending result, raising the first error of the batch.</summary>
     public Task SyncAsync(CancellationToken cancellationToken = default) => Root.SyncAsync(true, cancellationToken).AsTask();
@@ -111,7 +167,13 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
                     case BackendMessageCode.ReadyForQuery:
                         session.OnReadyForQuery();
                         // Whatever is still pending was skipped by the server after an error.
-                        while (_pending.TryDequeue(out var skipped)) skipped.Fail(new PipelineAborted());
+                        while (_pending.TryDequeue(out var skipped))
+                        {
+                            var aborted = new PipelineAborted();
+                            skipped.Fail(aborted);
+                            if (skipped.IsCommand) first ??= aborted;
+                        }
+                        _aborted = false;
                         InTransaction = session.TransactionStatus != TransactionStatus.Idle;
                         if (first is not null) throw first;
                         return;

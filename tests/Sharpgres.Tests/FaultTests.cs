@@ -110,20 +110,11 @@ public class FaultTests
             await ReadMessageAsync(s, ct);
             await Task.Delay(60_000, ct);
         });
-        var grace = Protocol.Session.CancelGrace;
-        Protocol.Session.CancelGrace = TimeSpan.FromSeconds(1);
-        try
-        {
-            await using var conn = await Pg.ConnectAsync(fake.Conninfo());
-            using var cts = new CancellationTokenSource(200);
-            var watch = Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<Error>(() => conn.Cursor().ExecuteAsync("SELECT pg_sleep(100)", null, cts.Token));
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
-            Assert.True(conn.Broken);
-        }
-        finally
-        {
-            Protocol.Session.CancelGrace = grace;
-        }
+        await using var conn = await Pg.ConnectAsync(fake.Conninfo("cancel_timeout=1"));
+        using var cts = new CancellationTokenSource(200);
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<Error>(() => conn.Cursor().ExecuteAsync("SELECT pg_sleep(100)", null, cts.Token));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.True(conn.Broken);
     }
 }

@@ -24,6 +24,13 @@ internal sealed class ScramSha256Client
     /// <summary>Raw client nonce length, as libpq (SCRAM_RAW_NONCE_LEN).</summary>
     internal const int RawNonceLength = 18;
 
+    /// <summary>
+    /// The most PBKDF2 iterations a server may ask for. The count comes from the server before it has proved anything,
+    /// so it bounds the work a hostile server can make the client do: PostgreSQL's default is 4096 (scram_iterations),
+    /// OWASP's 2023 advice for PBKDF2-SHA256 is 600,000; 1,000,000 leaves room above both (about half a second).
+    /// </summary>
+    internal const int MaxIterations = 1_000_000;
+
     private const int KeyLength = 32; // SHA-256 output
 
     private readonly string _password;
@@ -104,6 +111,8 @@ internal sealed class ScramSha256Client
 
         if (!int.TryParse(iterationsText, NumberStyles.None, CultureInfo.InvariantCulture, out int iterations) || iterations < 1)
             throw Malformed("invalid iteration count");
+        if (iterations > MaxIterations)
+            throw new OperationalError($"invalid SCRAM response: iteration count {iterations} is above the client's limit of {MaxIterations:N0}");
 
         byte[] passwordBytes = SaslPrep.PreparePassword(_password);
         byte[] saltedPassword = Rfc2898DeriveBytes.Pbkdf2(passwordBytes, salt, iterations, HashAlgorithmName.SHA256, KeyLength);

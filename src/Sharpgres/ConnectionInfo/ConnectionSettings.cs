@@ -51,6 +51,12 @@ internal sealed class ConnectionSettings
     /// <summary>Per-host connection timeout; null means wait indefinitely. libpq's minimum of 2 seconds applied.</summary>
     public TimeSpan? ConnectTimeout { get; init; }
 
+    /// <summary>
+    /// cancel_timeout: after a CancelRequest (a cancelled token or <c>conn.Cancel()</c>), how long the statement may
+    /// take to end before the session is closed and marked broken. Default 5 seconds, as the contract.
+    /// </summary>
+    public TimeSpan CancelTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     public TargetSessionAttrs TargetSessionAttrs { get; init; } = TargetSessionAttrs.Any;
     public LoadBalanceHosts LoadBalanceHosts { get; init; } = LoadBalanceHosts.Disable;
 

@@ -100,6 +100,7 @@ internal static class ConnectionSettingsResolver
             SslNegotiation = sslNegotiation,
             ChannelBinding = Get(values, "channel_binding") is { } cb ? KeywordValues.ParseChannelBinding(cb) : ChannelBinding.Prefer,
             ConnectTimeout = ConnectTimeout(Get(values, "connect_timeout")),
+            CancelTimeout = Get(values, "cancel_timeout") is { } cancel ? KeywordValues.ParseCancelTimeout(cancel) : TimeSpan.FromSeconds(5),
             TargetSessionAttrs = Get(values, "target_session_attrs") is { } tsa ? KeywordValues.ParseTargetSessionAttrs(tsa) : TargetSessionAttrs.Any,
             LoadBalanceHosts = loadBalance,
             HostRecheck = TimeSpan.FromSeconds(OptionalInt(values, "host_recheck_seconds") ?? 10),

@@ -29,6 +29,9 @@ internal static class KeywordValues
             case "tcp_user_timeout":
                 ParseInt(value, keyword);
                 break;
+            case "cancel_timeout":
+                ParseCancelTimeout(value);
+                break;
             case "host_recheck_seconds":
                 if (ParseInt(value, keyword) < 0)
                     throw new ProgrammingError($"invalid value \"{value}\" for connection option \"{keyword}\": must be 0 or more");
@@ -152,6 +155,14 @@ internal static class KeywordValues
     }
 
     private static readonly string[] AuthMethods = ["password", "md5", "gss", "sspi", "scram-sha-256", "oauth", "none"];
+
+    /// <summary>cancel_timeout: seconds (a fraction allowed), more than zero: a cancel always has a bounded wait.</summary>
+    public static TimeSpan ParseCancelTimeout(string value)
+    {
+        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > 86400)
+            throw new ProgrammingError($"invalid cancel_timeout value: \"{value}\" (seconds, more than 0)");
+        return TimeSpan.FromSeconds(seconds);
+    }
 
     /// <summary>libpq's require_auth: a comma list of methods, all negated with '!' or none of them, no repeats.</summary>
     private static void ValidateRequireAuth(string value)

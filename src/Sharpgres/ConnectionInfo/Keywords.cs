@@ -82,6 +82,9 @@ internal static class Keywords
         new("oauth_client_id", null),
         new("oauth_client_secret", null, IsSecret: true),
         new("oauth_scope", null),
+        // Sharpgres's own (as Npgsql's Cancellation Timeout): how long a cancelled statement may take to end before
+        // the connection is closed and marked broken. Seconds, default 5.
+        new("cancel_timeout", null),
     ];
 
     private static readonly FrozenDictionary<string, KeywordSpec> ByName =

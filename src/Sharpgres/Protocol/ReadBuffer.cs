@@ -12,6 +12,12 @@ namespace Sharpgres.Protocol;
 internal sealed class ReadBuffer : IDisposable
 {
     internal const int DefaultSize = 16 * 1024;
+
+    /// <summary>
+    /// libpq's limit for messages that are never long (fe-protocol3.c, VALID_LONG_MESSAGE_TYPE): a CommandComplete or
+    /// ReadyForQuery claiming more is a server out of step, or a hostile one, and is refused before anything is read.
+    /// </summary>
+    internal const int MaxShortMessage = 30000;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(DefaultSize);
     private int _start;   // first unread byte
     private int _end;     // one past the last received byte
@@ -37,7 +43,7 @@ internal sealed class ReadBuffer : IDisposable
 
     /// <summary>True when a whole message is already buffered: the next read won't touch the socket.</summary>
     public bool HasWholeMessage =>
-        _end - _start >= 5 && _end - _start >= BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
+        _end - _start >= 5 && _end - _start >= BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1L;
 
     /// <summary>Consumes one whole message from the buffer, if one is there.</summary>
     public bool TryReadMessage(out BackendMessageCode code)
@@ -46,8 +52,9 @@ internal sealed class ReadBuffer : IDisposable
         if (available >= 5)
         {
             var length = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
-            if (length < 4) throw new InterfaceError($"invalid message length {length} from the server");
-            if (available >= length + 1)
+            if (length < 4 || length > MaxShortMessage && !IsLongMessageType(_buffer[_start]))
+                throw new InterfaceError($"invalid message length {length} for message type '{(char)_buffer[_start]}' from the server: lost synchronization with the server");
+            if (available >= length + 1L)
             {
                 code = (BackendMessageCode)_buffer[_start];
                 _payloadStart = _start + 5;
@@ -60,6 +67,16 @@ internal sealed class ReadBuffer : IDisposable
         return false;
     }
 
+    /// <summary>Messages that may be long: rows and their description, COPY data, errors and notices, parameter lists.</summary>
+    private static bool IsLongMessageType(byte code) => code is (byte)'D' or (byte)'T' or (byte)'d' or (byte)'E' or (byte)'N'
+        or (byte)'A' or (byte)'V' or (byte)'t' or (byte)'S' or (byte)'W' or (byte)'G' or (byte)'H' or (byte)'v';
+
+    /// <summary>
+    /// The room to ask for while a message of <paramref name="needed"/> bytes is arriving: at most double what is
+    /// buffered, so a length field claiming 1 GiB costs memory only as the bytes actually come.
+    /// </summary>
+    private int Growth(long needed) => (int)Math.Min(needed, Math.Max(_end - _start, DefaultSize) * 2L);
+
     /// <summary>Reads from the stream until a whole message is buffered. The one place that receives bytes.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct)
@@ -68,7 +85,7 @@ internal sealed class ReadBuffer : IDisposable
         {
             if (TryReadMessage(out var code)) return code;
             var needed = 5;
-            if (_end - _start >= 5) needed = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
+            if (_end - _start >= 5) needed = Growth(BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1L);
             MakeRoom(needed);
             Received(await ReceiveAsync(async, ct).ConfigureAwait(false));
         }
@@ -100,7 +117,7 @@ internal sealed class ReadBuffer : IDisposable
     public async ValueTask ReceiveOnceAsync(bool async)
     {
         var needed = 5;
-        if (_end - _start >= 5) needed = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1;
+        if (_end - _start >= 5) needed = Growth(BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1L);
         MakeRoom(needed);
         Received(await ReceiveAsync(async, CancellationToken.None).ConfigureAwait(false));
     }

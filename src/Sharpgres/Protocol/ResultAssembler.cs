@@ -26,6 +26,9 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
         {
             case BackendMessageCode.DataRow:
                 _current ??= known is not null ? new ResultSet(known, context) : throw session.Unexpected(code, "RowDescription");
+                if (_current.Description is not { } shape) throw session.Unexpected(code, "CommandComplete (the statement returns no rows)");
+                try { shape.CheckRow(session.Reader.Payload); }
+                catch (InterfaceError e) { throw session.Break(e); }
                 _current.AddRow(session.Reader.Payload);
                 return true;
             case BackendMessageCode.RowDescription:

@@ -14,7 +14,7 @@ internal static class ResultReader
 {
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<Error?> ReadAsync(Session session, List<ResultSet> results, int readyCount, ReadContext context,
-        bool async, CancellationToken ct, RowDescription? known = null)
+        bool async, CancellationToken ct, RowDescription? known = null, bool simpleQuery = false)
     {
         Error? error = null;
         var assembler = new ResultAssembler(context, known);
@@ -33,13 +33,17 @@ internal static class ResultReader
                     assembler.Reset();
                     break;
                 case BackendMessageCode.CopyInResponse:
-                    // COPY belongs to cur.Copy(): refuse the data so the server ends the statement cleanly.
+                    // COPY belongs to cur.Copy() (callers refuse it before sending; this is for a COPY the text hid from
+                    // that check): refuse the data so the server ends the statement. In copy-in mode the server ignores
+                    // the Sync sent with an extended-protocol statement and, after CopyFail, skips to the next Sync:
+                    // send one more, or its ReadyForQuery never comes.
                     session.Writer.WriteCopyFail("COPY FROM STDIN is not supported by Execute: use Cursor.Copy()");
+                    if (!simpleQuery) session.Writer.WriteSync();
                     await session.FlushAsync(async, ct).ConfigureAwait(false);
-                    error ??= new ProgrammingError("COPY cannot be run with Execute: use cur.Copy(\"COPY ...\") instead");
+                    error ??= Sql.StatementGuard.CopyRefused("Execute");
                     break;
                 case BackendMessageCode.CopyOutResponse:
-                    error ??= new ProgrammingError("COPY cannot be run with Execute: use cur.Copy(\"COPY ...\") instead");
+                    error ??= Sql.StatementGuard.CopyRefused("Execute");
                     break;
                 case BackendMessageCode.CopyData or BackendMessageCode.CopyDone:
                     break;

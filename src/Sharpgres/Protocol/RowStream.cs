@@ -175,6 +175,8 @@ internal sealed class RowStream
             case BackendMessageCode.DataRow:
                 if (_stopping || _error is not null) return false;
                 if (Description is null) throw session.Unexpected(code, "RowDescription");
+                try { Description.CheckRow(session.Reader.Payload); }
+                catch (InterfaceError e) { throw session.Break(e); }
                 RowsRead++;
                 return true;
             case BackendMessageCode.RowDescription:
@@ -203,12 +205,14 @@ internal sealed class RowStream
                 await SyncAsync(async).ConfigureAwait(false);
                 return false;
             case BackendMessageCode.CopyInResponse:
+                // Copy-in mode ignores a Sync already sent; the ErrorResponse that answers CopyFail must send another.
                 session.Writer.WriteCopyFail("COPY is not supported by Stream: use Cursor.Copy()");
+                _syncSent = false;
                 await session.FlushAsync(async).ConfigureAwait(false);
-                _error ??= new ProgrammingError("COPY cannot be run with Stream: use cur.Copy(\"COPY ...\") instead");
+                _error ??= Sql.StatementGuard.CopyRefused("Stream");
                 return false;
             case BackendMessageCode.CopyOutResponse:
-                _error ??= new ProgrammingError("COPY cannot be run with Stream: use cur.Copy(\"COPY ...\") instead");
+                _error ??= Sql.StatementGuard.CopyRefused("Stream");
                 return false;
             case BackendMessageCode.CopyData or BackendMessageCode.CopyDone:
                 return false;

@@ -16,6 +16,7 @@ internal sealed partial class Session : IDisposable
     private Socket? _socket;
     private Stream? _stream;
     private int _busy;
+    private OperationalError? _brokenBy;
 
     private Session(ConnectionSettings settings, ConnectTarget target, ILogger logger)
     {
@@ -34,6 +35,26 @@ internal sealed partial class Session : IDisposable
     public TransactionStatus TransactionStatus { get; private set; } = TransactionStatus.Idle;
     public Dictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
     public bool IsBroken { get; private set; }
+
+    /// <summary>
+    /// The server's FATAL ErrorResponse (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, ...):
+    /// the server closes the session right after it, so the session is broken from here on even while the socket still
+    /// reads, and the failure the caller sees is this error with the server's diagnostics, not a bare socket error.
+    /// </summary>
+    public Error? FatalError { get; private set; }
+
+    /// <summary>Whether the session can be reused, and what it would take (see <see cref="SessionState"/>).</summary>
+    public SessionState State =>
+        IsBroken || FatalError is not null ? SessionState.Broken
+        : IsClosed ? SessionState.Closed
+        : IsBusy ? SessionState.Busy
+        : TransactionStatus switch
+        {
+            TransactionStatus.Idle => SessionState.Idle,
+            TransactionStatus.InTransaction => SessionState.InTransaction,
+            TransactionStatus.InError => SessionState.InFailedTransaction,
+            _ => SessionState.Broken,
+        };
     /// <summary>True after the first ReadyForQuery: from then on tokens cancel through CancelRequest.</summary>
     public bool Started { get; private set; }
     public bool IsClosed { get => Volatile.Read(ref _closed); private set => Volatile.Write(ref _closed, value); }
@@ -63,11 +84,18 @@ internal sealed partial class Session : IDisposable
         // Closed under a running operation (a Close inside a Stream loop, or from another thread): what is still
         // buffered belongs to an exchange that is over.
         if (IsClosed) throw ClosedError();
-        while (Reader.TryReadMessage(out var code))
+        while (TryReadBuffered(out var code))
         {
             if (!HandleAsynchronousMessage(code)) return new(code);
         }
         return ReadMessageSlowAsync(async, ct);
+    }
+
+    /// <summary>A message already buffered; a malformed length breaks the session (it is out of step for good).</summary>
+    private bool TryReadBuffered(out BackendMessageCode code)
+    {
+        try { return Reader.TryReadMessage(out code); }
+        catch (InterfaceError e) { throw Break(e); }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -127,10 +155,49 @@ internal sealed partial class Session : IDisposable
                 Log.Notification(NotificationsLogger, channel, pid, payload.Length);
                 NotificationReceived?.Invoke(pid, channel, payload);
                 return true;
+            case BackendMessageCode.ErrorResponse:
+                NoteIfFatal();
+                return false;
             default:
                 return false;
         }
     }
+
+    /// <summary>
+    /// An ErrorResponse that ends the session (severity FATAL or PANIC, or SQLSTATE class 57P: pg_terminate_backend,
+    /// shutdown, idle_in_transaction_session_timeout) marks it broken, and the read that then fails raises this report,
+    /// as an OperationalError with the server's diagnostics, instead of a bare "server closed the connection".
+    /// </summary>
+    private void NoteIfFatal()
+    {
+        if (FatalError is not null || !Started) return;
+        var d = ErrorResponse.Parse(Reader.Payload);
+        var fatal = (d.SeverityNonlocalized ?? d.Severity) is "FATAL" or "PANIC"
+            || (d.SqlState?.StartsWith("57P", StringComparison.Ordinal) ?? false);
+        if (!fatal) return;
+        var error = Error.FromDiagnostics(d);
+        FatalError = error as OperationalError ?? new OperationalError(error.Message, d);
+        _logger.LogWarning("the server is closing the session: {Error}", FatalError.Message);
+    }
+
+    /// <summary>
+    /// Between two users (a pooled session waiting in its pool) the server may have spoken: a notice, a parameter
+    /// status, a notification, or the FATAL ErrorResponse of pg_terminate_backend or a shutdown. Reads what is there
+    /// without waiting (one FIONREAD when nothing is); false when the session is broken or out of step.
+    /// </summary>
+    public async ValueTask<bool> CheckIdleInputAsync(bool async)
+    {
+        if (IsClosed) return false;
+        if (_socket is not { Available: > 0 }) return FatalError is null;
+        try
+        {
+            if (await PollMessageAsync(async).ConfigureAwait(false) is { } code && FatalError is null)
+                Break(new InterfaceError($"unexpected message '{(char)code}' from the server on an idle connection"));
+        }
+        catch (Error) { return false; }
+        return FatalError is null && !IsClosed;
+    }
+
 
     /// <summary>
     /// The next message the server has already sent, without waiting for one: notices and parameter statuses are
@@ -142,7 +209,7 @@ internal sealed partial class Session : IDisposable
         if (IsClosed) throw ClosedError();
         while (true)
         {
-            while (Reader.TryReadMessage(out var code))
+            while (TryReadBuffered(out var code))
                 if (!HandleAsynchronousMessage(code)) return code;
             if (_socket is not { Available: > 0 }) return null;
             try
@@ -182,6 +249,9 @@ internal sealed partial class Session : IDisposable
         var payload = Reader.Payload;
         var end = payload.IndexOf((byte)0);
         var tag = end < 0 ? payload : payload[..end];
+        // The server forgot every prepared statement: so must the cache, or a reused (pooled) session would name
+        // statements that no longer exist.
+        if (tag.SequenceEqual("DISCARD ALL"u8) || tag.SequenceEqual("DEALLOCATE ALL"u8)) Statements.ForgetAllPrepared();
         if (tag.SequenceEqual(_lastTagBytes)) return _lastTag;
         _lastTag = System.Text.Encoding.UTF8.GetString(tag);
         _lastTagBytes = tag.ToArray();
@@ -209,7 +279,11 @@ internal sealed partial class Session : IDisposable
             throw new InterfaceError("another command is already in progress");
         // A Close from another thread between the check and the flag saw no operation and freed the buffers.
         if (IsClosed) { ExitOperation(); throw ClosedError(); }
+        Interlocked.Increment(ref _operation);
     }
+
+    /// <summary>Counts operations, so a cancel deadline armed for one never breaks the next.</summary>
+    private long _operation;
 
     public void ExitOperation()
     {
@@ -227,12 +301,26 @@ internal sealed partial class Session : IDisposable
     {
         // The user closed the session under a running operation: its socket's failure is that close, not a break.
         if (IsClosed && !IsBroken) return cause as OperationalError ?? ClosedError(cause);
-        if (!IsBroken) Log.ConnectionBroken(_logger, cause, Target.Host, Target.Port, ProcessId);
+        // The first cause is the story (a cancel deadline closing the socket): later I/O failures it provokes repeat it.
+        if (IsBroken && _brokenBy is { } first && cause is not Error)
+            return new OperationalError(first.Message, null, cause);
+        // The server said why it closed the session: that is the error the caller gets.
+        if (FatalError is OperationalError fatal && cause is not Error)
+        {
+            Break(new OperationalError(fatal.Message, fatal.Diagnostics, cause));
+            return fatal;
+        }
+        if (!IsBroken)
+        {
+            Log.ConnectionBroken(_logger, cause, Target.Host, Target.Port, ProcessId);
+            if (cause is OperationalError op) _brokenBy = op;
+        }
         IsBroken = true;
         IsClosed = true;
         TransactionStatus = TransactionStatus.Unknown;
         try { _stream?.Dispose(); } catch { /* already failing */ }
         try { _socket?.Dispose(); } catch { /* already failing */ }
+        if (FatalError is not null) return FatalError;   // the server said why before the socket closed
         if (cause is Error error and not InterfaceError) return error;
         if (cause is InterfaceError ie) return ie;
         return new OperationalError("consuming input failed: server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.", null, cause);
@@ -249,6 +337,35 @@ internal sealed partial class Session : IDisposable
         {
             var code = await ReadMessageAsync(async, ct).ConfigureAwait(false);
             if (code == BackendMessageCode.ReadyForQuery) { OnReadyForQuery(); return; }
+        }
+    }
+
+    /// <summary>
+    /// Runs one statement through the simple protocol, discarding results, and throws the server's error after
+    /// ReadyForQuery (BEGIN, COMMIT, ROLLBACK, SET ...: the commands the driver and the pool send themselves).
+    /// </summary>
+    public async ValueTask RunCommandAsync(string sql, bool async, CancellationToken ct)
+    {
+        EnterOperation();
+        var registration = RegisterCancellation(ct);
+        try
+        {
+            Writer.WriteQuery(sql);
+            await FlushAsync(async, ct).ConfigureAwait(false);
+            Error? error = null;
+            while (true)
+            {
+                var code = await ReadMessageAsync(async, ct).ConfigureAwait(false);
+                if (code == BackendMessageCode.ErrorResponse) error ??= Error.FromDiagnostics(ErrorResponse.Parse(Reader.Payload));
+                else if (code == BackendMessageCode.ReadyForQuery) { OnReadyForQuery(); break; }
+            }
+            if (error is not null) throw error;
+        }
+        finally
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+            ClearCancelDeadline();
+            ExitOperation();
         }
     }
 

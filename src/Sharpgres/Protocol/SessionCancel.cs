@@ -6,13 +6,24 @@ namespace Sharpgres.Protocol;
 
 /// <summary>
 /// Cancellation: a CancelRequest on a separate socket; the original session keeps reading until ReadyForQuery so it
-/// stays usable. A server that doesn't answer within <see cref="CancelGrace"/> gets its connection broken: a cancelled
-/// call may fail, but it never hangs.
+/// stays usable. A server that doesn't end the statement within cancel_timeout (<see cref="ConnectionSettings.CancelTimeout"/>)
+/// gets its connection closed and marked broken: a cancelled call may fail, but it never hangs.
 /// </summary>
 internal sealed partial class Session
 {
-    internal static TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(5);
     private Timer? _cancelDeadline;
+
+    /// <summary>
+    /// <c>conn.Cancel()</c>: a CancelRequest for whatever this session is running, from any thread, with the same
+    /// deadline as a cancelled token (the running call ends with QueryCanceled, or OperationalError and a broken
+    /// connection when the server stays silent past cancel_timeout).
+    /// </summary>
+    public async ValueTask CancelAsync(bool async)
+    {
+        if (IsClosed) return;
+        if (IsBusy) ArmCancelDeadline();
+        await SendCancelAsync(async).ConfigureAwait(false);
+    }
 
     /// <summary>Sends a CancelRequest for whatever this session is running. Safe from any thread.</summary>
     public async ValueTask SendCancelAsync(bool async)
@@ -50,19 +61,27 @@ internal sealed partial class Session
             try { await SendCancelAsync(async: true).ConfigureAwait(false); }
             catch (Exception e) { Log.CancelFailed(_logger, e); }
         });
-        _cancelDeadline?.Dispose();
-        _cancelDeadline = new Timer(static state =>
+        ArmCancelDeadline();
+    }
+
+    /// <summary>
+    /// After cancel_timeout, if the same operation is still running, closes the socket: the blocked read fails and the
+    /// caller gets an OperationalError naming the timeout, the connection marked broken.
+    /// </summary>
+    private void ArmCancelDeadline()
+    {
+        var operation = Volatile.Read(ref _operation);
+        var timeout = Settings.CancelTimeout;
+        var deadline = new Timer(state =>
         {
-            var s = (Session)state!;
-            if (s.IsBusy) s.Break(new OperationalError("the server did not answer a cancel request in time; the connection was closed"));
-        }, this, CancelGrace, Timeout.InfiniteTimeSpan);
+            if (IsBusy && Volatile.Read(ref _operation) == operation)
+                Break(new OperationalError($"the server did not end the cancelled statement within cancel_timeout ({timeout.TotalSeconds:0.###} s); the connection was closed"));
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Interlocked.Exchange(ref _cancelDeadline, deadline)?.Dispose();
+        deadline.Change(timeout, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Disarms the cancel deadline at the end of an operation.</summary>
-    public void ClearCancelDeadline()
-    {
-        _cancelDeadline?.Dispose();
-        _cancelDeadline = null;
-    }
+    public void ClearCancelDeadline() => Interlocked.Exchange(ref _cancelDeadline, null)?.Dispose();
 
 }

@@ -123,6 +123,7 @@ internal sealed partial class Session
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (Settings.ConnectTimeout is { } t) timeout.CancelAfter(t);
         _socket = await Transport.ConnectSocketAsync(Target, Settings.ConnectTimeout, async, timeout.Token).ConfigureAwait(false);
+        Transport.ApplyTcpOptions(_socket, Settings);
         if (Settings.ConnectTimeout is { } st) _socket.ReceiveTimeout = (int)st.TotalMilliseconds;
         _stream = new NetworkStream(_socket, ownsSocket: false);
         Reader.Stream = Writer.Stream = _stream;
@@ -184,17 +185,22 @@ internal sealed partial class Session
     {
         ScramSha256Client? scram = null;
         var usedChannelBinding = false;
+        var requirement = AuthRequirement.From(Settings.RequireAuth);
+        var authenticated = false;
         while (true)
         {
             var code = await ReadMessageAsync(async, ct).ConfigureAwait(false);
             if (code == BackendMessageCode.ErrorResponse) throw Error.FromDiagnostics(ErrorResponse.Parse(Reader.Payload));
-            if (code == BackendMessageCode.NegotiateProtocolVersion) { LogNegotiation(); continue; }
+            if (code == BackendMessageCode.NegotiateProtocolVersion) throw InvalidNegotiation();
             if (code != BackendMessageCode.Authentication) throw Unexpected(code, "authentication");
             var payload = Reader.Payload;
             var request = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(payload);
+            requirement?.CheckRequest(request);
+            authenticated |= request != 0;
             switch (request)
             {
                 case 0: // AuthenticationOk
+                    requirement?.CheckCompleted(authenticated);
                     if (scram is { IsServerVerified: false })
                         throw new OperationalError("server sent AuthenticationOk without completing SCRAM authentication");
                     if (Settings.ChannelBinding == ChannelBinding.Require && !usedChannelBinding)
@@ -284,11 +290,18 @@ internal sealed partial class Session
         return list;
     }
 
-    private void LogNegotiation()
+    /// <summary>
+    /// NegotiateProtocolVersion answers a request for a newer minor version or for _pq_ options; Sharpgres asks for
+    /// 3.0 and no options, so any such message is a server out of step (libpq 17: "received invalid protocol
+    /// negotiation message"), never a reason to go on with a protocol neither side agreed on.
+    /// </summary>
+    private OperationalError InvalidNegotiation()
     {
         var reader = new SpanReader(Reader.Payload);
-        var minor = reader.ReadInt32();
-        Log.ProtocolDowngrade(_logger, minor);
+        var minor = reader.Remaining >= 4 ? reader.ReadInt32() : -1;   // the newest minor version of 3 it supports
+        return new OperationalError(minor >= 0
+            ? $"received invalid protocol negotiation message: server offered protocol 3.{minor} although 3.0 with no options was requested"
+            : "received invalid protocol negotiation message");
     }
 
     /// <summary>After authentication: BackendKeyData, ParameterStatus... up to ReadyForQuery, or a FATAL error.</summary>

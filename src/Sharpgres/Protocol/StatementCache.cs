@@ -104,6 +104,20 @@ internal sealed class StatementCache
     }
 
 
+    /// <summary>After DISCARD ALL / DEALLOCATE ALL: nothing is prepared server-side any more.</summary>
+    public void ForgetAllPrepared()
+    {
+        foreach (var entry in _lru)
+        {
+            entry.PendingName = null;
+            entry.PreparedName = null;
+            entry.Description = null;
+            entry.Executions = 0;
+        }
+        _prepared = 0;
+        PendingCloses.Clear();
+    }
+
     public RowDescription? ShapeOf(string sql) => _shapes.GetValueOrDefault(sql);
 
     public void RememberShape(string sql, RowDescription description)

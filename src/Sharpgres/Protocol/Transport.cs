@@ -43,6 +43,30 @@ internal static class Transport
         throw last ?? new SocketException((int)SocketError.HostNotFound);
     }
 
+    /// <summary>
+    /// libpq's keepalives, keepalives_idle / _interval / _count (seconds, count) and tcp_user_timeout (ms) on a TCP
+    /// session socket, so a host that vanished without closing the connection is detected by the kernel instead of a
+    /// read that waits forever. keepalives=0 turns them off; unset values keep the system defaults, as libpq.
+    /// </summary>
+    public static void ApplyTcpOptions(Socket socket, ConnectionSettings settings)
+    {
+        if (socket.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)) return;
+        var on = settings.KeepAlives ?? true;
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, on);
+        if (on)
+        {
+            if (settings.KeepAlivesIdle is > 0 and var idle) socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, idle);
+            if (settings.KeepAlivesInterval is > 0 and var interval) socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, interval);
+            if (settings.KeepAlivesCount is > 0 and var count) socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, count);
+        }
+        if (settings.TcpUserTimeout is > 0 and var userTimeout && OperatingSystem.IsLinux())
+        {
+            // TCP_USER_TIMEOUT (linux/tcp.h: 18) has no SocketOptionName: set it raw, as libpq does with setsockopt.
+            const int IpProtoTcp = 6, TcpUserTimeoutOption = 18;
+            socket.SetRawSocketOption(IpProtoTcp, TcpUserTimeoutOption, BitConverter.GetBytes(userTimeout));
+        }
+    }
+
     private static async ValueTask<IPAddress[]> ResolveAsync(ConnectTarget target, bool async, CancellationToken ct)
     {
         var name = target.HostAddr ?? target.Host;

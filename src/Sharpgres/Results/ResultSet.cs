@@ -59,10 +59,15 @@ internal sealed class ResultSet : IRowSource
         _used += dataRow.Length;
     }
 
+    /// <summary>
+    /// Ends the result with its command tag. RowCount follows psycopg 3: a statement that returns rows (SELECT, SHOW,
+    /// EXPLAIN, VALUES, FETCH, ... RETURNING) counts its rows, whatever its tag says ("SHOW" and "EXPLAIN" carry no
+    /// count); any other statement reports its tag's count, or -1.
+    /// </summary>
     public void Complete(string tag)
     {
         CommandTag = tag;
-        RowCount = CommandComplete.RowCountOf(tag);
+        RowCount = Description is not null ? Count : CommandComplete.RowCountOf(tag);
     }
 
     /// <summary>

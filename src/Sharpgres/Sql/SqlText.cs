@@ -34,6 +34,51 @@ internal static class SqlText
     }
 
     /// <summary>
+    /// True for <c>COPY ... FROM STDIN</c> / <c>COPY ... TO STDOUT</c>: a statement whose first word is COPY and that
+    /// names STDIN or STDOUT outside quotes and comments. Such a statement puts the server in copy mode, which only
+    /// cur.Copy() speaks; Execute, ExecuteMany, Stream, server cursors and pipelines refuse it before sending anything
+    /// (in the extended protocol the server would ignore the Sync sent with it and the exchange could never end).
+    /// </summary>
+    public static bool IsCopyWithClient(string sql)
+    {
+        var i = SkipSpaceAndComments(sql, 0);
+        if (!IsWordAt(sql, i, "copy")) return false;
+        i += 4;
+        while (i < sql.Length)
+        {
+            var skipped = SkipNonCode(sql, i);
+            if (skipped != i) { i = skipped; continue; }
+            if (char.IsLetter(sql[i]) && (i == 0 || !IsWordChar(sql[i - 1])))
+            {
+                if (IsWordAt(sql, i, "stdin") || IsWordAt(sql, i, "stdout")) return true;
+                while (i < sql.Length && IsWordChar(sql[i])) i++;
+                continue;
+            }
+            i++;
+        }
+        return false;
+    }
+
+    private static int SkipSpaceAndComments(string sql, int i)
+    {
+        while (i < sql.Length)
+        {
+            if (char.IsWhiteSpace(sql[i])) { i++; continue; }
+            var skipped = sql[i] is '-' or '/' ? SkipNonCode(sql, i) : i;
+            if (skipped == i) return i;
+            i = skipped;
+        }
+        return i;
+    }
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '$';
+
+    private static bool IsWordAt(string sql, int i, string word) =>
+        i + word.Length <= sql.Length
+        && string.Compare(sql, i, word, 0, word.Length, StringComparison.OrdinalIgnoreCase) == 0
+        && (i + word.Length == sql.Length || !IsWordChar(sql[i + word.Length]));
+
+    /// <summary>
     /// When a quoted string or identifier, a dollar-quoted string or a comment starts at <paramref name="i"/>, the index
     /// just after it; otherwise <paramref name="i"/>.
     /// </summary>

@@ -10,9 +10,14 @@ namespace Sharpgres.Types;
 public sealed partial class TypeRegistry
 {
     private readonly TypeRegistry? _parent;
-    private readonly ConcurrentDictionary<uint, PgCodec> _byOid = new();
-    private readonly ConcurrentDictionary<Type, PgCodec> _byType = new();
-    private readonly ConcurrentDictionary<uint, string> _names = new();
+    // Created on first registration: most connection registries (one per pooled checkout) never register anything,
+    // and a lookup that finds no dictionary goes straight to the parent.
+    private ConcurrentDictionary<uint, PgCodec>? _byOid;
+    private ConcurrentDictionary<Type, PgCodec>? _byType;
+    private ConcurrentDictionary<uint, string>? _names;
+
+    private static ConcurrentDictionary<TKey, TValue> Created<TKey, TValue>(ref ConcurrentDictionary<TKey, TValue>? field) where TKey : notnull =>
+        field ?? Interlocked.CompareExchange(ref field, new ConcurrentDictionary<TKey, TValue>(), null) ?? field;
 
     private TypeRegistry(TypeRegistry? parent) => _parent = parent;
 
@@ -31,31 +36,31 @@ public sealed partial class TypeRegistry
     /// <summary>Registers a codec for its OID and, unless told otherwise, as the parameter codec of its .NET type.</summary>
     public void Register(PgCodec codec, bool forParameters = true, params Type[] alsoFor)
     {
-        _byOid[codec.Oid] = codec;
-        _names[codec.Oid] = codec.PgTypeName;
-        if (forParameters) _byType[codec.ClrType] = codec;
-        foreach (var t in alsoFor) _byType[t] = codec;
+        Created(ref _byOid)[codec.Oid] = codec;
+        Created(ref _names)[codec.Oid] = codec.PgTypeName;
+        if (forParameters) Created(ref _byType)[codec.ClrType] = codec;
+        foreach (var t in alsoFor) Created(ref _byType)[t] = codec;
     }
 
     /// <summary>Registers a codec only as the reader of another OID (e.g. varchar read by the text codec).</summary>
     public void RegisterReader(uint oid, string name, PgCodec codec)
     {
-        _byOid[oid] = codec;
-        _names[oid] = name;
+        Created(ref _byOid)[oid] = codec;
+        Created(ref _names)[oid] = name;
     }
 
     /// <summary>Registers a codec only as the writer of a .NET type.</summary>
-    public void RegisterWriter(Type type, PgCodec codec) => _byType[type] = codec;
+    public void RegisterWriter(Type type, PgCodec codec) => Created(ref _byType)[type] = codec;
 
     /// <summary>The codec that reads the PostgreSQL type <paramref name="oid"/>, from this registry or the global one; null for an unknown type (read as text).</summary>
     public PgCodec? ForOid(uint oid) =>
-        _byOid.TryGetValue(oid, out var codec) ? codec : _parent?.ForOid(oid);
+        _byOid is { } byOid && byOid.TryGetValue(oid, out var codec) ? codec : _parent?.ForOid(oid);
 
     /// <summary>The codec registered as the writer of exactly <paramref name="type"/>, from this registry or the global one; null when none.</summary>
     public PgCodec? ForType(Type type)
     {
         for (var registry = this; registry is not null; registry = registry._parent)
-            if (registry._byType.TryGetValue(type, out var codec)) return codec;
+            if (registry._byType is { } byType && byType.TryGetValue(type, out var codec)) return codec;
         return null;
     }
 
@@ -74,16 +79,17 @@ public sealed partial class TypeRegistry
 
     /// <summary>The type's name in PostgreSQL, for Description; "unknown" when not known.</summary>
     public string NameOf(uint oid) =>
-        _names.TryGetValue(oid, out var n) ? n : _parent?.NameOf(oid) ?? "unknown";
+        _names is { } names && names.TryGetValue(oid, out var n) ? n : _parent?.NameOf(oid) ?? "unknown";
 
-    internal void RememberName(uint oid, string name) => _names[oid] = name;
+    internal void RememberName(uint oid, string name) => Created(ref _names)[oid] = name;
 
     /// <summary>The OID of a type known here by <paramref name="name"/> (as NameOf gives it, or without "public."); 0 when none.</summary>
     internal uint OidOfName(string name)
     {
         for (var registry = this; registry is not null; registry = registry._parent)
-            foreach (var (oid, known) in registry._names)
-                if (known == name || (known.StartsWith("public.", StringComparison.Ordinal) && known.AsSpan(7).SequenceEqual(name))) return oid;
+            if (registry._names is { } names)
+                foreach (var (oid, known) in names)
+                    if (known == name || (known.StartsWith("public.", StringComparison.Ordinal) && known.AsSpan(7).SequenceEqual(name))) return oid;
         return 0;
     }
 }

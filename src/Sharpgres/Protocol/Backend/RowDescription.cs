@@ -21,6 +21,31 @@ internal sealed class RowDescription
     private readonly Dictionary<string, int> _ordinals;
     private Dictionary<string, int>? _ordinalsIgnoreCase;
 
+    /// <summary>
+    /// Checks a DataRow against this description before it is kept: the column count must match and the value lengths
+    /// must add up to the message exactly. A server that disagrees with itself is out of step: InterfaceError, and
+    /// the caller breaks the session, instead of decoding one value from another's bytes later.
+    /// </summary>
+    public void CheckRow(ReadOnlySpan<byte> dataRow)
+    {
+        if (dataRow.Length < 2) throw new InterfaceError("malformed DataRow from the server: no column count");
+        var columns = System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(dataRow);
+        if (columns != Fields.Length)
+            throw new InterfaceError($"malformed DataRow from the server: {columns} columns, but the RowDescription has {Fields.Length}");
+        var at = 2;
+        for (var i = 0; i < columns; i++)
+        {
+            if (dataRow.Length - at < 4) throw new InterfaceError($"malformed DataRow from the server: column {i} has no length");
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(dataRow[at..]);
+            at += 4;
+            if (length == -1) continue;
+            if (length < 0 || length > dataRow.Length - at)
+                throw new InterfaceError($"malformed DataRow from the server: column {i} claims {length} bytes, {dataRow.Length - at} remain");
+            at += length;
+        }
+        if (at != dataRow.Length) throw new InterfaceError($"malformed DataRow from the server: {dataRow.Length - at} bytes after the last column");
+    }
+
     public FieldDescription[] Fields { get; }
 
     /// <summary>The Bind result formats for this shape under one registry (see ResultFormats.PerColumn).</summary>

@@ -98,11 +98,19 @@ internal readonly struct BoundParameters
         public uint[] Oids = [];
     }
 
+    /// <summary>The protocol's parameter count is an Int16: PostgreSQL takes at most 65,535 parameters per statement.</summary>
+    public const int MaxParameters = 65_535;
+
+    /// <summary>PostgreSQL's MaxAllocSize: no field of a message can be larger (1 GB - 1).</summary>
+    public const int MaxValueBytes = 0x3FFF_FFFF;
+
     /// <summary>Chooses a codec per value from its .NET type; fails before anything is sent.</summary>
     public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types, Scratch? scratch = null)
     {
         var n = values.Length;
         if (n == 0) return Empty;
+        if (n > MaxParameters)
+            throw new ProgrammingError($"{n} parameters, but PostgreSQL takes at most {MaxParameters} per statement: pass the values as one array parameter (= ANY(%s)) or use COPY");
         PgCodec?[] codecs;
         PgFormat[] formats;
         uint[] oids;
@@ -131,6 +139,7 @@ internal readonly struct BoundParameters
                 oids[i] = types.ForType(typed.ClrType) is { } typedCodec && typedCodec.ClrType == typed.ClrType && typedCodec.Oid != Types.Oids.Text ? typedCodec.Oid : 0;
                 continue;
             }
+            CheckSize(value, i);
             var codec = types.ForParameter(value);
             codecs[i] = codec;
             formats[i] = query.FormatFor(i, codec, value);
@@ -138,5 +147,20 @@ internal readonly struct BoundParameters
             oids[i] = formats[i] == PgFormat.Binary && codec.ParameterOid(value) == 0 ? codec.Oid : codec.ParameterOid(value);
         }
         return new BoundParameters(values, codecs, formats, oids);
+    }
+
+    /// <summary>A value PostgreSQL can't take (over 1 GB) is refused before it is copied into the send buffer.</summary>
+    private static void CheckSize(object value, int index)
+    {
+        long size = value switch
+        {
+            byte[] bytes => bytes.LongLength,
+            ReadOnlyMemory<byte> memory => memory.Length,
+            Memory<byte> memory => memory.Length,
+            string s when s.Length > MaxValueBytes / 3 => System.Text.Encoding.UTF8.GetByteCount(s),
+            _ => 0,
+        };
+        if (size > MaxValueBytes)
+            throw new ProgrammingError($"parameter {index + 1} is {size:N0} bytes: PostgreSQL accepts at most 1 GB ({MaxValueBytes:N0} bytes) per value; stream it with COPY or in chunks (large objects)");
     }
 }
