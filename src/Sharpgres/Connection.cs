@@ -14,19 +14,21 @@ namespace Sharpgres;
 /// </summary>
 public sealed partial class Connection : IDisposable, IAsyncDisposable
 {
-    private readonly ILogger _logger;
     private bool _autocommit;
     private IsolationLevel? _isolationLevel;
     private bool? _readOnly;
     private bool? _deferrable;
 
-    private Connection(Session session, bool autocommit, ILogger logger, TypeRegistry? parentTypes = null)
+    private TelemetryTarget? _telemetryTarget;
+
+    private Connection(Session session, bool autocommit, ILogger logger, TypeRegistry? parentTypes = null, Loggers? loggers = null)
     {
         _session = session;
         _autocommit = autocommit;
-        _logger = logger;
         Info = new SessionInfo(session);
         Types = (parentTypes ?? TypeRegistry.Global).CreateChild(this);
+        Loggers = loggers ?? Loggers.For();
+        session.NotificationsLogger = Loggers.Notifications;
         session.NoticeReceived = d => Notice?.Invoke(this, new NoticeEventArgs(d));
         session.ParameterChanged = OnParameterChanged;
         OnParameterChanged("TimeZone", session.Parameters.GetValueOrDefault("TimeZone", "UTC"));
@@ -74,12 +76,33 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         return session;
     }
 
-    internal static async ValueTask<Connection> OpenAsync(ConnectionInfo info, bool autocommit, bool async, CancellationToken ct,
-        ILoggerFactory? loggerFactory = null)
+    /// <summary>The logging categories this connection writes to (Sharpgres.Connection, .Command, ...).</summary>
+    internal Loggers Loggers { get; }
+
+    /// <summary>db.namespace / server.address / server.port of this connection's spans and metrics.</summary>
+    internal TelemetryTarget TelemetryTarget => _telemetryTarget ??= new TelemetryTarget(Session.Settings.DbName, Session.Target.Host, Session.Target.Port);
+
+    internal static async ValueTask<Connection> OpenAsync(ConnectionInfo info, bool autocommit, bool async, CancellationToken ct, ILoggerFactory? loggerFactory = null)
     {
-        var logger = (loggerFactory ?? Pg.LoggerFactory).CreateLogger<Connection>();
-        var session = await OpenSessionAsync(info, logger, async, ct).ConfigureAwait(false);
-        return new Connection(session, autocommit, logger);
+        var settings = info.Resolve();
+        var loggers = Loggers.For(loggerFactory);
+        foreach (var warning in settings.Warnings) Log.SettingsWarning(loggers.Connection, warning);
+        var op = SharpgresTelemetry.IsObserved(loggers.Connection)
+            ? OperationScope.StartObserved(new TelemetryTarget(settings.DbName, settings.Targets[0].Host, settings.Targets[0].Port),
+                loggers, PgOperationKind.Connect, null, 0, QueryShape.Connect, ambient: true)
+            : default;
+        var start = op.IsObserved ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        try
+        {
+            var session = await Session.OpenAsync(settings, loggers.Connection, async, ct).ConfigureAwait(false);
+            var connection = new Connection(session, autocommit, loggers.Connection, loggers: loggers);
+            if (op.IsObserved)
+                Log.ConnectionOpened(loggers.Connection, session.Target.Host, session.Target.Port, settings.DbName, settings.User,
+                    session.ProcessId, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            return connection;
+        }
+        catch (Exception e) when (op.Fail(e)) { throw; }
+        finally { op.Dispose(); }
     }
 
     /// <summary>Resolves <paramref name="info"/> (env, pgpass, service files) and opens a session: what every new connection, pooled or not, goes through.</summary>
@@ -161,7 +184,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         else if (TryParsePosixOffset(value, out var fixedZone)) SessionTimeZone = fixedZone;
         else
         {
-            _logger.LogWarning("unknown TimeZone '{Zone}': timestamptz values are read in UTC", value);
+            Log.UnknownTimeZone(Loggers.Connection, value);
             SessionTimeZone = TimeZoneInfo.Utc;
         }
     }
@@ -249,6 +272,10 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
             await pipeline.SyncAsync(async, ct).ConfigureAwait(false);
             return;
         }
+        // COMMIT / ROLLBACK (also a Transaction block's RELEASE / ROLLBACK TO SAVEPOINT) are operations of their own.
+        var op = sql.StartsWith("COMMIT", StringComparison.Ordinal) || sql.StartsWith("RELEASE", StringComparison.Ordinal)
+            ? OperationScope.Start(this, PgOperationKind.Commit, sql)
+            : sql.StartsWith("ROLLBACK", StringComparison.Ordinal) ? OperationScope.Start(this, PgOperationKind.Rollback, sql) : default;
         Session.EnterOperation();
         var registration = Session.RegisterCancellation(ct);
         try
@@ -275,11 +302,13 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
             }
             if (error is not null) throw error;
         }
+        catch (Exception e) when (op.Fail(e)) { throw; }
         finally
         {
             await registration.DisposeAsync().ConfigureAwait(false);
             Session.ClearCancelDeadline();
             Session.ExitOperation();
+            op.Dispose();
         }
     }
 

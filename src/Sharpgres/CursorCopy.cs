@@ -75,13 +75,28 @@ public partial class Cursor<TRow>
         }
         var sql = CopyStatement.Merge(statement, args, named, Connection);
         ResetResults();
+        // The COPY's span runs from its start to its end (CopyDone / CopyFail answered, or the data read to the end).
+        var op = OperationScope.StartDetached(Connection, PgOperationKind.Copy, sql);
         Protocol.Backend.RowDescription? shape = null;
-        var copy = await Sharpgres.Copy.StartAsync(Connection, sql, (tag, rows) =>
+        Sharpgres.Copy copy;
+        try
         {
-            var result = new ResultSet(shape, Connection.ReadContext) { DescribesOnly = shape is not null };
-            result.Complete(tag ?? "");
-            SetResults([result], rows);
-        }, async, ct).ConfigureAwait(false);
+            copy = await Sharpgres.Copy.StartAsync(Connection, sql, (tag, rows, error) =>
+            {
+                var result = new ResultSet(shape, Connection.ReadContext) { DescribesOnly = shape is not null };
+                result.Complete(tag ?? "");
+                SetResults([result], rows);
+                if (error is not null) op.Fail(error);
+                op.SetRows(rows, returned: false);
+                op.Dispose();
+            }, async, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            op.Fail(e);
+            op.Dispose();
+            throw;
+        }
         if (copy.Direction == CopyDirection.ToStdout)
         {
             // psycopg describes a COPY TO while and after it runs: column_1 ..., without types (CopyOutResponse gives

@@ -87,26 +87,33 @@ public partial class Cursor<TRow>
         Sql.ClientEncoding.CheckStatement(query);
         ResetResults();
         var noArgs = (positional is null || positional.Length == 0) && named is null;
-        if (noArgs && SqlText.HasMultipleStatements(query))
-        {
-            await ExecuteSimpleAsync(query, async, ct).ConfigureAwait(false);
-            return;
-        }
-        if (noArgs)
-        {
-            await ExecuteExtendedAsync(query, BoundParameters.Empty, prepare, retry: true, async, ct).ConfigureAwait(false);
-            return;
-        }
-        var parsed = ParsedQuery.Get(query);
-        // The parameters' arrays are done with when the round trip ends: reuse them (taken, so a second thread
-        // misusing the cursor at the same time gets its own and then its InterfaceError, never these values).
-        var scratch = Interlocked.Exchange(ref _parameterScratch, null) ?? new BoundParameters.Scratch();
+        var parsed = noArgs ? null : ParsedQuery.Get(query);
+        // One span per Execute; in a pipeline the statement is only queued, and the Sync is the operation.
+        var op = Connection.ActivePipeline is null ? OperationScope.Start(Connection, PgOperationKind.Execute, parsed?.Sql ?? query) : default;
         try
         {
-            var parameters = BoundParameters.Create(parsed, parsed.Arrange(positional, named), ActiveTypes, scratch);
-            await ExecuteExtendedAsync(parsed.Sql, parameters, prepare, retry: true, async, ct).ConfigureAwait(false);
+            if (noArgs && SqlText.HasMultipleStatements(query))
+                await ExecuteSimpleAsync(query, async, ct).ConfigureAwait(false);
+            else if (parsed is null)
+                await ExecuteExtendedAsync(query, BoundParameters.Empty, prepare, retry: true, async, ct).ConfigureAwait(false);
+            else
+            {
+                // The parameters' arrays are done with when the round trip ends: reuse them (taken, so a second thread
+                // misusing the cursor at the same time gets its own and then its InterfaceError, never these values).
+                var scratch = Interlocked.Exchange(ref _parameterScratch, null) ?? new BoundParameters.Scratch();
+                try
+                {
+                    var values = parsed.Arrange(positional, named);
+                    if (op.WantsParameters) op.SetParameters(values);
+                    var parameters = BoundParameters.Create(parsed, values, ActiveTypes, scratch);
+                    await ExecuteExtendedAsync(parsed.Sql, parameters, prepare, retry: true, async, ct).ConfigureAwait(false);
+                }
+                finally { _parameterScratch = scratch; }
+            }
+            if (op.IsObserved) op.SetRows(_rowCount, _current?.Description is not null);
         }
-        finally { _parameterScratch = scratch; }
+        catch (Exception e) when (op.Fail(e)) { throw; }
+        finally { op.Dispose(); }
     }
 
     private BoundParameters.Scratch? _parameterScratch;

@@ -45,6 +45,21 @@ public partial class Cursor<TRow>
         Sql.StatementGuard.Check(query, "ExecuteMany");
         ResetResults();
         var parsed = ParsedQuery.Get(query);
+        // One span for the whole ExecuteMany; in a pipeline the sets are queued and the Sync is the operation.
+        var op = Connection.ActivePipeline is null ? OperationScope.Start(Connection, PgOperationKind.ExecuteMany, parsed.Sql) : default;
+        try
+        {
+            var sets = await ExecuteManyRunAsync(parsed, parameterSets, returning, async, ct).ConfigureAwait(false);
+            if (op.IsObserved) { op.SetBatchSize(sets); op.SetRows(_rowCount, returning); }
+        }
+        catch (Exception e) when (op.Fail(e)) { throw; }
+        finally { op.Dispose(); }
+    }
+
+    /// <summary>Runs the parameter sets chunk by chunk; returns how many there were.</summary>
+    private async ValueTask<int> ExecuteManyRunAsync<TParams>(ParsedQuery parsed, IEnumerable<TParams> parameterSets, bool returning,
+        bool async, CancellationToken ct)
+    {
         var all = new List<ResultSet>();
         long total = 0;
         var index = 0;
@@ -54,7 +69,7 @@ public partial class Cursor<TRow>
         if (Connection.ActivePipeline is { } pipeline)
         {
             await QueueManyInPipelineAsync(pipeline, parsed, sets, returning, async, ct).ConfigureAwait(false);
-            return;
+            return 0;
         }
         void Fill(List<BoundParameters> into, int count)
         {
@@ -90,6 +105,7 @@ public partial class Cursor<TRow>
         }
         SetResults(returning ? all : [], total);
         if (returning && all.Count == 0) _rowCount = 0;
+        return index;
     }
 
     /// <summary>

@@ -174,6 +174,7 @@ public partial class Cursor<TRow>
         private RowStream? _stream;
         private T _current = default!;
         private bool _disposed;
+        private OperationScope _op;   // the stream's span: from the first MoveNext to the end (or Dispose)
 
         public T Current => _current;
         object? IEnumerator.Current => _current;
@@ -184,19 +185,40 @@ public partial class Cursor<TRow>
         private async ValueTask<bool> MoveNextAsync(bool async)
         {
             if (_disposed || _stream is { Done: true }) return false;
-            _stream ??= await cursor.StartStreamAsync(query, positional, named, async, ct).ConfigureAwait(false);
             bool more;
             try
             {
-                more = await _stream.MoveNextAsync(async, ct).ConfigureAwait(false);
+                if (_stream is null)
+                {
+                    _op = OperationScope.StartDetached(cursor.Connection, PgOperationKind.Stream, query, rewrite: positional is { Length: > 0 } || named is not null);
+                    _stream = await cursor.StartStreamAsync(query, positional, named, async, ct).ConfigureAwait(false);
+                }
+                try
+                {
+                    more = await _stream.MoveNextAsync(async, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (_stream.Done) cursor.StreamEnded(_stream);
+                }
             }
-            finally
+            catch (Exception e)
             {
-                if (_stream.Done) cursor.StreamEnded(_stream);
+                _op.Fail(e);
+                EndOperation();
+                throw;
             }
-            if (!more) return false;
+            if (!more) { EndOperation(); return false; }
             _current = project(_stream);
             return true;
+        }
+
+        private void EndOperation()
+        {
+            if (!_op.IsObserved) return;
+            _op.SetRows(_stream?.RowsRead ?? 0, returned: true);
+            _op.Dispose();
+            _op = default;
         }
 
         public void Reset() => throw new NotSupportedException("a stream can't be rewound: call Stream() again");
@@ -208,9 +230,14 @@ public partial class Cursor<TRow>
         {
             _disposed = true;
             linked?.Dispose();
-            if (_stream is null || _stream.Done) return;
-            await _stream.StopAsync(async).ConfigureAwait(false);
-            cursor.StreamEnded(_stream);
+            if (_stream is null || _stream.Done) { EndOperation(); return; }
+            try
+            {
+                await _stream.StopAsync(async).ConfigureAwait(false);
+                cursor.StreamEnded(_stream);
+            }
+            catch (Exception e) { _op.Fail(e); throw; }
+            finally { EndOperation(); }
         }
     }
 }

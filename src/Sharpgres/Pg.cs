@@ -12,6 +12,12 @@ public static class Pg
     /// <summary>Where Sharpgres logs (notices, broken connections, ignored pgpass files). Null logger by default.</summary>
     public static ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
+    /// <summary>
+    /// Tracing and logging options for every connection: filter, enrich, span names, opt-in parameter values and
+    /// connect spans. Spans come from the ActivitySource "Sharpgres", metrics from the Meter "Sharpgres".
+    /// </summary>
+    public static PgTelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>psycopg's <c>psycopg.connect(conninfo, **kwargs)</c>: opens a connection from a conninfo string or URI (<c>""</c> uses the PG* environment variables), the named arguments overriding its keywords; not in autocommit unless <paramref name="autocommit"/>.</summary>
     public static Connection Connect(string conninfo = "", string? host = null, int? port = null, string? dbname = null,
         string? user = null, string? password = null, string? sslmode = null, string? applicationName = null,

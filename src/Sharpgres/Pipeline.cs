@@ -47,8 +47,10 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
     internal int PendingCount => Root._pending.Count;
 
     /// <summary>One queued statement and who wants its result.</summary>
-    internal sealed class PendingStatement(Action<ResultSet>? deliver, Action<Error>? fail, StatementPlan? plan)
+    internal sealed class PendingStatement(Action<ResultSet>? deliver, Action<Error>? fail, StatementPlan? plan, string? command = null)
     {
+        /// <summary>The statement's SQL, for the Sync's span (db.query.text, the batch's operation).</summary>
+        public string? Sql => command ?? plan?.Sql;
         public Protocol.Backend.RowDescription? Known => plan?.KnownDescription;
         /// <summary>BEGIN, COMMIT, SAVEPOINT ...: nobody fetches them, so Sync reports their failure itself.</summary>
         public bool IsCommand => deliver is null && fail is null;
@@ -73,7 +75,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
         w.WriteParse("", sql, []);
         w.WriteBind("", BoundParameters.Empty, 0, _connection.ReadContext);
         w.WriteExecute("");
-        Enqueue(new PendingStatement(null, null, null));
+        Enqueue(new PendingStatement(null, null, null, sql));
     }
 
     /// <summary>Whether <paramref name="statement"/> is still waiting for its result.</summary>
@@ -139,6 +141,7 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
         if (session.IsClosed) throw session.ClosedError();
         var registration = session.RegisterCancellation(ct);
         Error? first = null;
+        var op = SharpgresTelemetry.IsObserved(_connection.Loggers.Command) ? StartSyncScope() : default;
         try
         {
             session.Writer.WriteSync();
@@ -179,11 +182,23 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
                 }
             }
         }
+        catch (Exception e) when (op.Fail(e)) { throw; }
         finally
         {
             await registration.DisposeAsync().ConfigureAwait(false);
             session.ClearCancelDeadline();
+            op.Dispose();
         }
+    }
+
+    /// <summary>The Sync's span: the queued statements as one batch (db.operation.batch.size, "BATCH ..." names).</summary>
+    private OperationScope StartSyncScope()
+    {
+        if (_pending.Count == 0) return default;   // nothing queued: no operation to show
+        var statements = _pending.Select(p => p.Sql ?? "").ToArray();
+        var shape = statements.Length == 1 ? QueryShape.Of(statements[0]) : QueryShape.Batch(statements.Select(QueryShape.Of).ToArray());
+        return OperationScope.StartObserved(_connection.TelemetryTarget, _connection.Loggers, PgOperationKind.PipelineSync,
+            string.Join("; ", statements), statements.Length, shape, ambient: true);
     }
 
     /// <summary>Ends the block: syncs (raising a pending error) and leaves pipeline mode.</summary>

@@ -158,21 +158,27 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
         var context = Connection.ReadContext;
         Error? error = null;
         RowDescription? description = null;
-        await RunAsync(async ct2 =>
+        var op = OperationScope.Start(Connection, PgOperationKind.ServerCursorFetch, sql);
+        try
         {
-            var readyCount = 1;
-            if (Connection.NeedsBegin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
-            session.Writer.WriteParse("", sql, parameters.Oids);
-            session.Writer.WriteBind("", parameters, 0, context);
-            session.Writer.WriteExecute("");
-            session.Writer.WriteDescribe((byte)'P', Name);
-            session.Writer.WriteSync();
-            await session.FlushAsync(async, ct2).ConfigureAwait(false);
-            var answer = await ResultReader.ReadDescriptionAsync(session, readyCount, async, ct2).ConfigureAwait(false);
-            (description, error) = (answer.Description, answer.Error);
-            if (answer.LastTag is { } tag) _statusMessage = tag;
-        }, async, ct).ConfigureAwait(false);
-        if (error is not null) throw error;
+            await RunAsync(async ct2 =>
+            {
+                var readyCount = 1;
+                if (Connection.NeedsBegin) { session.Writer.WriteQuery(Connection.BeginStatement()); readyCount++; }
+                session.Writer.WriteParse("", sql, parameters.Oids);
+                session.Writer.WriteBind("", parameters, 0, context);
+                session.Writer.WriteExecute("");
+                session.Writer.WriteDescribe((byte)'P', Name);
+                session.Writer.WriteSync();
+                await session.FlushAsync(async, ct2).ConfigureAwait(false);
+                var answer = await ResultReader.ReadDescriptionAsync(session, readyCount, async, ct2).ConfigureAwait(false);
+                (description, error) = (answer.Description, answer.Error);
+                if (answer.LastTag is { } tag) _statusMessage = tag;
+            }, async, ct).ConfigureAwait(false);
+            if (error is not null) throw error;
+        }
+        catch (Exception e) when (op.Fail(e)) { throw; }
+        finally { op.Dispose(); }
         SetShape(description);
         _declared = true;
     }
@@ -270,16 +276,23 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
         var results = new List<ResultSet>(1);
         Error? error = null;
         var shape = _fetchShape!;
-        await RunAsync(async ct2 =>
+        var op = OperationScope.Start(Connection, PgOperationKind.ServerCursorFetch, sql);
+        try
         {
-            session.Writer.WriteParse("", sql, []);
-            session.Writer.WriteBind("", BoundParameters.Empty, shape.Count > 0 ? shape.Fields[0].FormatCode : (short)0, context);
-            session.Writer.WriteExecute("");
-            session.Writer.WriteSync();
-            await session.FlushAsync(async, ct2).ConfigureAwait(false);
-            error = await ResultReader.ReadAsync(session, results, 1, context, async, ct2, shape).ConfigureAwait(false);
-        }, async, ct).ConfigureAwait(false);
-        if (error is not null) throw error;
+            await RunAsync(async ct2 =>
+            {
+                session.Writer.WriteParse("", sql, []);
+                session.Writer.WriteBind("", BoundParameters.Empty, shape.Count > 0 ? shape.Fields[0].FormatCode : (short)0, context);
+                session.Writer.WriteExecute("");
+                session.Writer.WriteSync();
+                await session.FlushAsync(async, ct2).ConfigureAwait(false);
+                error = await ResultReader.ReadAsync(session, results, 1, context, async, ct2, shape).ConfigureAwait(false);
+            }, async, ct).ConfigureAwait(false);
+            if (error is not null) throw error;
+            op.SetRows(results.Count > 0 ? results[0].Count : 0, returned: true);
+        }
+        catch (Exception e) when (op.Fail(e)) { throw; }
+        finally { op.Dispose(); }
         var batch = results.Count > 0 ? results[0] : new ResultSet(shape, context);
         _statusMessage = batch.CommandTag;
         _rowCount = Math.Max(_rowCount, 0) + batch.Count;

@@ -13,7 +13,16 @@ public sealed partial class DapperSampleTests(AdoFixture db) : IClassFixture<Ado
     [GeneratedRegex(@"^```cs\n(?<code>.*?)^```$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CsBlock();
 
-    private static List<string> ReadmeBlocks() => CsBlock().Matches(Repo.Read("README.md")).Select(m => m.Groups["code"].Value.TrimEnd('\n')).ToList();
+    /// <summary>The ```cs blocks of the "Dapper and ADO.NET" section only (other sections, e.g. Install, have their own).</summary>
+    private static List<string> ReadmeBlocks()
+    {
+        var readme = Repo.Read("README.md");
+        var start = readme.IndexOf("\n## Dapper and ADO.NET", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no \"## Dapper and ADO.NET\" section");
+        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = end < 0 ? readme[start..] : readme[start..end];
+        return CsBlock().Matches(section).Select(m => m.Groups["code"].Value.TrimEnd('\n')).ToList();
+    }
 
     private static List<string> SampleBlocks()
     {

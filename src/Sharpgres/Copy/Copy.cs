@@ -40,7 +40,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
 
     private readonly Connection _connection;
     private readonly Session _session;
-    private readonly Action<string?, long> _onEnd;
+    private readonly Action<string?, long, Exception?> _onEnd;
     private PgCodec?[]? _codecs;
     private uint[]? _oids;
     private RowDescription? _readShape;
@@ -55,7 +55,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// <summary>The exception being handled when the COPY started (non-zero inside a catch or finally): not ours.</summary>
     private readonly IntPtr _exceptionAtStart = ExceptionInFlight();
 
-    private Copy(Connection connection, CopyDirection direction, bool binary, int columns, Action<string?, long> onEnd)
+    private Copy(Connection connection, CopyDirection direction, bool binary, int columns, Action<string?, long, Exception?> onEnd)
     {
         _connection = connection;
         _session = connection.Session;
@@ -83,7 +83,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     // ---- Start ---------------------------------------------------------------------------------------------------
 
     /// <summary>Sends the statement ([BEGIN] Query, simple protocol) and waits for CopyInResponse / CopyOutResponse.</summary>
-    internal static async ValueTask<Copy> StartAsync(Connection connection, string sql, Action<string?, long> onEnd, bool async, CancellationToken ct)
+    internal static async ValueTask<Copy> StartAsync(Connection connection, string sql, Action<string?, long, Exception?> onEnd, bool async, CancellationToken ct)
     {
         if (Sql.SqlText.HasMultipleStatements(sql)) throw new ProgrammingError("COPY cannot be mixed with other statements in Copy()");
         var session = connection.Session;
@@ -297,7 +297,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         catch (Exception e) when (!Finished)
         {
             if (!_session.IsBroken) _session.Break(e);
-            End();
+            End(e);
             throw;
         }
     }
@@ -564,7 +564,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         catch (Exception e) when (!Finished)
         {
             if (!_session.IsBroken) _session.Break(e);
-            End();
+            End(e);
         }
     }
 
@@ -583,7 +583,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         catch (Exception e) when (!Finished)
         {
             if (!_session.IsBroken) _session.Break(e);
-            End();
+            End(e);
             throw;
         }
         finally
@@ -617,12 +617,13 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         }
     }
 
-    private void End()
+    /// <summary>The COPY is over; <paramref name="failure"/>: what broke the connection, when something did.</summary>
+    private void End(Exception? failure = null)
     {
         if (Finished) return;
         Finished = true;
         RowCount = _tag is null ? -1 : CommandComplete.RowCountOf(_tag);
         _session.ExitOperation();
-        _onEnd(_tag, RowCount);
+        _onEnd(_tag, RowCount, failure ?? _error);
     }
 }

@@ -71,6 +71,8 @@ internal sealed partial class Session : IDisposable
     public Action<string, string>? ParameterChanged { get; set; }
     /// <summary>Raised for each NotificationResponse (LISTEN/NOTIFY): pid, channel, payload.</summary>
     public Action<int, string, string>? NotificationReceived { get; set; }
+    /// <summary>Where notices and notifications are logged (category Sharpgres.Notifications).</summary>
+    public ILogger NotificationsLogger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>
     /// The I/O core: the next backend message that belongs to the current exchange. ParameterStatus, notices and
@@ -141,15 +143,16 @@ internal sealed partial class Session : IDisposable
             case BackendMessageCode.NoticeResponse:
                 var notice = ErrorResponse.Parse(Reader.Payload);
                 NoticeCount++;
-                _logger.LogInformation("{Severity}: {Message}", notice.Severity, notice.MessagePrimary);
+                Log.Notice(NotificationsLogger, notice.Severity, notice.MessagePrimary);
                 try { NoticeReceived?.Invoke(notice); }
-                catch (Exception e) { _logger.LogError(e, "notice handler failed"); }
+                catch (Exception e) { Log.NoticeHandlerFailed(NotificationsLogger, e); }
                 return true;
             case BackendMessageCode.NotificationResponse:
                 var r = new SpanReader(Reader.Payload);
                 var pid = r.ReadInt32();
                 var channel = r.ReadCString();
                 var payload = r.ReadCString();
+                Log.Notification(NotificationsLogger, channel, pid, payload.Length);
                 NotificationReceived?.Invoke(pid, channel, payload);
                 return true;
             case BackendMessageCode.ErrorResponse:
@@ -309,7 +312,7 @@ internal sealed partial class Session : IDisposable
         }
         if (!IsBroken)
         {
-            _logger.LogWarning(cause, "connection broken");
+            Log.ConnectionBroken(_logger, cause, Target.Host, Target.Port, ProcessId);
             if (cause is OperationalError op) _brokenBy = op;
         }
         IsBroken = true;
@@ -384,7 +387,7 @@ internal sealed partial class Session : IDisposable
                 Writer.WriteTerminate();
                 await Writer.FlushAsync(async, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) { _logger.LogDebug(e, "sending Terminate failed"); }
+            catch (Exception e) { Log.TerminateFailed(_logger, e); }
         }
         TransactionStatus = TransactionStatus.Unknown;
         try { _stream?.Dispose(); } catch { /* closing anyway */ }

@@ -59,7 +59,7 @@ internal sealed partial class Session
         _ = Task.Run(async () =>
         {
             try { await SendCancelAsync(async: true).ConfigureAwait(false); }
-            catch (Exception e) { _logger.LogWarning(e, "sending the cancel request failed"); }
+            catch (Exception e) { Log.CancelFailed(_logger, e); }
         });
         ArmCancelDeadline();
     }

@@ -248,7 +248,7 @@ internal sealed partial class Session
         }
         catch (OperationalError e)
         {
-            _logger.LogDebug(e, "no channel binding data for this certificate");
+            Log.NoChannelBinding(_logger, e);
             return null;
         }
     }

@@ -32,6 +32,7 @@ internal sealed class StatementPlan
     }
 
     public string Name { get; }
+    public string Sql => _sql;
     public bool WasPrepared => Name.Length > 0;
 
     public static StatementPlan Create(Connection connection, Session session, string sql, in BoundParameters parameters, bool? prepare, TypeRegistry? types = null)
