@@ -120,7 +120,8 @@ internal static class Report
             var any = cq ?? cl;
             if (any is null) continue;
             var target = double.IsNaN(any.W.Target) ? "(context)" : $"≥ {any.W.Target:0.00}";
-            var mark = cq is null || double.IsNaN(cq.W.Target) ? "" : cq.Met ? " ✓" : " ✗";
+            // An unstable row (⚠) neither meets nor misses its target: its rounds disagree too much to say.
+            var mark = cq is null || double.IsNaN(cq.W.Target) || cq.Unstable ? "" : cq.Met ? " ✓" : " ✗";
             var bound = cq is { ServerBound: true } ? " (server-bound)" : "";
             sb.AppendLine($"| {Escape(name)}{bound} | {any.W.Unit}/s | {Human(cq?.S.Rate)} | {Human(cq?.N.Rate)} | {RatioCell(cq)}{mark} | {target} | {RatioCell(cl)} | "
                 + $"{Num(cq?.CpuRatio)} · {Num(cl?.CpuRatio)} |");
