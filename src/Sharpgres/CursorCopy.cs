@@ -68,9 +68,9 @@ public partial class Cursor<TRow>
         // COPY leaves a pipeline unrecoverable (the server's copy mode can't be queued): refuse, as psycopg.
         if (Connection.ActivePipeline is not null) throw new NotSupportedError("COPY cannot be used in pipeline mode");
         IReadOnlyDictionary<string, object?>? named = null;
-        if (args is [{ } single] && single is not string && !IsScalar(single) && Sql.ParsedQuery.Get(statement).Names is not null)
+        if (args is [{ } single] && single is not string && !IsScalar(single) && Queries.ParsedQuery.Get(statement).Names is not null)
         {
-            named = Sql.NamedArguments.From(single);
+            named = Queries.NamedArguments.From(single);
             args = null;
         }
         var sql = CopyStatement.Merge(statement, args, named, Connection);
