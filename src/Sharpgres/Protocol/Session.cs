@@ -132,10 +132,10 @@ internal sealed partial class Session : IDisposable
                 var value = reader.ReadCString();
                 Parameters[name] = value;
                 if (name == "server_version") ServerVersion = ParseServerVersion(value);
-                // A SET statement is refused before it is sent (Sql.ClientEncoding); any other way of changing the
+                // A SET statement is refused before it is sent (Queries.ClientEncoding); any other way of changing the
                 // encoding (set_config, a function's SET clause) ends the session: decoding on in UTF-8 would
                 // silently turn the new encoding's bytes into the wrong text.
-                if (name == "client_encoding" && !Sql.ClientEncoding.IsUtf8(value))
+                if (name == "client_encoding" && !Queries.ClientEncoding.IsUtf8(value))
                     throw Break(new NotSupportedError($"the server switched client_encoding to {value} (set_config or a function's SET clause): " +
                         "Sharpgres reads and writes UTF-8 only, so the connection was closed rather than mis-decode its text"));
                 ParameterChanged?.Invoke(name, value);
