@@ -3,7 +3,7 @@ using Sharpgres.Protocol;
 using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
 using Sharpgres.Results;
-using Sharpgres.Sql;
+using Sharpgres.Queries;
 using Sharpgres.Types;
 
 namespace Sharpgres;
@@ -83,8 +83,8 @@ public partial class Cursor<TRow>
         bool? prepare, bool async, CancellationToken ct)
     {
         CheckOpen();
-        Sql.StatementGuard.Check(query, "Execute");
-        Sql.ClientEncoding.CheckStatement(query);
+        Queries.StatementGuard.Check(query, "Execute");
+        Queries.ClientEncoding.CheckStatement(query);
         ResetResults();
         var noArgs = (positional is null || positional.Length == 0) && named is null;
         var parsed = noArgs ? null : ParsedQuery.Get(query);

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Sharpgres.Protocol;
 using Sharpgres.Protocol.Frontend;
 using Sharpgres.Results;
-using Sharpgres.Sql;
+using Sharpgres.Queries;
 using Sharpgres.Types;
 
 namespace Sharpgres;
@@ -42,7 +42,7 @@ public partial class Cursor<TRow>
         bool async, CancellationToken ct)
     {
         CheckOpen();
-        Sql.StatementGuard.Check(query, "ExecuteMany");
+        Queries.StatementGuard.Check(query, "ExecuteMany");
         ResetResults();
         var parsed = ParsedQuery.Get(query);
         // One span for the whole ExecuteMany; in a pipeline the sets are queued and the Sync is the operation.

@@ -2,7 +2,7 @@ using System.Collections;
 using Sharpgres.Protocol;
 using Sharpgres.Protocol.Frontend;
 using Sharpgres.Results;
-using Sharpgres.Sql;
+using Sharpgres.Queries;
 
 namespace Sharpgres;
 
@@ -75,7 +75,7 @@ public partial class Cursor<TRow>
         bool async, CancellationToken ct)
     {
         CheckOpen();
-        Sql.StatementGuard.Check(query, "Stream");
+        Queries.StatementGuard.Check(query, "Stream");
         if (Connection.ActivePipeline is not null) throw new ProgrammingError("Stream() cannot be used in pipeline mode");
         if (named is null && positional is [{ } single] && single is not string && !IsScalar(single) && ParsedQuery.Get(query).Names is not null)
         {

@@ -80,6 +80,9 @@ public sealed class TelemetryFixture : IDisposable
 
     public Connection Connect(bool autocommit = true) => Pg.Connect(ConnString, autocommit: autocommit);
 
+    /// <summary>Collects the observable instruments (the pool gauges) now: their measurements join <see cref="Measurements"/>.</summary>
+    public void ObserveGauges() => _meters.RecordObservableInstruments();
+
     /// <summary>Forgets what earlier tests captured (keeping it for the scan) and resets the options.</summary>
     public void Reset()
     {

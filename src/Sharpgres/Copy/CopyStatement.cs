@@ -1,4 +1,4 @@
-using Sharpgres.Sql;
+using Sharpgres.Queries;
 
 namespace Sharpgres;
 

@@ -63,6 +63,7 @@ public partial class ConnectionPool
                 _maintenance = Task.Run(MaintainAsync);
             }
         }
+        PoolMetrics.Publish();
         OpenPools.TryAdd(this, 0);
         PoolLog.Lifecycle(_logger, Name, $"opened (minSize {_minSize}, maxSize {_maxSize})");
     }
@@ -432,7 +433,7 @@ public partial class ConnectionPool
             conn.Detach();
         }
         PoolLog.Opened(_logger, Name, session.ProcessId, (opened - start) * 1000 / Stopwatch.Frequency);
-        ConnectionOpenedObserved?.Invoke(this, Stopwatch.GetElapsedTime(start));
+        PoolMetrics.Record(PoolMetrics.CreateTime, this, PooledSession.Now - start);
         return pooled;
     }
 
@@ -469,7 +470,10 @@ public partial class ConnectionPool
             }
             _stats.RequestError();
             if (e is OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                PoolMetrics.Timeout(this);
                 throw new PoolTimeout($"couldn't get a connection from pool '{Name}' after {wait.TotalSeconds:0.00} s: connecting took too long", e);
+            }
             throw;
         }
     }

@@ -4,8 +4,8 @@ namespace Sharpgres;
 
 /// <summary>
 /// Every line Sharpgres logs, source-generated (LoggerMessage): no boxing or formatting unless the level is enabled.
-/// Event ids by category: 1xxx Connection, 2xxx Command, 3xxx Transaction, 4xxx Copy, 6xxx Notifications (the pool
-/// logs its own, Pool/PoolLog.cs, category Sharpgres.Pool).
+/// Event ids by category: 1xxx Connection, 2xxx Command, 3xxx Transaction, 4xxx Copy, 5xxx Pool (Pool/PoolLog.cs, beside
+/// the pool), 6xxx Notifications.
 /// No message takes a password or a conninfo string: connections are named by host, port, database and user only.
 /// </summary>
 internal static partial class Log

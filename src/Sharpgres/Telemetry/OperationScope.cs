@@ -60,7 +60,7 @@ internal struct OperationScope
     {
         var loggers = connection.Loggers;
         if (!SharpgresTelemetry.IsObserved(loggers.ForOperation(kind))) return default;
-        if (rewrite) sql = Sql.ParsedQuery.Get(sql).Sql;
+        if (rewrite) sql = Queries.ParsedQuery.Get(sql).Sql;
         return StartObserved(connection.TelemetryTarget, loggers, kind, sql, 0, null, ambient: false);
     }
 

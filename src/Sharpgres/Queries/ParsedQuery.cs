@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Sharpgres.Types;
 
-namespace Sharpgres.Sql;
+namespace Sharpgres.Queries;
 
 /// <summary>How a placeholder asks its value to be sent: %s lets the codec choose, %b binary, %t text.</summary>
 internal enum PlaceholderFormat : byte { Auto, Binary, Text }

@@ -3,7 +3,7 @@ using System.Text;
 using Sharpgres.Protocol;
 using Sharpgres.Types;
 
-namespace Sharpgres.Sql;
+namespace Sharpgres.Queries;
 
 /// <summary>
 /// Values written into SQL text client-side, for the statements that can't take bound parameters (COPY; the server's
