@@ -13,15 +13,28 @@ namespace Sharpgres.Data.Tests;
 /// Close gives the session back, the pool keys size and time it, ClearPool / ClearAllPools empty it, Pooling=false
 /// opens a physical connection each time. Each test has a pool of its own (a distinct Application Name).
 /// </summary>
-public sealed class PoolingTests(AdoFixture db) : IClassFixture<AdoFixture>
+public sealed class PoolingTests(AdoFixture db) : IClassFixture<AdoFixture>, IDisposable
 {
     private static int _counter;
+    private readonly List<string> _made = [];
 
     /// <summary>A connection string of the fixture's database with a pool no other test shares.</summary>
     private string Pooled(string extra = "")
     {
         var name = $"pooltest{Interlocked.Increment(ref _counter)}_{Environment.ProcessId}";
-        return $"{db.ConnectionString};Application Name={name}{(extra.Length > 0 ? ";" + extra : "")}";
+        var cs = $"{db.ConnectionString};Application Name={name}{(extra.Length > 0 ? ";" + extra : "")}";
+        _made.Add(cs);
+        return cs;
+    }
+
+    /// <summary>Each test's pools are emptied after it (not ClearAllPools: other classes' pools are in use).</summary>
+    public void Dispose()
+    {
+        foreach (var cs in _made)
+        {
+            using var c = new SharpgresConnection(cs);
+            SharpgresConnection.ClearPool(c);
+        }
     }
 
     /// <summary>The backend pids the server has for an application name (a Pooling=false side connection).</summary>
