@@ -142,10 +142,12 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
         var registration = session.RegisterCancellation(ct);
         Error? first = null;
         var op = SharpgresTelemetry.IsObserved(_connection.Loggers.Command) ? StartSyncScope() : default;
+        var sent = false;
         try
         {
             session.Writer.WriteSync();
             await session.FlushAsync(async, ct).ConfigureAwait(false);
+            sent = true;
             var assembler = new ResultAssembler(_connection.ReadContext, null);
             while (true)
             {
@@ -181,6 +183,14 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
                         throw session.Unexpected(code, "pipeline results");
                 }
             }
+        }
+        catch (Error lost) when (sent && session.IsBroken && _pending.Any(p => p.IsCommand && p.Sql == "COMMIT"))
+        {
+            // A queued COMMIT went out with the Sync and no answer came back: as outside a pipeline, the transaction
+            // may or may not have committed, and saying either would be a lie.
+            var unknown = CommitUnknown.AfterLostConnection(session.FatalError, lost);
+            op.Fail(unknown);
+            throw unknown;
         }
         catch (Exception e) when (op.Fail(e)) { throw; }
         finally

@@ -192,6 +192,14 @@ public partial class ConnectionPool
                 await RetireAsync(pooled, "failed its check", replace: true, async).ConfigureAwait(false);
                 return null;
             }
+            if (session.State == SessionState.Broken)
+            {
+                // The check's round trip brought news the check itself doesn't fail on: the server now reports a
+                // kind (read-only, standby) that target_session_attrs doesn't accept.
+                conn.Detach();
+                await RetireAsync(pooled, "the server no longer matches target_session_attrs", replace: true, async).ConfigureAwait(false);
+                return null;
+            }
         }
         pooled.CheckedOutAt = PooledSession.Now;
         return conn;

@@ -45,7 +45,7 @@ internal sealed partial class Session : IDisposable
 
     /// <summary>Whether the session can be reused, and what it would take (see <see cref="SessionState"/>).</summary>
     public SessionState State =>
-        IsBroken || FatalError is not null ? SessionState.Broken
+        IsBroken || FatalError is not null || IsOnWrongKindOfServer ? SessionState.Broken
         : IsClosed ? SessionState.Closed
         : IsBusy ? SessionState.Busy
         : TransactionStatus switch
@@ -138,6 +138,7 @@ internal sealed partial class Session : IDisposable
                 if (name == "client_encoding" && !Queries.ClientEncoding.IsUtf8(value))
                     throw Break(new NotSupportedError($"the server switched client_encoding to {value} (set_config or a function's SET clause): " +
                         "Sharpgres reads and writes UTF-8 only, so the connection was closed rather than mis-decode its text"));
+                OnParameterStatusForKind(name);
                 ParameterChanged?.Invoke(name, value);
                 return true;
             case BackendMessageCode.NoticeResponse:
@@ -170,8 +171,10 @@ internal sealed partial class Session : IDisposable
     /// </summary>
     private void NoteIfFatal()
     {
-        if (FatalError is not null || !Started) return;
+        if (!Started) return;
         var d = ErrorResponse.Parse(Reader.Payload);
+        NoteIfReadOnlyError(d.SqlState);
+        if (FatalError is not null) return;
         var fatal = (d.SeverityNonlocalized ?? d.Severity) is "FATAL" or "PANIC"
             || (d.SqlState?.StartsWith("57P", StringComparison.Ordinal) ?? false);
         if (!fatal) return;
@@ -188,14 +191,14 @@ internal sealed partial class Session : IDisposable
     public async ValueTask<bool> CheckIdleInputAsync(bool async)
     {
         if (IsClosed) return false;
-        if (_socket is not { Available: > 0 }) return FatalError is null;
+        if (_socket is not { Available: > 0 }) return FatalError is null && !IsOnWrongKindOfServer;
         try
         {
             if (await PollMessageAsync(async).ConfigureAwait(false) is { } code && FatalError is null)
                 Break(new InterfaceError($"unexpected message '{(char)code}' from the server on an idle connection"));
         }
         catch (Error) { return false; }
-        return FatalError is null && !IsClosed;
+        return FatalError is null && !IsClosed && !IsOnWrongKindOfServer;
     }
 
 
