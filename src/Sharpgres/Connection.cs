@@ -46,8 +46,8 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     internal Pool.PooledSession? Pooled { get; private set; }
 
     /// <summary>A connection handed out by a pool over one of its sessions, with the pool's defaults.</summary>
-    internal Connection(Session session, Pool.PooledSession? pooled, Pool.ConnectionDefaults defaults, ILogger logger)
-        : this(session, defaults.Autocommit, logger, defaults.Types)
+    internal Connection(Session session, Pool.PooledSession? pooled, Pool.ConnectionDefaults defaults, Loggers loggers)
+        : this(session, defaults.Autocommit, loggers.Connection, defaults.Types, loggers)
     {
         Pooled = pooled;
         _isolationLevel = defaults.IsolationLevel;

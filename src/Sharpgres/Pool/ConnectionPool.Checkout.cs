@@ -19,6 +19,7 @@ public partial class ConnectionPool
     private bool _opened;
     private bool _growing;
     private long _drainedAt = long.MinValue;
+    private bool _drainReplaces = true;   // false after ClearPool: drained connections coming back are not replaced
 
     /// <summary>The pools open now, read by the observable db.client.connection.* gauges (Telemetry/PoolMetrics).</summary>
     internal static readonly System.Collections.Concurrent.ConcurrentDictionary<ConnectionPool, byte> OpenPools = new();
@@ -166,7 +167,7 @@ public partial class ConnectionPool
         var now = PooledSession.Now;
         if (!_null && (pooled.IsExpired(now) || pooled.CreatedAt <= Volatile.Read(ref _drainedAt)))
         {
-            await RetireAsync(pooled, "expired (maxLifetime)", replace: true, async).ConfigureAwait(false);
+            await RetireAsync(pooled, "expired (maxLifetime)", replace: ReplacesRetired(pooled, now), async).ConfigureAwait(false);
             return null;
         }
         var session = pooled.Session;
@@ -176,7 +177,7 @@ public partial class ConnectionPool
             await RetireAsync(pooled, "lost while idle: " + (session.FatalError?.Message ?? "the server closed it"), replace: true, async).ConfigureAwait(false);
             return null;
         }
-        var conn = new Connection(session, pooled, pooled.Defaults, _connectionLogger);
+        var conn = new Connection(session, pooled, pooled.Defaults, _loggers);
         if (_check is not null)
         {
             try
@@ -247,16 +248,19 @@ public partial class ConnectionPool
         }
         if (!_null && (pooled.IsExpired(PooledSession.Now) || pooled.CreatedAt <= Volatile.Read(ref _drainedAt)))
         {
-            await RetireAsync(pooled, "expired (maxLifetime) or drained", replace: true, async).ConfigureAwait(false);
+            await RetireAsync(pooled, "expired (maxLifetime) or drained", replace: ReplacesRetired(pooled, PooledSession.Now), async).ConfigureAwait(false);
             return;
         }
         if (!Offer(pooled, wasInUse: true))
             await RetireAsync(pooled, _null ? "no request waiting (null pool)" : "the pool is over maxSize", replace: false, async, counted: false).ConfigureAwait(false);
     }
 
+    /// <summary>An expired connection is replaced; a drained one too, unless ClearPool drained it (then minSize refills).</summary>
+    private bool ReplacesRetired(PooledSession pooled, long now) => pooled.IsExpired(now) || Volatile.Read(ref _drainReplaces);
+
     private string? RunReset(PooledSession pooled)
     {
-        var conn = new Connection(pooled.Session, null, pooled.Defaults, _connectionLogger);
+        var conn = new Connection(pooled.Session, null, pooled.Defaults, _loggers);
         try
         {
             _reset!(conn);
