@@ -202,14 +202,10 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The Sync's span: the queued statements as one batch (db.operation.batch.size, "BATCH ..." names).</summary>
-    private OperationScope StartSyncScope()
-    {
-        if (_pending.Count == 0) return default;   // nothing queued: no operation to show
-        var statements = _pending.Select(p => p.Sql ?? "").ToArray();
-        var shape = statements.Length == 1 ? QueryShape.Of(statements[0]) : QueryShape.Batch(statements.Select(QueryShape.Of).ToArray());
-        return OperationScope.StartObserved(_connection.TelemetryTarget, _connection.Loggers, PgOperationKind.PipelineSync,
-            string.Join("; ", statements), statements.Length, shape, ambient: true);
-    }
+    private OperationScope StartSyncScope() =>
+        _pending.Count == 0   // nothing queued: no operation to show
+            ? default
+            : OperationScope.StartStatements(_connection, PgOperationKind.PipelineSync, _pending.Select(p => p.Sql ?? "").ToArray(), ambient: true);
 
     /// <summary>Ends the block: syncs (raising a pending error) and leaves pipeline mode.</summary>
     public void Dispose() => CloseAsync(false).GetAwaiter().GetResult();

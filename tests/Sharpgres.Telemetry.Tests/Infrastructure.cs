@@ -106,6 +106,24 @@ public sealed class TelemetryFixture : IDisposable
         return spans[0];
     }
 
+    /// <summary>The attributes every successful statement span carries: kind Client, source, target, text and shape, no error.</summary>
+    public void AssertStatementSpan(Activity span, string text, string operation, string? collection, string summary)
+    {
+        Assert.Equal(ActivityKind.Client, span.Kind);
+        Assert.Equal("Sharpgres", span.Source.Name);
+        Assert.Equal("postgresql", span.GetTagItem("db.system.name"));
+        Assert.Equal(Database, span.GetTagItem("db.namespace"));
+        Assert.Equal(text, span.GetTagItem("db.query.text"));
+        Assert.Equal(operation, span.GetTagItem("db.operation.name"));
+        Assert.Equal(collection, span.GetTagItem("db.collection.name"));
+        Assert.Equal(summary, span.GetTagItem("db.query.summary"));
+        Assert.Equal("127.0.0.1", span.GetTagItem("server.address"));
+        Assert.Equal(Port == 5432 ? null : (object)Port, span.GetTagItem("server.port"));
+        Assert.Null(span.GetTagItem("db.query.parameter.0"));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        Assert.Null(span.GetTagItem("error.type"));
+    }
+
     private void Collect()
     {
         lock (Spans)

@@ -113,6 +113,7 @@ internal sealed class ReadBuffer : IDisposable
     /// </summary>
     private ValueTask<int> ReceiveAsync(bool async, CancellationToken ct)
     {
+        _requested = _buffer.Length - _end;
         if (Socket is { } socket)
         {
             // While an answer is due, a short spin may see it arrive; the receive then returns at once, sync or async.
@@ -127,7 +128,17 @@ internal sealed class ReadBuffer : IDisposable
         if (read == 0) throw new EndOfStreamException("the server closed the connection unexpectedly");
         Wait.Received();
         _end += read;
+        StreamMayHaveMore = Socket is null && read == _requested;
     }
+
+    private int _requested;
+
+    /// <summary>
+    /// Over TLS, true when the last read filled all the room it was given: the stream may then hold more decrypted
+    /// (or whole encrypted) data that the socket no longer shows as readable. A read that returns less has taken all
+    /// SslStream had ready (it decrypts every whole buffered frame into the room given), so the socket tells the rest.
+    /// </summary>
+    public bool StreamMayHaveMore { get; private set; }
 
     /// <summary>One receive into the buffer, however much it brings (the caller knows bytes are waiting).</summary>
     public async ValueTask ReceiveOnceAsync(bool async)

@@ -69,8 +69,16 @@ internal sealed partial class Session : IDisposable
     public long NoticeCount { get; private set; }
     /// <summary>Raised when a ParameterStatus arrives (e.g. TimeZone after SET TIME ZONE).</summary>
     public Action<string, string>? ParameterChanged { get; set; }
-    /// <summary>Raised for each NotificationResponse (LISTEN/NOTIFY): pid, channel, payload.</summary>
-    public Action<int, string, string>? NotificationReceived { get; set; }
+    /// <summary>
+    /// Raised for each NotificationResponse (LISTEN/NOTIFY), by whichever call reads it: the connection's notify
+    /// handlers. While it is set, notifications go to it and are not also kept in <see cref="Backlog"/> (unless a
+    /// Notifies loop is running), so a connection served by handlers alone never fills its backlog.
+    /// </summary>
+    public Action<Notify>? NotificationReceived { get; set; }
+    /// <summary>Notifications read and not yet taken by a Notifies loop.</summary>
+    public Notifications.NotifyBacklog Backlog { get; } = new();
+    /// <summary>Notifies loops running on this session (each takes from <see cref="Backlog"/>).</summary>
+    public int NotifiesLoops;
     /// <summary>Where notices and notifications are logged (category Sharpgres.Notifications).</summary>
     public ILogger NotificationsLogger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -161,7 +169,7 @@ internal sealed partial class Session : IDisposable
                 var channel = r.ReadCString();
                 var payload = r.ReadCString();
                 Log.Notification(NotificationsLogger, channel, pid, payload.Length);
-                NotificationReceived?.Invoke(pid, channel, payload);
+                OnNotification(new Notify(channel, payload, pid));
                 return true;
             case BackendMessageCode.ErrorResponse:
                 NoteIfFatal();

@@ -80,4 +80,10 @@ internal static partial class Log
 
     [LoggerMessage(6002, LogLevel.Debug, "Notification on channel {Channel} from backend pid {Pid} ({PayloadLength} bytes of payload)")]
     public static partial void Notification(ILogger logger, string channel, int pid, int payloadLength);
+
+    [LoggerMessage(6003, LogLevel.Warning, "More than {Limit} notifications are waiting for a Notifies loop on this connection (the last on channel {Channel}): the oldest are being dropped. Consume them with conn.Notifies(), or use a notify handler")]
+    public static partial void NotifyBacklogOverflow(ILogger logger, int limit, string channel);
+
+    [LoggerMessage(6004, LogLevel.Error, "A notify handler failed")]
+    public static partial void NotifyHandlerFailed(ILogger logger, Exception exception);
 }
