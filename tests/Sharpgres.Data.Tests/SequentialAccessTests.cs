@@ -8,6 +8,7 @@ namespace Sharpgres.Data.Tests;
 /// GetBytes, GetChars and GetTextReader move through a large value without the row (or the value) being buffered
 /// whole, in both result formats (text on a query's first run, binary after), sync and async.
 /// </summary>
+[Collection(nameof(MemoryBound))]
 public sealed class SequentialAccessTests(AdoFixture db) : IClassFixture<AdoFixture>
 {
     /// <summary>16 MB: the bytes 01 23 45 67 89 ab cd ef repeated (the pattern is checked as it streams).</summary>
