@@ -8,31 +8,43 @@ namespace Sharpgres.Benchmarks;
 /// <summary>
 /// The ADO.NET face side by side with Npgsql, as applications use it: Dapper's point query
 /// (<c>QuerySingle&lt;int&gt;("SELECT @x + 1", new { x })</c>), Dapper's fortunes (the 12-row table onto a record), and a
-/// million rows read through the data reader's typed getters. One open connection per driver, same server.
+/// million rows read through the data reader's typed getters, each on one connection taken from its driver's pooled data
+/// source (Sharpgres: <see cref="SharpgresDataSource"/> over its ConnectionPool; Npgsql: NpgsqlDataSource), same server.
+/// <c>dapper_point (open per call)</c> is the web-request shape: Dapper opens a closed pooled connection for each call
+/// and closes it after, so every call is a pool checkout and return as well.
 /// </summary>
 [MemoryDiagnoser]
 public class DapperBenchmarks
 {
     private const string FetchSql = FetchBenchmarks.SharpgresSqlText;
+    private SharpgresDataSource _sharpgresSource = null!;
     private SharpgresConnection _sharpgres = null!;
+    private SharpgresConnection _sharpgresClosed = null!;
     private NpgsqlDataSource _dataSource = null!;
     private NpgsqlConnection _npgsql = null!;
+    private NpgsqlConnection _npgsqlClosed = null!;
     private int _i;
 
     [GlobalSetup]
     public void Setup()
     {
-        _sharpgres = new SharpgresConnection(BenchServer.Conninfo + " sslmode=disable");
-        _sharpgres.Open();
+        // Pooling=true is the default of both; the same pool ceiling as Npgsql's data source.
+        _sharpgresSource = SharpgresDataSource.Create(new SharpgresConnectionStringBuilder(BenchServer.Conninfo + " sslmode=disable") { MaxPoolSize = 64 });
+        _sharpgres = _sharpgresSource.OpenConnection();
+        _sharpgresClosed = _sharpgresSource.CreateConnection();
         _dataSource = BenchServer.CreateNpgsqlDataSource();
         _npgsql = _dataSource.OpenConnection();
+        _npgsqlClosed = _dataSource.CreateConnection();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _sharpgres.Dispose();
+        _sharpgresClosed.Dispose();
+        _sharpgresSource.Dispose();
         _npgsql.Dispose();
+        _npgsqlClosed.Dispose();
         _dataSource.Dispose();
     }
 
@@ -41,6 +53,12 @@ public class DapperBenchmarks
 
     [Benchmark, Workload("dapper_point", Drivers.Npgsql, "ops")]
     public int NpgsqlDapperPoint() => _npgsql.QuerySingle<int>("SELECT @x + 1", new { x = _i++ });
+
+    [Benchmark, Workload("dapper_point (open per call)", Drivers.Sharpgres, "ops")]
+    public int SharpgresDapperPointOpenPerCall() => _sharpgresClosed.QuerySingle<int>("SELECT @x + 1", new { x = _i++ });
+
+    [Benchmark, Workload("dapper_point (open per call)", Drivers.Npgsql, "ops")]
+    public int NpgsqlDapperPointOpenPerCall() => _npgsqlClosed.QuerySingle<int>("SELECT @x + 1", new { x = _i++ });
 
     [Benchmark, Workload("dapper_fortunes", Drivers.Sharpgres, "ops")]
     public int SharpgresDapperFortunes() => _sharpgres.Query<Fortune>("SELECT id, message FROM fortune").AsList().Count;

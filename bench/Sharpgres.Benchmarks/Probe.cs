@@ -119,6 +119,7 @@ internal static class Probe
     /// <summary>One round of one side.</summary>
     private static Sample Measure(Side side, int budgetMs)
     {
+        side.BeforeRound?.Invoke();
         if (side.Round is { } round) return round(budgetMs);
         var call = side.Call!;
         var budget = TimeSpan.FromMilliseconds(budgetMs);

@@ -141,6 +141,7 @@ internal static class Report
                 + $"{Time(c.S.ServerPerUnit)} · {Time(c.N.ServerPerUnit)} | {Bytes(c.S.BytesPerUnit)} | {Bytes(c.N.BytesPerUnit)} |");
         }
         AppendOtherSides(sb, quiet, loaded);
+        AppendTelemetry(sb, quiet, loaded);
         AppendConcurrency(sb, quiet, loaded, "concurrency", "Point-query latency against concurrency, dedicated connections",
             "N tasks, each on its own open connection, run async point queries for the round", "connections");
         AppendConcurrency(sb, quiet, loaded, "pool", $"Point-query latency against concurrency, over a pool of {Curves.PoolSize}",
@@ -188,6 +189,39 @@ internal static class Report
         sb.AppendLine("| workload | condition | driver | rate | ratio to Npgsql | client CPU/unit | of it user | allocated/unit |");
         sb.AppendLine("|---|---|---|--:|--:|--:|--:|--:|");
         foreach (var r in rows.Where(r => r.StartsWith("| point", StringComparison.Ordinal))) sb.AppendLine(r);
+    }
+
+    /// <summary>Issue 15's cost of tracing: the OpenTelemetry SDK side against the unobserved side, round by round.</summary>
+    private static void AppendTelemetry(StringBuilder sb, RunResult? quiet, RunResult? loaded)
+    {
+        var rows = new List<string>();
+        foreach (var run in new[] { quiet, loaded })
+        {
+            if (run is null) continue;
+            foreach (var w in run.Workloads.Where(w => w.Group == "table"))
+            {
+                var plain = w.Sides.FirstOrDefault(s => s.Driver == Drivers.Sharpgres);
+                var traced = w.Sides.FirstOrDefault(s => s.Driver == Drivers.SharpgresTraced);
+                if (plain is null || traced is null) continue;
+                var ratios = Stats.Ratios(traced, plain);
+                var (p, t) = (Figures.Of(plain), Figures.Of(traced));
+                // As in the throughput table: an unstable row neither meets nor misses the target.
+                var mark = p.Unstable || t.Unstable || Stats.Unstable(ratios) ? " ⚠" : Stats.Median(ratios) >= 1 / 1.10 ? " ✓" : " ✗";
+                rows.Add($"| {Escape(w.Name)} | {run.Condition} | {Human(p.Rate)} | {Human(t.Rate)} | {Stats.RatioText(ratios)}{mark} | "
+                    + $"{Time(p.CpuPerUnit)} · {Time(t.CpuPerUnit)} | {Bytes(p.BytesPerUnit)} · {Bytes(t.BytesPerUnit)} |");
+            }
+        }
+        if (rows.Count == 0) return;
+        sb.AppendLine();
+        sb.AppendLine("## Cost of tracing (issue 15)");
+        sb.AppendLine();
+        sb.AppendLine("The point query with nothing listening against the same query with the OpenTelemetry SDK attached (every span sampled");
+        sb.AppendLine("and recorded, the duration metric aggregated, nothing exported), interleaved round by round in one process. Ratio =");
+        sb.AppendLine("traced rate / unobserved rate; target ≥ 0.91 (at most 10% more per query).");
+        sb.AppendLine();
+        sb.AppendLine("| workload | condition | unobserved ops/s | traced ops/s | ratio traced / unobserved | client CPU/op, U · T | allocated/op, U · T |");
+        sb.AppendLine("|---|---|--:|--:|--:|--:|--:|");
+        foreach (var r in rows) sb.AppendLine(r);
     }
 
     private static void AppendConcurrency(StringBuilder sb, RunResult? quiet, RunResult? loaded, string group, string title, string what, string xName)

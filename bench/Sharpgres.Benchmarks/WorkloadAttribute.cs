@@ -12,6 +12,11 @@ internal sealed class WorkloadAttribute(string name, string driver, string unit)
     public string Driver { get; } = driver;
     /// <summary>"ops" or "rows": the report prints "ops/s" or "rows/s".</summary>
     public string Unit { get; } = unit;
+    /// <summary>
+    /// A method of the class the interleaved runner calls, untimed, before each round of this side: sides of one
+    /// workload that need the process in different states (a listener attached or not) set it up there.
+    /// </summary>
+    public string? BeforeRound { get; set; }
 }
 
 internal static class Drivers
@@ -22,4 +27,6 @@ internal static class Drivers
     public const string SharpgresNoSpin = "Sharpgres, no spin";
     /// <summary>libpq's pgbench -M prepared: the anchor for what a blocking client reaches.</summary>
     public const string Pgbench = "pgbench (libpq)";
+    /// <summary>Sharpgres with the OpenTelemetry SDK attached, sampling and recording every span (issue 15's cost).</summary>
+    public const string SharpgresTraced = "Sharpgres, OpenTelemetry SDK";
 }

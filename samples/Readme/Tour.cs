@@ -62,6 +62,13 @@ foreach (var row in cur.Stream("SELECT name FROM people")) names++;     // rows 
 Console.WriteLine(names);                        // 7
 conn.Commit();
 
+using var listener = Pg.Connect(conninfo, autocommit: true);
+listener.Execute("LISTEN jobs");
+conn.Execute("NOTIFY jobs, 'job 42'");           // delivered when the transaction commits
+conn.Commit();
+foreach (var n in listener.Notifies(timeout: TimeSpan.FromSeconds(10), stopAfter: 1))
+    Console.WriteLine($"{n.Channel}: {n.Payload}");   // jobs: job 42
+
 await using var aconn = await Pg.ConnectAsync(conninfo, autocommit: true);
 await using var acur = aconn.Cursor();
 await acur.ExecuteAsync("SELECT name FROM people WHERE city = %s", ["Rustmore"]);

@@ -3,13 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Sharpgres.Data;
+using Sharpgres.Pool;
 
 namespace Sharpgres.DependencyInjection;
 
 /// <summary>
 /// <c>services.AddSharpgresDataSource(connectionString)</c>: one <see cref="SharpgresDataSource"/> (a singleton, logging
 /// through the container's <see cref="ILoggerFactory"/>) registered as itself and as <see cref="DbDataSource"/>, its
-/// connection pool, and <see cref="SharpgresConnection"/> / <see cref="DbConnection"/> handed out per scope or per
+/// <see cref="ConnectionPool"/> (the same sessions for the psycopg-style face), and <see cref="SharpgresConnection"/> / <see cref="DbConnection"/> handed out per scope or per
 /// resolution. The keyed variants register the same under a service key, for several databases in one application.
 /// </summary>
 public static class SharpgresServiceCollectionExtensions
@@ -48,6 +49,7 @@ public static class SharpgresServiceCollectionExtensions
         {
             services.TryAddSingleton(Build);
             services.TryAddSingleton<DbDataSource>(p => p.GetRequiredService<SharpgresDataSource>());
+            services.TryAddSingleton(p => p.GetRequiredService<SharpgresDataSource>().Pool);
             services.TryAdd(new ServiceDescriptor(typeof(SharpgresConnection), p => p.GetRequiredService<SharpgresDataSource>().CreateConnection(), connectionLifetime));
             services.TryAdd(new ServiceDescriptor(typeof(DbConnection), p => p.GetRequiredService<SharpgresConnection>(), connectionLifetime));
         }
@@ -55,6 +57,7 @@ public static class SharpgresServiceCollectionExtensions
         {
             services.TryAddKeyedSingleton(key, (p, _) => Build(p));
             services.TryAddKeyedSingleton<DbDataSource>(key, (p, k) => p.GetRequiredKeyedService<SharpgresDataSource>(k));
+            services.TryAddKeyedSingleton(key, (p, k) => p.GetRequiredKeyedService<SharpgresDataSource>(k).Pool);
             services.TryAdd(new ServiceDescriptor(typeof(SharpgresConnection), key, (p, k) => p.GetRequiredKeyedService<SharpgresDataSource>(k).CreateConnection(), connectionLifetime));
             services.TryAdd(new ServiceDescriptor(typeof(DbConnection), key, (p, k) => p.GetRequiredKeyedService<SharpgresConnection>(k), connectionLifetime));
         }

@@ -211,7 +211,12 @@ public sealed class TempCluster : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every running standby has replayed the primary's current WAL position (bounded by <paramref name="timeout"/>, default 30 s).</summary>
+    /// <summary>
+    /// Waits until every running standby has replayed the primary's current WAL insert position (bounded by
+    /// <paramref name="timeout"/>, default 30 s): everything committed before the call is then visible on every
+    /// standby. (The insert position, not pg_current_wal_lsn's write position: with synchronous_commit = off a
+    /// commit record can still sit in the WAL buffers, unwritten, when COMMIT returns.)
+    /// </summary>
     public void WaitForReplay(TimeSpan? timeout = null) => WaitForReplayAsync(timeout).GetAwaiter().GetResult();
 
     /// <summary>The async form of <see cref="WaitForReplay"/>.</summary>
@@ -219,7 +224,7 @@ public sealed class TempCluster : IDisposable, IAsyncDisposable
     {
         string lsn;
         await using (var admin = await Primary.AdminAsync(cancellationToken).ConfigureAwait(false))
-            lsn = (string)(await admin.ExecuteAsync("SELECT pg_catalog.pg_current_wal_lsn()::text", null, cancellationToken).ConfigureAwait(false)).FetchOne()![0]!;
+            lsn = (string)(await admin.ExecuteAsync("SELECT pg_catalog.pg_current_wal_insert_lsn()::text", null, cancellationToken).ConfigureAwait(false)).FetchOne()![0]!;
         foreach (var standby in Standbys.Where(s => s.IsRunning))
             await WaitUntilAsync(standby, $"SELECT pg_catalog.pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn", timeout ?? TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
     }

@@ -68,12 +68,12 @@ public partial class Cursor<TRow>
         // COPY leaves a pipeline unrecoverable (the server's copy mode can't be queued): refuse, as psycopg.
         if (Connection.ActivePipeline is not null) throw new NotSupportedError("COPY cannot be used in pipeline mode");
         IReadOnlyDictionary<string, object?>? named = null;
-        if (args is [{ } single] && single is not string && !IsScalar(single) && Sql.ParsedQuery.Get(statement).Names is not null)
+        if (args is [{ } single] && single is not string && !IsScalar(single) && Queries.ParsedQuery.Get(statement).Names is not null)
         {
-            named = Sql.NamedArguments.From(single);
+            named = Queries.NamedArguments.From(single);
             args = null;
         }
-        var sql = CopyStatement.Merge(statement, args, named, Connection);
+        var sql = Queries.SqlLiteral.MergeArguments(statement, args, named, Connection);
         ResetResults();
         // The COPY's span runs from its start to its end (CopyDone / CopyFail answered, or the data read to the end).
         var op = OperationScope.StartDetached(Connection, PgOperationKind.Copy, sql);
@@ -97,14 +97,13 @@ public partial class Cursor<TRow>
             op.Dispose();
             throw;
         }
-        if (copy.Direction == CopyDirection.ToStdout)
-        {
-            // psycopg describes a COPY TO while and after it runs: column_1 ..., without types (CopyOutResponse gives
-            // only the number of columns and their format).
-            shape = new Protocol.Backend.RowDescription(Enumerable.Range(1, copy.ColumnCount)
-                .Select(i => new Protocol.Backend.FieldDescription($"column_{i}", 0, 0, 0, 0, 0, (short)(copy.Binary ? 1 : 0))).ToArray());
-            SetResult(new ResultSet(shape, Connection.ReadContext) { DescribesOnly = true }, -1);
-        }
+        // psycopg describes a COPY while it runs: column_1 ..., without types (CopyOutResponse and CopyInResponse give
+        // only the number of columns and their format). After it, a COPY TO keeps that description and a COPY FROM
+        // has none: its result is the command's (checked with psycopg 3.1.7).
+        var described = new Protocol.Backend.RowDescription(Enumerable.Range(1, copy.ColumnCount)
+            .Select(i => new Protocol.Backend.FieldDescription($"column_{i}", 0, 0, 0, 0, 0, (short)(copy.Binary ? 1 : 0))).ToArray());
+        if (copy.Direction == CopyDirection.ToStdout) shape = described;
+        SetResult(new ResultSet(described, Connection.ReadContext) { DescribesOnly = true }, -1);
         return copy;
     }
 }

@@ -1,7 +1,7 @@
 using Sharpgres.Protocol;
 using Sharpgres.Protocol.Frontend;
 using Sharpgres.Results;
-using Sharpgres.Sql;
+using Sharpgres.Queries;
 using Sharpgres.Types;
 
 namespace Sharpgres;

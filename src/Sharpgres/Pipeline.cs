@@ -142,10 +142,12 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
         var registration = session.RegisterCancellation(ct);
         Error? first = null;
         var op = SharpgresTelemetry.IsObserved(_connection.Loggers.Command) ? StartSyncScope() : default;
+        var sent = false;
         try
         {
             session.Writer.WriteSync();
             await session.FlushAsync(async, ct).ConfigureAwait(false);
+            sent = true;
             var assembler = new ResultAssembler(_connection.ReadContext, null);
             while (true)
             {
@@ -182,6 +184,14 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
                 }
             }
         }
+        catch (Error lost) when (sent && session.IsBroken && _pending.Any(p => p.IsCommand && p.Sql == "COMMIT"))
+        {
+            // A queued COMMIT went out with the Sync and no answer came back: as outside a pipeline, the transaction
+            // may or may not have committed, and saying either would be a lie.
+            var unknown = CommitUnknown.AfterLostConnection(session.FatalError, lost);
+            op.Fail(unknown);
+            throw unknown;
+        }
         catch (Exception e) when (op.Fail(e)) { throw; }
         finally
         {
@@ -192,14 +202,10 @@ public sealed class Pipeline : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The Sync's span: the queued statements as one batch (db.operation.batch.size, "BATCH ..." names).</summary>
-    private OperationScope StartSyncScope()
-    {
-        if (_pending.Count == 0) return default;   // nothing queued: no operation to show
-        var statements = _pending.Select(p => p.Sql ?? "").ToArray();
-        var shape = statements.Length == 1 ? QueryShape.Of(statements[0]) : QueryShape.Batch(statements.Select(QueryShape.Of).ToArray());
-        return OperationScope.StartObserved(_connection.TelemetryTarget, _connection.Loggers, PgOperationKind.PipelineSync,
-            string.Join("; ", statements), statements.Length, shape, ambient: true);
-    }
+    private OperationScope StartSyncScope() =>
+        _pending.Count == 0   // nothing queued: no operation to show
+            ? default
+            : OperationScope.StartStatements(_connection, PgOperationKind.PipelineSync, _pending.Select(p => p.Sql ?? "").ToArray(), ambient: true);
 
     /// <summary>Ends the block: syncs (raising a pending error) and leaves pipeline mode.</summary>
     public void Dispose() => CloseAsync(false).GetAwaiter().GetResult();

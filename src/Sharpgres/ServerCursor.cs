@@ -5,7 +5,7 @@ using Sharpgres.Protocol;
 using Sharpgres.Protocol.Backend;
 using Sharpgres.Protocol.Frontend;
 using Sharpgres.Results;
-using Sharpgres.Sql;
+using Sharpgres.Queries;
 using Sharpgres.Types;
 
 namespace Sharpgres;
@@ -128,7 +128,7 @@ public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRo
         bool async, CancellationToken ct)
     {
         CheckOpen();
-        Sql.StatementGuard.Check(query, "a server-side cursor");
+        Queries.StatementGuard.Check(query, "a server-side cursor");
         if (named is null && positional is [{ } single] && single is not string && RowMapper<object>.IsScalar(single.GetType()) is false
             && ParsedQuery.Get(query).Names is not null)
         {

@@ -40,7 +40,8 @@ public sealed class AdoFixture : IDisposable
 
     public void Dispose()
     {
-        SharpgresConnection.ClearAllPools();
+        // Only this class's pool: ClearAllPools here would empty the pools of test classes still running.
+        using (var c = new SharpgresConnection(ConnectionString)) SharpgresConnection.ClearPool(c);
         try { Db.DropDatabase(Database); } catch (Error) { /* the server may be gone at the end of the run */ }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Sharpgres.DependencyInjection;
+using Sharpgres.Pool;
 
 namespace Sharpgres.Data.Tests;
 
@@ -28,6 +29,15 @@ public sealed class DependencyInjectionTests(AdoFixture db) : IClassFixture<AdoF
         }
         await using var direct = await dataSource.OpenConnectionAsync();
         Assert.Equal(System.Data.ConnectionState.Open, direct.State);
+        var pid = direct.ProcessId;
+        await direct.CloseAsync();
+        // The pool behind the data source is registered too: the psycopg face gets the same (idle) session.
+        var pool = provider.GetRequiredService<ConnectionPool>();
+        Assert.Same(dataSource.Pool, pool);
+        await using (var conn = await pool.ConnectionAsync())
+            Assert.Equal(pid, conn.Info.BackendPid);
+        await provider.DisposeAsync();
+        Assert.True(pool.Closed);   // the container closes the pool with the data source
     }
 
     [Fact]
@@ -40,6 +50,8 @@ public sealed class DependencyInjectionTests(AdoFixture db) : IClassFixture<AdoF
         var app = provider.GetRequiredKeyedService<SharpgresDataSource>("app");
         var admin = provider.GetRequiredKeyedService<DbDataSource>("admin");
         Assert.NotSame(app, admin);
+        Assert.Same(app.Pool, provider.GetRequiredKeyedService<ConnectionPool>("app"));
+        Assert.NotSame(app.Pool, provider.GetRequiredKeyedService<ConnectionPool>("admin"));
         await using var a = provider.GetRequiredKeyedService<SharpgresConnection>("app");
         await a.OpenAsync();
         Assert.Equal(db.Database, a.Database);

@@ -17,6 +17,7 @@ public sealed class CommitUnknownFixture : IDisposable
         {
             Settings = { ["synchronous_commit"] = "on", ["synchronous_standby_names"] = "nobody" },
         });
+        Sharpgres.TestSupport.SecretScan.Register(Cluster.Primary.Password);
         using var admin = Admin();
         admin.Execute("CREATE TABLE items (id int PRIMARY KEY, note text)");
         admin.Execute("CREATE TABLE deferred_fk (id int PRIMARY KEY, parent int REFERENCES deferred_fk (id) DEFERRABLE INITIALLY DEFERRED)");
@@ -63,6 +64,33 @@ public sealed class CommitUnknownTests(CommitUnknownFixture fx) : IClassFixture<
         Assert.Contains("may or may not have committed", error.Message);
         Assert.True(conn.Closed);
         // Why "unknown" is the only honest answer: the server did commit locally before it was told to stop waiting.
+        using var check = fx.Admin();
+        Assert.Equal(1L, check.Execute("SELECT count(*) FROM items WHERE id = %s", id).FetchOne()![0]);
+    }
+
+    // The same COMMIT queued in a pipeline: it goes out with the Sync, and the Sync's answer never comes.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Commit_in_a_pipeline_whose_connection_dies_while_waiting_raises_CommitUnknown(bool async)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        using var conn = Pg.Connect(fx.ConnString);
+        var pid = conn.Info.BackendPid;
+        var pipeline = conn.Pipeline();
+        conn.Execute("INSERT INTO items VALUES (%s, 'pipelined, waits for a standby')", id);
+        var commit = async ? conn.CommitAsync() : Task.Run(conn.Commit);
+        using (var admin = fx.Admin())
+        {
+            WaitUntil(() => (string?)admin.Execute("SELECT wait_event FROM pg_stat_activity WHERE pid = %s", pid).FetchOne()?[0] == "SyncRep");
+            admin.Execute("SELECT pg_terminate_backend(%s)", pid);
+        }
+
+        var error = await Assert.ThrowsAsync<CommitUnknown>(() => commit.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("may or may not have committed", error.Message);
+        Assert.True(conn.Broken || conn.Closed);
+        var leaving = Record.Exception(() => pipeline.Dispose());
+        Assert.True(leaving is null or OperationalError, $"leaving the pipeline raised {leaving}");
         using var check = fx.Admin();
         Assert.Equal(1L, check.Execute("SELECT count(*) FROM items WHERE id = %s", id).FetchOne()![0]);
     }

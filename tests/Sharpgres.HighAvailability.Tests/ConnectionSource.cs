@@ -1,17 +1,24 @@
+using Sharpgres.Pool;
+
 namespace Sharpgres.HighAvailability.Tests;
 
-/// <summary>Where the writer gets its connections: a plain connect per transaction (until the pool is used).</summary>
+/// <summary>Where the writer gets its connections: a ConnectionPool, as an application would.</summary>
 internal sealed class ConnectionSource : IAsyncDisposable
 {
-    private readonly string conninfo;
+    private ConnectionSource(ConnectionPool pool) => Pool = pool;
 
-    private ConnectionSource(string conninfo) => this.conninfo = conninfo;
+    public ConnectionPool Pool { get; }
 
-    public static ConnectionSource Create(string conninfo) => new(conninfo);
+    /// <summary>
+    /// A pool over the cluster with no check function: the point is that the pool notices dead connections by itself
+    /// (the FATAL each backend sends when its server goes away).
+    /// </summary>
+    public static ConnectionSource Create(string conninfo) =>
+        new(new ConnectionPool(conninfo, minSize: 2, maxSize: 4, timeout: TimeSpan.FromSeconds(3), reconnectTimeout: TimeSpan.FromMinutes(1), name: "writer"));
 
-    public Task<Connection> CheckoutAsync(CancellationToken ct) => Pg.ConnectAsync(conninfo, cancellationToken: ct);
+    public Task<Connection> CheckoutAsync(CancellationToken ct) => Pool.ConnectionAsync(cancellationToken: ct);
 
     public async Task GiveBackAsync(Connection conn) => await conn.DisposeAsync();
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => Pool.DisposeAsync();
 }

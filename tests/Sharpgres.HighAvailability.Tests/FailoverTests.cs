@@ -1,5 +1,6 @@
+using Sharpgres.Errors;
+using Sharpgres.Pool;
 using Sharpgres.Testing;
-using Xunit.Abstractions;
 
 namespace Sharpgres.HighAvailability.Tests;
 
@@ -12,7 +13,7 @@ public sealed class SynchronousPair() : ClusterFixture(1, synchronous: true);
 /// committed on the new primary, minus the promotion wait. Checked: every id whose commit returned is on the new
 /// primary, no id that failed is. One cluster for the three: each round adds a new synchronous standby first.
 /// </summary>
-public sealed class FailoverTests(SynchronousPair fx, ITestOutputHelper output) : IClassFixture<SynchronousPair>
+public sealed class FailoverTests(SynchronousPair fx) : IClassFixture<SynchronousPair>
 {
     private TempCluster Cluster => fx.Cluster;
 
@@ -55,15 +56,72 @@ public sealed class FailoverTests(SynchronousPair fx, ITestOutputHelper output) 
         var failed = writer.Failed.ToHashSet();
         var unknown = writer.Unknown.ToHashSet();
         var foundUnknown = unknown.Count(found.Contains);
-        output.WriteLine($"failover ({mode}): death -> first write on the new primary {(firstWrite - died).TotalMilliseconds:0} ms, " +
+        Console.WriteLine($"failover ({mode}): death -> first write on the new primary {(firstWrite - died).TotalMilliseconds:0} ms, " +
                          $"promotion wait {(promoted - died).TotalMilliseconds:0} ms, excluding it {(firstWrite - promoted).TotalMilliseconds:0} ms; " +
                          $"committed {committed.Count}, failed {failed.Count}, commit unknown {unknown.Count} ({foundUnknown} of them on the new primary), " +
                          $"found {found.Count} = committed {committed.Count} + unknown found {foundUnknown}");
-        foreach (var (id, error) in writer.Errors.Take(5)) output.WriteLine($"  id {id}: {error.GetType().Name}: {error.Message.Split('\n')[0]}");
+        foreach (var (id, error) in writer.Errors.Take(5)) Console.WriteLine($"  id {id}: {error.GetType().Name}: {error.Message.Split('\n')[0]}");
 
         Assert.Empty(committed.Except(found));                  // no silent loss: every commit the caller saw is there
         Assert.Empty(failed.Intersect(found));                  // and nothing reported failed was written
         Assert.Equal(committed.Count + foundUnknown, found.Count);
         Assert.NotEqual(oldPrimary, Cluster.Primary);
+        // Every connection to the dead primary was discarded: what committed after the promotion, committed there.
+        Assert.All(writer.PortsOfCommitsAfter(promoted), port => Assert.Equal(standby.Port, port));
+        var stats = source.Pool.GetStats();
+        Console.WriteLine($"  pool: connections_lost {stats["connections_lost"]}, returns_bad {stats["returns_bad"]}, " +
+                         $"connections_errors {stats["connections_errors"]}, connections_num {stats["connections_num"]}");
+    }
+
+    /// <summary>
+    /// efcore.pg #1306: after a failover, pooled connections still on the old primary, now read-only, fail every write
+    /// with 25006 "cannot execute INSERT in a read-only transaction" for as long as they live. Here each is discarded
+    /// at its first such error (or as soon as the server reports default_transaction_read_only=on).
+    /// </summary>
+    [Fact]
+    public async Task Read_write_pool_discards_connections_on_a_primary_that_turned_read_only()
+    {
+        if (Cluster.Standbys.Count == 0) await Cluster.AddStandbyAsync();
+        var oldPrimary = Cluster.Primary;
+        var standby = Cluster.Standbys[0];
+        using (var admin = TempClusterTests.Admin(oldPrimary)) admin.Execute("CREATE TABLE fenced (id int)");
+        await Cluster.WaitForReplayAsync();
+
+        await using var pool = new ConnectionPool(Cluster.ConnectionString(TargetSessionAttrs.ReadWrite) + " connect_timeout=2",
+            minSize: 3, maxSize: 3, timeout: TimeSpan.FromSeconds(20), autocommit: true, name: "fenced");
+        pool.Wait(TimeSpan.FromSeconds(30));
+        Assert.Equal(oldPrimary.Port, pool.Connection(c => c.Info.Port));
+
+        // The old primary is fenced (sessions default to read-only; each learns it at its next statement) and the
+        // standby takes over.
+        using (var admin = TempClusterTests.Admin(oldPrimary))
+        {
+            admin.Execute("ALTER SYSTEM SET default_transaction_read_only = on");
+            admin.Execute("SELECT pg_reload_conf()");
+        }
+        await Cluster.PromoteAsync(standby);
+
+        var readOnlyErrors = 0;
+        var ports = new List<int>();
+        for (var i = 0; i < 30; i++)
+        {
+            try
+            {
+                var port = i % 2 == 0
+                    ? pool.Connection(c => { c.Execute("INSERT INTO fenced VALUES (%s)", i); return c.Info.Port; })
+                    : await pool.ConnectionAsync(async c => { await c.ExecuteAsync("INSERT INTO fenced VALUES (%s)", [i]); return c.Info.Port; });
+                ports.Add(port);
+            }
+            catch (ReadOnlySqlTransaction)
+            {
+                readOnlyErrors++;
+            }
+        }
+        var stats = pool.GetStats();
+        Console.WriteLine($"fenced primary: {readOnlyErrors} writes failed with 25006 (pool of 3), {ports.Count} then committed on the new primary; " +
+                          $"returns_bad {stats["returns_bad"]}");
+        Assert.InRange(readOnlyErrors, 0, 3);                 // at most one per connection that was on the old primary
+        Assert.Equal(30 - readOnlyErrors, ports.Count);
+        Assert.All(ports, p => Assert.Equal(standby.Port, p));
     }
 }

@@ -16,12 +16,16 @@ internal sealed class WriterLoop(Func<CancellationToken, Task<Connection>> check
     private readonly ConcurrentQueue<(int Id, Error Error)> errors = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly ConcurrentQueue<TimeSpan> commitTimes = new();
+    private readonly ConcurrentQueue<(TimeSpan At, int Port)> commitPorts = new();
     private int nextId;
 
     public IReadOnlyCollection<int> Committed => committed;
     public IReadOnlyCollection<int> Failed => failed;
     public IReadOnlyCollection<int> Unknown => unknown;
     public IEnumerable<(int Id, Error Error)> Errors => errors;
+
+    /// <summary>The server port of every commit after <paramref name="after"/>.</summary>
+    public IEnumerable<int> PortsOfCommitsAfter(TimeSpan after) => commitPorts.Where(c => c.At > after).Select(c => c.Port);
 
     /// <summary>The loop's clock, which commit times are read on.</summary>
     public TimeSpan Now => clock.Elapsed;
@@ -39,6 +43,7 @@ internal sealed class WriterLoop(Func<CancellationToken, Task<Connection>> check
                 await conn.CommitAsync();
                 committed.Add(id);
                 commitTimes.Enqueue(clock.Elapsed);
+                commitPorts.Enqueue((clock.Elapsed, conn.Info.Port));
             }
             catch (CommitUnknown e)
             {

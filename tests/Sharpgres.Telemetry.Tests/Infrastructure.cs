@@ -46,6 +46,7 @@ public sealed class TelemetryFixture : IDisposable
     {
         var server = TestServer.IsExternal ? null : TestServer.Shared;
         Password = server?.Password ?? ConnectionInfo.Parse(TestServer.ExternalConnectionString!).Password ?? "";
+        Sharpgres.TestSupport.SecretScan.Register(Password);
         Database = $"tel_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
         using (var admin = Pg.Connect(Admin, autocommit: true))
         {
@@ -80,6 +81,9 @@ public sealed class TelemetryFixture : IDisposable
 
     public Connection Connect(bool autocommit = true) => Pg.Connect(ConnString, autocommit: autocommit);
 
+    /// <summary>Collects the observable instruments (the pool gauges) now: their measurements join <see cref="Measurements"/>.</summary>
+    public void ObserveGauges() => _meters.RecordObservableInstruments();
+
     /// <summary>Forgets what earlier tests captured (keeping it for the scan) and resets the options.</summary>
     public void Reset()
     {
@@ -103,6 +107,24 @@ public sealed class TelemetryFixture : IDisposable
         return spans[0];
     }
 
+    /// <summary>The attributes every successful statement span carries: kind Client, source, target, text and shape, no error.</summary>
+    public void AssertStatementSpan(Activity span, string text, string operation, string? collection, string summary)
+    {
+        Assert.Equal(ActivityKind.Client, span.Kind);
+        Assert.Equal("Sharpgres", span.Source.Name);
+        Assert.Equal("postgresql", span.GetTagItem("db.system.name"));
+        Assert.Equal(Database, span.GetTagItem("db.namespace"));
+        Assert.Equal(text, span.GetTagItem("db.query.text"));
+        Assert.Equal(operation, span.GetTagItem("db.operation.name"));
+        Assert.Equal(collection, span.GetTagItem("db.collection.name"));
+        Assert.Equal(summary, span.GetTagItem("db.query.summary"));
+        Assert.Equal("127.0.0.1", span.GetTagItem("server.address"));
+        Assert.Equal(Port == 5432 ? null : (object)Port, span.GetTagItem("server.port"));
+        Assert.Null(span.GetTagItem("db.query.parameter.0"));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        Assert.Null(span.GetTagItem("error.type"));
+    }
+
     private void Collect()
     {
         lock (Spans)
@@ -112,13 +134,17 @@ public sealed class TelemetryFixture : IDisposable
                 foreach (var tag in s.TagObjects) Everything.Enqueue($"{tag.Key}={tag.Value}");
                 foreach (var e in s.Events) Everything.Enqueue(e.Name + string.Join(",", e.Tags.Select(t => $"{t.Key}={t.Value}")));
             }
-        foreach (var e in Logs.Entries) Everything.Enqueue($"{e.Category} {e.Message} {e.Exception}");
+        foreach (var e in Logs.Entries)
+        {
+            Everything.Enqueue($"{e.Category} {e.Message} {e.Exception}");
+            Sharpgres.TestSupport.SecretScan.Scan("log " + e.Category, $"{e.Message} {e.Exception}");   // Debug lines too
+        }
     }
 
     public void Dispose()
     {
         Collect();
-        Pg.LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        Pg.LoggerFactory = Sharpgres.TestSupport.SecretScan.LoggerFactory;
         Pg.Telemetry = new PgTelemetryOptions();
         _meters.Dispose();
         _tracer.Dispose();

@@ -34,6 +34,32 @@ public class PsycopgParityTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         Assert.Single(cur.Description!);
     }
 
+    // psycopg: during COPY FROM STDIN the cursor describes the COPY's columns (column_1 ..., oid 0) with rowcount -1;
+    // after it the result is the command's: no description, rowcount and status from "COPY n" (checked with psycopg
+    // 3.1.7 on PostgreSQL 15).
+    [Theory]
+    [InlineData("", "t")]
+    [InlineData(" (FORMAT BINARY)", "t")]
+    [InlineData("", "t (a)")]
+    public void Copy_from_is_described_while_it_runs_and_not_after(string format, string target)
+    {
+        using var conn = db.Connect(autocommit: true);
+        using var cur = conn.Cursor();
+        cur.Execute("CREATE TEMP TABLE t (a int, b text)");
+        var columns = target == "t" ? 2 : 1;
+        using (var copy = cur.Copy($"COPY {target} FROM STDIN{format}"))
+        {
+            var during = cur.Description!;
+            Assert.Equal(Enumerable.Range(1, columns).Select(i => $"column_{i}"), during.Select(c => c.Name));
+            Assert.All(during, c => Assert.Equal(0u, c.TypeCode));
+            Assert.Equal(-1, cur.RowCount);
+            if (columns == 2) copy.WriteRow(1, "x"); else copy.WriteRow(1);
+        }
+        Assert.Null(cur.Description);
+        Assert.Equal(1, cur.RowCount);
+        Assert.Equal("COPY 1", cur.StatusMessage);
+    }
+
     // psycopg Column: numeric has precision and scale but no display size; a negative scale (PostgreSQL 15) is signed.
     [Fact]
     public void Numeric_description_has_no_display_size_and_a_negative_scale_reads_negative()
@@ -148,6 +174,79 @@ public class PsycopgParityTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
             copy.Dispose();
             Assert.True(copy.Finished);
         }
+    }
+
+    // psycopg: a connection closed while a pipeline has results pending ends them with OperationalError (fetching a
+    // pending result, Sync, and leaving the block), not an internal exception; the connection stays closed.
+    [Fact]
+    public void Closing_the_connection_inside_a_pipeline_raises_OperationalError()
+    {
+        var conn = db.Connect();
+        var pipeline = conn.Pipeline();
+        var first = conn.Cursor().Execute("SELECT 1");
+        var second = conn.Cursor().Execute("SELECT 2");
+        conn.Close();
+        Assert.Equal("the connection is closed", Assert.Throws<OperationalError>(() => first.FetchOne()).Message);
+        Assert.Throws<OperationalError>(() => second.FetchAll());
+        Assert.Throws<OperationalError>(() => pipeline.Sync());
+        var leaving = Record.Exception(() => pipeline.Dispose());
+        Assert.True(leaving is null or OperationalError, $"leaving the block raised {leaving}");
+        Assert.True(conn.Closed);
+        Assert.Throws<OperationalError>(() => conn.Execute("SELECT 1"));
+    }
+
+    [Fact]
+    public async Task Closing_the_connection_from_another_thread_ends_a_waiting_pipeline_sync_with_OperationalError()
+    {
+        await using var conn = await db.ConnectAsync(autocommit: true);
+        var pid = conn.Info.BackendPid;
+        var syncing = Task.Run(async () =>
+        {
+            await using var pipeline = conn.Pipeline();
+            await conn.Cursor().ExecuteAsync("SELECT 1");
+            await conn.Cursor().ExecuteAsync("SELECT pg_sleep(30)");
+            await pipeline.SyncAsync();
+        });
+        WaitRunning(pid);
+        await conn.CloseAsync();
+        Assert.IsAssignableFrom<OperationalError>(await Assert.ThrowsAnyAsync<Error>(() => syncing.WaitAsync(TimeSpan.FromSeconds(30))));
+    }
+
+    // psycopg: a server cursor whose connection is closed between fetches, or while a fetch waits, raises
+    // OperationalError on the next FETCH; the rows of the FETCH already received are still delivered.
+    [Fact]
+    public void Closing_the_connection_inside_a_server_cursor_loop_raises_OperationalError()
+    {
+        var conn = db.Connect();
+        using var cur = conn.Cursor("closing_under_me");
+        cur.ItemSize = 10;
+        cur.Execute("SELECT g FROM generate_series(1, 1000) g");
+        var seen = 0;
+        var e = Assert.Throws<OperationalError>(() =>
+        {
+            foreach (var row in cur)
+            {
+                seen++;
+                if (seen == 1) conn.Close();
+            }
+        });
+        Assert.Equal(10, seen);   // the rows of the FETCH already read are delivered, as psycopg's iteration does
+        Assert.Equal("the connection is closed", e.Message);
+        Assert.Throws<OperationalError>(() => cur.FetchOne());
+        Assert.True(conn.Closed);
+    }
+
+    [Fact]
+    public async Task Closing_the_connection_from_another_thread_ends_a_waiting_server_cursor_fetch_with_OperationalError()
+    {
+        using var conn = db.Connect();
+        var pid = conn.Info.BackendPid;
+        var cur = conn.Cursor("closing_while_fetching");
+        cur.Execute("SELECT g FROM generate_series(1, 3) g WHERE g = 1 OR pg_sleep(30) IS NOT NULL");
+        var fetching = Task.Run(() => cur.FetchAll());
+        WaitRunning(pid);
+        conn.Close();
+        Assert.IsAssignableFrom<OperationalError>(await Assert.ThrowsAnyAsync<Error>(() => fetching.WaitAsync(TimeSpan.FromSeconds(30))));
     }
 
     private void WaitRunning(int pid)

@@ -1,5 +1,5 @@
 using Sharpgres.Errors;
-using Sharpgres.Sql;
+using Sharpgres.Queries;
 using Sharpgres.Tests.Infrastructure;
 
 namespace Sharpgres.Tests;

@@ -73,6 +73,7 @@ internal static class Catalog
             {
                 Call = () => { if (call() is Task task) task.GetAwaiter().GetResult(); return units; },
                 BeforeCall = iterationSetup,
+                BeforeRound = x.Workload.BeforeRound is { } before ? ToAction(Compile(instance, type.GetMethod(before)!)) : null,
             };
         }
         var workloads = new List<WorkloadSpec>();
@@ -95,6 +96,8 @@ internal static class Catalog
         Drivers.Npgsql => 1,
         _ => 2,
     };
+
+    private static Action ToAction(Func<object?> call) => () => call();
 
     private static Action? Actions(Type type, object instance, Type attribute)
     {

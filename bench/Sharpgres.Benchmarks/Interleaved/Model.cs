@@ -32,6 +32,8 @@ internal sealed class Side(string driver)
     public Func<double>? Call { get; init; }
     /// <summary>Untimed work before each call (its CPU and allocations are left out too).</summary>
     public Action? BeforeCall { get; init; }
+    /// <summary>Untimed work before each round (WorkloadAttribute.BeforeRound).</summary>
+    public Action? BeforeRound { get; init; }
     /// <summary>A whole round for a budget in milliseconds, measured by the side itself.</summary>
     public Func<int, Sample>? Round { get; init; }
 }

@@ -86,7 +86,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// <summary>Sends the statement ([BEGIN] Query, simple protocol) and waits for CopyInResponse / CopyOutResponse.</summary>
     internal static async ValueTask<Copy> StartAsync(Connection connection, string sql, Action<string?, long, Exception?> onEnd, bool async, CancellationToken ct)
     {
-        if (Sql.SqlText.HasMultipleStatements(sql)) throw new ProgrammingError("COPY cannot be mixed with other statements in Copy()");
+        if (Queries.SqlText.HasMultipleStatements(sql)) throw new ProgrammingError("COPY cannot be mixed with other statements in Copy()");
         var session = connection.Session;
         session.EnterOperation();
         var registration = session.RegisterCancellation(ct);

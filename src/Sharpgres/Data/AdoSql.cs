@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Sharpgres.Sql;
+using Sharpgres.Queries;
 
 namespace Sharpgres.Data;
 

@@ -29,6 +29,8 @@ internal sealed class CommandRun
     private CancellationTokenRegistration _registration;
     private CancellationToken _token;
     private Error? _error;
+    private OperationScope _op;   // the span, metric and Debug line (Telemetry/): empty when nobody listens
+    private long _rowCount;
 
     private CommandRun(Connection connection, int count)
     {
@@ -64,12 +66,19 @@ internal sealed class CommandRun
     /// <summary>The current DataRow's body, valid until the next message is read.</summary>
     public ReadOnlySpan<byte> CurrentRow => _session.Reader.Payload;
 
+    /// <summary>SequentialAccess: DataRows longer than this are read in pieces (<see cref="StreamedRow"/>), not buffered whole.</summary>
+    public int StreamRowsAbove { get; set; } = int.MaxValue;
+
+    /// <summary>The current DataRow arrived as its header only; its body is read through <see cref="StreamedRow"/>.</summary>
+    public bool RowIsPartial => _session.Reader.PartialRemaining > 0;
+
     /// <summary>Writes and sends every statement. The caller has checked the connection is free.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<CommandRun> StartAsync(Connection connection, IReadOnlyList<(string Sql, BoundParameters Parameters)> statements,
-        bool prepare, bool async, CancellationToken ct)
+        bool prepare, PgOperationKind kind, bool async, CancellationToken ct)
     {
         var run = new CommandRun(connection, statements.Count);
+        if (statements.Count > 0 && OperationScope.IsObservedOn(connection, kind)) run.StartScope(kind, statements);
         var session = connection.Session;
         session.EnterOperation();
         var start = session.Writer.Position;
@@ -107,9 +116,9 @@ internal sealed class CommandRun
             run._registration = session.RegisterCancellation(ct);
             await session.FlushAsync(async, ct).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
-            run.End();
+            run.End(e);
             throw;
         }
         return run;
@@ -123,13 +132,16 @@ internal sealed class CommandRun
         var session = _session;
         try
         {
+            // What the reader left of a row read in pieces is dropped before the next message.
+            if (session.Reader.PartialRemaining > 0) await session.Reader.SkipPartialAsync(session.Reader.PartialRemaining, async).ConfigureAwait(false);
             while (true)
             {
-                var code = await session.ReadMessageAsync(async).ConfigureAwait(false);
+                var code = await session.ReadMessageAsync(async, default, StreamRowsAbove).ConfigureAwait(false);
                 switch (code)
                 {
                     case BackendMessageCode.DataRow:
                         if (_descriptions[Statement] is null) throw session.Unexpected(code, "RowDescription");
+                        _rowCount++;
                         return RunEvent.Row;
                     case BackendMessageCode.RowDescription:
                         _descriptions[Statement] = RowDescription.Parse(session.Reader.Payload);
@@ -170,7 +182,7 @@ internal sealed class CommandRun
         catch (Exception e)
         {
             if (!session.IsBroken) session.Break(e);
-            End();
+            End(e);
             throw;
         }
     }
@@ -218,13 +230,39 @@ internal sealed class CommandRun
         End();
     }
 
-    private void End()
+    private void End(Exception? failure = null)
     {
         if (Finished) return;
         Finished = true;
         _registration.Dispose();
         _session.ClearCancelDeadline();
         _session.ExitOperation();
+        if (_op.IsObserved) EndScope(failure);
+    }
+
+    /// <summary>The command's (Command) or batch's (Batch) span from the send to the ReadyForQuery, parented under the caller's.</summary>
+    private void StartScope(PgOperationKind kind, IReadOnlyList<(string Sql, BoundParameters Parameters)> statements)
+    {
+        var texts = new string[statements.Count];
+        for (var i = 0; i < texts.Length; i++) texts[i] = statements[i].Sql;
+        // Not ambient: the reader outlives ExecuteReader, and the caller's work between reads isn't part of the command.
+        _op = OperationScope.StartStatements(_connection, kind, texts, ambient: false);
+        // A typed parameter is bound as itself (its codec reads the value without boxing): record the value.
+        if (_op.WantsParameters && statements.Count == 1)
+            _op.SetParameters(Array.ConvertAll(statements[0].Parameters.Values, v => v is SharpgresParameter p ? p.Value : v));
+    }
+
+    private void EndScope(Exception? failure)
+    {
+        if ((failure ?? _error) is { } error) _op.Fail(error);
+        if (Array.Exists(_descriptions, d => d is not null)) _op.SetRows(_rowCount, returned: true);
+        else
+        {
+            long affected = -1;
+            foreach (var tag in _tags) if (Affected(tag) is >= 0 and var n) affected = Math.Max(affected, 0) + n;
+            if (affected >= 0) _op.SetRows(affected, returned: false);
+        }
+        _op.Dispose();
     }
 
     /// <summary>ADO.NET's RecordsAffected: the rows of INSERT, UPDATE, DELETE, MERGE and COPY statements; -1 when none ran.</summary>

@@ -20,6 +20,9 @@ internal abstract class ConnectionSource : IDisposable, IAsyncDisposable
 
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; }
 
+    /// <summary>The pool the sessions come from; null for a connection string with Pooling=false.</summary>
+    public virtual Sharpgres.Pool.ConnectionPool? Pool => null;
+
     public virtual void Dispose() { }
     public virtual ValueTask DisposeAsync() { Dispose(); return ValueTask.CompletedTask; }
 
@@ -32,9 +35,17 @@ internal abstract class ConnectionSource : IDisposable, IAsyncDisposable
     /// <summary>Closes idle pooled sessions; those in use are closed when they come back.</summary>
     public virtual void Clear() { }
 
-    /// <summary>The source for a connection string: one per distinct string when pooling, else a new unpooled one.</summary>
-    public static ConnectionSource For(string connectionString, SharpgresConnectionStringBuilder settings) =>
-        settings.Pooling ? Pools.GetOrAdd(connectionString, _ => PooledSource.Create(settings, null)) : new UnpooledSource(settings, null);
+    /// <summary>The source for a connection string: one pool per distinct string when pooling, else a new unpooled one.</summary>
+    public static ConnectionSource For(string connectionString, SharpgresConnectionStringBuilder settings)
+    {
+        if (!settings.Pooling) return new UnpooledSource(settings, null);
+        if (Pools.TryGetValue(connectionString, out var shared)) return shared;
+        // Under a lock so that two first Opens of one string don't both start a pool (GetOrAdd may run its factory twice).
+        lock (Pools) return Pools.GetOrAdd(connectionString, _ => new PooledSource(settings, null));
+    }
+
+    /// <summary>The pool of a connection string, if one was made (ClearPool doesn't start one just to clear it).</summary>
+    public static ConnectionSource? Shared(string connectionString) => Pools.GetValueOrDefault(connectionString);
 
     /// <summary>SharpgresConnection.ClearAllPools.</summary>
     public static void ClearAll()

@@ -289,7 +289,8 @@ internal static class Execution
         CommandRun run;
         try
         {
-            run = await CommandRun.StartAsync(inner, statements, prepare, async, ct).ConfigureAwait(false);
+            run = await CommandRun.StartAsync(inner, statements, prepare, batchCommands is null ? PgOperationKind.Command : PgOperationKind.Batch,
+                async, ct).ConfigureAwait(false);
             run.BatchCommands = batchCommands;
         }
         catch (InterfaceError e) when (e.Message.Contains("already in progress", StringComparison.Ordinal))

@@ -346,12 +346,14 @@ public sealed class SharpgresConnection : DbConnection
 
     // ---- pools and metadata --------------------------------------------------------------------------------------
 
-    /// <summary>Closes the idle sessions of this connection's pool; sessions in use are closed when they come back.</summary>
+    /// <summary>
+    /// Npgsql's ClearPool: the idle sessions of this connection's pool are closed now, those in use (this one too) when
+    /// they come back, and fresh ones replace them.
+    /// </summary>
     public static void ClearPool(SharpgresConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        if (connection._dataSource is { } dataSource) { dataSource.Clear(); return; }
-        if (connection.Settings.Pooling) ConnectionSource.For(connection._connectionString, connection.Settings).Clear();
+        (connection._source ?? ConnectionSource.Shared(connection._connectionString))?.Clear();
     }
 
     /// <summary>Clears every pool made by connection strings (Pooling=true).</summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
+using Sharpgres.Pool;
 
 namespace Sharpgres.Data;
 
@@ -18,7 +19,7 @@ public sealed class SharpgresDataSource : DbDataSource
         Settings = settings;
         _connectionString = settings.ConnectionString;
         LoggerFactory = loggerFactory;
-        Source = settings.Pooling ? PooledSource.Create(settings, loggerFactory) : new UnpooledSource(settings, loggerFactory);
+        Source = new PooledSource(settings, loggerFactory);
     }
 
     /// <summary>A data source for a connection string (ADO.NET form, libpq conninfo or URI).</summary>
@@ -30,7 +31,13 @@ public sealed class SharpgresDataSource : DbDataSource
         new(new SharpgresConnectionStringBuilder(builder.ConnectionString), null);
 
     internal SharpgresConnectionStringBuilder Settings { get; }
-    internal ConnectionSource Source { get; }
+    internal PooledSource Source { get; }
+
+    /// <summary>
+    /// The connection pool behind this data source (a <see cref="NullConnectionPool"/> with Pooling=false): the same
+    /// sessions the ADO.NET connections use, for the psycopg-style face (<c>Pool.Connection()</c>), stats and resizing.
+    /// </summary>
+    public ConnectionPool Pool => Source.Pool;
     internal ILoggerFactory? LoggerFactory { get; }
 
     /// <summary>The connection string without its password.</summary>
@@ -64,7 +71,7 @@ public sealed class SharpgresDataSource : DbDataSource
         return new SharpgresConnection(this, _connectionString);
     }
 
-    /// <summary>Closes the pool's idle sessions; sessions in use are closed when they come back.</summary>
+    /// <summary>Closes the pool's idle sessions now and those in use when they come back; new ones replace them.</summary>
     public void Clear() => Source.Clear();
 
     /// <inheritdoc />

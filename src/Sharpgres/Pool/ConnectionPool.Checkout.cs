@@ -19,21 +19,14 @@ public partial class ConnectionPool
     private bool _opened;
     private bool _growing;
     private long _drainedAt = long.MinValue;
+    private bool _drainReplaces = true;   // false after ClearPool: drained connections coming back are not replaced
 
-    // Observability seams for the metrics (Telemetry/): static hooks, a null check each when nobody listens.
-    /// <summary>Each queued request's wait for a connection (requests served from the idle stack don't wait).</summary>
-    internal static Action<ConnectionPool, TimeSpan>? WaitObserved;
-    /// <summary>Each checkout's use time, when the connection comes back.</summary>
-    internal static Action<ConnectionPool, TimeSpan>? UseObserved;
-    /// <summary>Each new connection, with the time connecting (and configure) took.</summary>
-    internal static Action<ConnectionPool, TimeSpan>? ConnectionOpenedObserved;
-    /// <summary>The pools open now, for observable gauges (sizes: <see cref="SizeNow"/>, <see cref="IdleNow"/>, <see cref="InUseNow"/>, <see cref="WaitingNow"/>).</summary>
+    /// <summary>The pools open now, read by the observable db.client.connection.* gauges (Telemetry/PoolMetrics).</summary>
     internal static readonly System.Collections.Concurrent.ConcurrentDictionary<ConnectionPool, byte> OpenPools = new();
 
-    internal int SizeNow { get { lock (_lock) return _size; } }
-    internal int IdleNow { get { lock (_lock) return _idle.Count; } }
-    internal int InUseNow { get { lock (_lock) return _inUse; } }
     internal int WaitingNow { get { lock (_lock) return _waiting.Count; } }
+    /// <summary>Idle and handed-out connections, read together (db.client.connection.count).</summary>
+    internal (int Idle, int Used) CountsNow { get { lock (_lock) return (_idle.Count, _inUse); } }
 
     internal async ValueTask<Connection> GetConnectionAsync(TimeSpan? timeout, bool async, CancellationToken ct)
     {
@@ -46,7 +39,10 @@ public partial class ConnectionPool
             var pooled = await AcquireAsync(start, wait, first, async, ct).ConfigureAwait(false);
             first = false;
             var conn = await PrepareCheckoutAsync(pooled, async, ct).ConfigureAwait(false);
-            if (conn is not null) return conn;
+            if (conn is null) continue;
+            // Every checkout, queued or served from the idle stack, so the histogram shows the whole distribution.
+            PoolMetrics.Record(PoolMetrics.WaitTime, this, PooledSession.Now - start);
+            return conn;
         }
     }
 
@@ -130,7 +126,7 @@ public partial class ConnectionPool
         {
             var waited = PooledSession.Now - queuedAt;
             _stats.AddWait(waited);
-            WaitObserved?.Invoke(this, Stopwatch.GetElapsedTime(queuedAt));
+            PoolMetrics.WaitEvent(this, waited);
         }
     }
 
@@ -152,6 +148,7 @@ public partial class ConnectionPool
         if (ct is { } token) throw new OperationCanceledException("the request for a pooled connection was cancelled", token);
         message += ". Raise maxSize (if the server has room), hold connections for less time, or raise timeout.";
         PoolLog.Timeout(_logger, message);
+        PoolMetrics.Timeout(this);
         throw new PoolTimeout(message);
     }
 
@@ -170,7 +167,7 @@ public partial class ConnectionPool
         var now = PooledSession.Now;
         if (!_null && (pooled.IsExpired(now) || pooled.CreatedAt <= Volatile.Read(ref _drainedAt)))
         {
-            await RetireAsync(pooled, "expired (maxLifetime)", replace: true, async).ConfigureAwait(false);
+            await RetireAsync(pooled, "expired (maxLifetime)", replace: ReplacesRetired(pooled, now), async).ConfigureAwait(false);
             return null;
         }
         var session = pooled.Session;
@@ -180,7 +177,7 @@ public partial class ConnectionPool
             await RetireAsync(pooled, "lost while idle: " + (session.FatalError?.Message ?? "the server closed it"), replace: true, async).ConfigureAwait(false);
             return null;
         }
-        var conn = new Connection(session, pooled, pooled.Defaults, _connectionLogger);
+        var conn = new Connection(session, pooled, pooled.Defaults, _loggers);
         if (_check is not null)
         {
             try
@@ -196,6 +193,14 @@ public partial class ConnectionPool
                 await RetireAsync(pooled, "failed its check", replace: true, async).ConfigureAwait(false);
                 return null;
             }
+            if (session.State == SessionState.Broken)
+            {
+                // The check's round trip brought news the check itself doesn't fail on: the server now reports a
+                // kind (read-only, standby) that target_session_attrs doesn't accept.
+                conn.Detach();
+                await RetireAsync(pooled, "the server no longer matches target_session_attrs", replace: true, async).ConfigureAwait(false);
+                return null;
+            }
         }
         pooled.CheckedOutAt = PooledSession.Now;
         return conn;
@@ -209,7 +214,7 @@ public partial class ConnectionPool
         conn.Detach();
         var used = PooledSession.Now - pooled.CheckedOutAt;
         _stats.AddUsage(used);
-        UseObserved?.Invoke(this, TimeSpan.FromSeconds((double)used / Stopwatch.Frequency));
+        PoolMetrics.Record(PoolMetrics.UseTime, this, used);
         var session = pooled.Session;
         if (Closed)
         {
@@ -243,16 +248,19 @@ public partial class ConnectionPool
         }
         if (!_null && (pooled.IsExpired(PooledSession.Now) || pooled.CreatedAt <= Volatile.Read(ref _drainedAt)))
         {
-            await RetireAsync(pooled, "expired (maxLifetime) or drained", replace: true, async).ConfigureAwait(false);
+            await RetireAsync(pooled, "expired (maxLifetime) or drained", replace: ReplacesRetired(pooled, PooledSession.Now), async).ConfigureAwait(false);
             return;
         }
         if (!Offer(pooled, wasInUse: true))
             await RetireAsync(pooled, _null ? "no request waiting (null pool)" : "the pool is over maxSize", replace: false, async, counted: false).ConfigureAwait(false);
     }
 
+    /// <summary>An expired connection is replaced; a drained one too, unless ClearPool drained it (then minSize refills).</summary>
+    private bool ReplacesRetired(PooledSession pooled, long now) => pooled.IsExpired(now) || Volatile.Read(ref _drainReplaces);
+
     private string? RunReset(PooledSession pooled)
     {
-        var conn = new Connection(pooled.Session, null, pooled.Defaults, _connectionLogger);
+        var conn = new Connection(pooled.Session, null, pooled.Defaults, _loggers);
         try
         {
             _reset!(conn);

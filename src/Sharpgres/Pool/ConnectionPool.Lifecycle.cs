@@ -63,6 +63,7 @@ public partial class ConnectionPool
                 _maintenance = Task.Run(MaintainAsync);
             }
         }
+        PoolMetrics.Publish();
         OpenPools.TryAdd(this, 0);
         PoolLog.Lifecycle(_logger, Name, $"opened (minSize {_minSize}, maxSize {_maxSize})");
     }
@@ -238,7 +239,13 @@ public partial class ConnectionPool
     /// psycopg's <c>drain()</c>: closes every idle connection now and every connection in use as it comes back,
     /// replacing each with a fresh one (e.g. after type adapters changed, or to move to a new primary).
     /// </summary>
-    public void Drain()
+    public void Drain() => Drain(replace: true);
+
+    /// <summary>
+    /// <paramref name="replace"/> false is ADO.NET's ClearPool (Npgsql): the drained connections are not replaced one
+    /// for one, only up to <see cref="MinSize"/> (here and by the maintenance tick), so clearing an idle pool leaves it empty.
+    /// </summary>
+    internal void Drain(bool replace)
     {
         List<PooledSession> idle;
         lock (_lock)
@@ -246,14 +253,16 @@ public partial class ConnectionPool
             idle = [.. _idle];
             _idle.Clear();
             Volatile.Write(ref _drainedAt, PooledSession.Now);
+            _drainReplaces = replace;
             _size -= idle.Count;
-            if (!_closed && !_null) foreach (var _ in idle) EnqueueAdd(null, growing: false);
+            var add = replace ? idle.Count : Math.Max(0, _minSize - _size);
+            if (!_closed && !_null) for (var i = 0; i < add; i++) EnqueueAdd(null, growing: false);
         }
         PoolLog.Lifecycle(_logger, Name, $"drained ({idle.Count} idle closed)");
         foreach (var pooled in idle) CloseQuietly(pooled, "drained");
     }
 
-    /// <summary>The async twin of <see cref="Drain"/>.</summary>
+    /// <summary>The async twin of <see cref="Drain()"/>.</summary>
     public Task DrainAsync()
     {
         Drain();
@@ -406,7 +415,7 @@ public partial class ConnectionPool
         var pooled = new PooledSession(this, session, _defaults, opened, expires);
         if (_configure is not null)
         {
-            var conn = new Connection(session, null, _defaults, _connectionLogger);
+            var conn = new Connection(session, null, _defaults, _loggers);
             try
             {
                 _configure(conn);
@@ -424,7 +433,7 @@ public partial class ConnectionPool
             conn.Detach();
         }
         PoolLog.Opened(_logger, Name, session.ProcessId, (opened - start) * 1000 / Stopwatch.Frequency);
-        ConnectionOpenedObserved?.Invoke(this, Stopwatch.GetElapsedTime(start));
+        PoolMetrics.Record(PoolMetrics.CreateTime, this, PooledSession.Now - start);
         return pooled;
     }
 
@@ -461,7 +470,10 @@ public partial class ConnectionPool
             }
             _stats.RequestError();
             if (e is OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                PoolMetrics.Timeout(this);
                 throw new PoolTimeout($"couldn't get a connection from pool '{Name}' after {wait.TotalSeconds:0.00} s: connecting took too long", e);
+            }
             throw;
         }
     }
@@ -499,8 +511,9 @@ public partial class ConnectionPool
                 {
                     _idle.RemoveAt(i--);
                     closing.Add((pooled, "expired (maxLifetime)"));
-                    EnqueueAdd(null, growing: false);
-                    _size--;   // EnqueueAdd counted a new slot; the retired one is gone
+                    // Replaced below only up to minSize: an idle pool above it (ADO.NET's Minimum Pool Size=0) must not
+                    // reconnect every maxLifetime forever; a request grows it again when one is needed.
+                    _size--;
                 }
                 else if (_size > _minSize && now - pooled.LastReturnedAt >= maxIdle)
                 {

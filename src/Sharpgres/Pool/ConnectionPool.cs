@@ -22,8 +22,9 @@ public partial class ConnectionPool : IDisposable, IAsyncDisposable
     private readonly Action<Connection>? _reset;
     private readonly Action<ConnectionPool>? _reconnectFailed;
     private readonly ConnectionDefaults _defaults;
-    private readonly ILogger _logger;
-    private readonly ILogger _connectionLogger;
+    private ILogger _logger;
+    private Loggers _loggers;   // the connections' categories (notices, commands), from the same factory as the pool's
+    private ILogger _connectionLogger => _loggers.Connection;
     private readonly bool _null;
 
     /// <summary>
@@ -91,9 +92,20 @@ public partial class ConnectionPool : IDisposable, IAsyncDisposable
         _reset = reset;
         _reconnectFailed = reconnectFailed;
         _defaults = ConnectionDefaults.For(autocommit);
-        _logger = Pg.LoggerFactory.CreateLogger("Sharpgres.Pool");
-        _connectionLogger = Pg.LoggerFactory.CreateLogger<Connection>();
+        _loggers = Loggers.For();
+        _logger = _loggers.Pool;
         if (open) Open();
+    }
+
+    /// <summary>
+    /// Logs through <paramref name="loggerFactory"/> instead of <see cref="Pg.LoggerFactory"/> (the ADO.NET data source
+    /// passes the container's). Only before <see cref="Open"/>: the workers read the loggers once running.
+    /// </summary>
+    internal void UseLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        if (!Closed) throw new InvalidOperationException("the pool's logger factory can only change before it is opened");
+        _loggers = Loggers.For(loggerFactory);
+        _logger = _loggers.Pool;
     }
 
     private static TimeSpan Positive(TimeSpan value, string name) =>

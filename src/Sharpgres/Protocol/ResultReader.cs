@@ -40,10 +40,10 @@ internal static class ResultReader
                     session.Writer.WriteCopyFail("COPY FROM STDIN is not supported by Execute: use Cursor.Copy()");
                     if (!simpleQuery) session.Writer.WriteSync();
                     await session.FlushAsync(async, ct).ConfigureAwait(false);
-                    error ??= Sql.StatementGuard.CopyRefused("Execute");
+                    error ??= Queries.StatementGuard.CopyRefused("Execute");
                     break;
                 case BackendMessageCode.CopyOutResponse:
-                    error ??= Sql.StatementGuard.CopyRefused("Execute");
+                    error ??= Queries.StatementGuard.CopyRefused("Execute");
                     break;
                 case BackendMessageCode.CopyData or BackendMessageCode.CopyDone:
                     break;

@@ -209,10 +209,10 @@ internal sealed class RowStream
                 session.Writer.WriteCopyFail("COPY is not supported by Stream: use Cursor.Copy()");
                 _syncSent = false;
                 await session.FlushAsync(async).ConfigureAwait(false);
-                _error ??= Sql.StatementGuard.CopyRefused("Stream");
+                _error ??= Queries.StatementGuard.CopyRefused("Stream");
                 return false;
             case BackendMessageCode.CopyOutResponse:
-                _error ??= Sql.StatementGuard.CopyRefused("Stream");
+                _error ??= Queries.StatementGuard.CopyRefused("Stream");
                 return false;
             case BackendMessageCode.CopyData or BackendMessageCode.CopyDone:
                 return false;

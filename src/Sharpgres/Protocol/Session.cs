@@ -45,7 +45,7 @@ internal sealed partial class Session : IDisposable
 
     /// <summary>Whether the session can be reused, and what it would take (see <see cref="SessionState"/>).</summary>
     public SessionState State =>
-        IsBroken || FatalError is not null ? SessionState.Broken
+        IsBroken || FatalError is not null || IsOnWrongKindOfServer ? SessionState.Broken
         : IsClosed ? SessionState.Closed
         : IsBusy ? SessionState.Busy
         : TransactionStatus switch
@@ -69,8 +69,16 @@ internal sealed partial class Session : IDisposable
     public long NoticeCount { get; private set; }
     /// <summary>Raised when a ParameterStatus arrives (e.g. TimeZone after SET TIME ZONE).</summary>
     public Action<string, string>? ParameterChanged { get; set; }
-    /// <summary>Raised for each NotificationResponse (LISTEN/NOTIFY): pid, channel, payload.</summary>
-    public Action<int, string, string>? NotificationReceived { get; set; }
+    /// <summary>
+    /// Raised for each NotificationResponse (LISTEN/NOTIFY), by whichever call reads it: the connection's notify
+    /// handlers. While it is set, notifications go to it and are not also kept in <see cref="Backlog"/> (unless a
+    /// Notifies loop is running), so a connection served by handlers alone never fills its backlog.
+    /// </summary>
+    public Action<Notify>? NotificationReceived { get; set; }
+    /// <summary>Notifications read and not yet taken by a Notifies loop.</summary>
+    public Notifications.NotifyBacklog Backlog { get; } = new();
+    /// <summary>Notifies loops running on this session (each takes from <see cref="Backlog"/>).</summary>
+    public int NotifiesLoops;
     /// <summary>Where notices and notifications are logged (category Sharpgres.Notifications).</summary>
     public ILogger NotificationsLogger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -79,7 +87,14 @@ internal sealed partial class Session : IDisposable
     /// notifications can arrive at any time and are handled here, invisible to callers. Returns synchronously when
     /// the message is already buffered.
     /// </summary>
-    public ValueTask<BackendMessageCode> ReadMessageAsync(bool async, CancellationToken ct = default)
+    public ValueTask<BackendMessageCode> ReadMessageAsync(bool async, CancellationToken ct = default) => ReadMessageAsync(async, ct, int.MaxValue);
+
+    /// <summary>
+    /// As <see cref="ReadMessageAsync(bool, CancellationToken)"/>, but a DataRow longer than <paramref name="streamRowsAbove"/>
+    /// that isn't buffered whole comes back after its header only (SequentialAccess): its body is then read through
+    /// the Reader's partial methods (<see cref="ReadBuffer.PartialRemaining"/>) before any other message.
+    /// </summary>
+    public ValueTask<BackendMessageCode> ReadMessageAsync(bool async, CancellationToken ct, int streamRowsAbove)
     {
         // Closed under a running operation (a Close inside a Stream loop, or from another thread): what is still
         // buffered belongs to an exchange that is over.
@@ -88,7 +103,7 @@ internal sealed partial class Session : IDisposable
         {
             if (!HandleAsynchronousMessage(code)) return new(code);
         }
-        return ReadMessageSlowAsync(async, ct);
+        return ReadMessageSlowAsync(async, ct, streamRowsAbove);
     }
 
     /// <summary>A message already buffered; a malformed length breaks the session (it is out of step for good).</summary>
@@ -99,7 +114,7 @@ internal sealed partial class Session : IDisposable
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct)
+    private async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct, int streamRowsAbove)
     {
         while (true)
         {
@@ -108,7 +123,7 @@ internal sealed partial class Session : IDisposable
             {
                 // Once the session is up, a token never aborts a socket read: cancellation goes through a
                 // CancelRequest and the session reads on to ReadyForQuery, so it stays usable.
-                code = await Reader.ReadMessageSlowAsync(async, Started ? CancellationToken.None : ct).ConfigureAwait(false);
+                code = await Reader.ReadMessageSlowAsync(async, Started ? CancellationToken.None : ct, streamRowsAbove).ConfigureAwait(false);
             }
             catch (IOException e) when (!Started && e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
             {
@@ -132,12 +147,13 @@ internal sealed partial class Session : IDisposable
                 var value = reader.ReadCString();
                 Parameters[name] = value;
                 if (name == "server_version") ServerVersion = ParseServerVersion(value);
-                // A SET statement is refused before it is sent (Sql.ClientEncoding); any other way of changing the
+                // A SET statement is refused before it is sent (Queries.ClientEncoding); any other way of changing the
                 // encoding (set_config, a function's SET clause) ends the session: decoding on in UTF-8 would
                 // silently turn the new encoding's bytes into the wrong text.
-                if (name == "client_encoding" && !Sql.ClientEncoding.IsUtf8(value))
+                if (name == "client_encoding" && !Queries.ClientEncoding.IsUtf8(value))
                     throw Break(new NotSupportedError($"the server switched client_encoding to {value} (set_config or a function's SET clause): " +
                         "Sharpgres reads and writes UTF-8 only, so the connection was closed rather than mis-decode its text"));
+                OnParameterStatusForKind(name);
                 ParameterChanged?.Invoke(name, value);
                 return true;
             case BackendMessageCode.NoticeResponse:
@@ -153,7 +169,7 @@ internal sealed partial class Session : IDisposable
                 var channel = r.ReadCString();
                 var payload = r.ReadCString();
                 Log.Notification(NotificationsLogger, channel, pid, payload.Length);
-                NotificationReceived?.Invoke(pid, channel, payload);
+                OnNotification(new Notify(channel, payload, pid));
                 return true;
             case BackendMessageCode.ErrorResponse:
                 NoteIfFatal();
@@ -170,8 +186,10 @@ internal sealed partial class Session : IDisposable
     /// </summary>
     private void NoteIfFatal()
     {
-        if (FatalError is not null || !Started) return;
+        if (!Started) return;
         var d = ErrorResponse.Parse(Reader.Payload);
+        NoteIfReadOnlyError(d.SqlState);
+        if (FatalError is not null) return;
         var fatal = (d.SeverityNonlocalized ?? d.Severity) is "FATAL" or "PANIC"
             || (d.SqlState?.StartsWith("57P", StringComparison.Ordinal) ?? false);
         if (!fatal) return;
@@ -188,14 +206,14 @@ internal sealed partial class Session : IDisposable
     public async ValueTask<bool> CheckIdleInputAsync(bool async)
     {
         if (IsClosed) return false;
-        if (_socket is not { Available: > 0 }) return FatalError is null;
+        if (_socket is not { Available: > 0 }) return FatalError is null && !IsOnWrongKindOfServer;
         try
         {
             if (await PollMessageAsync(async).ConfigureAwait(false) is { } code && FatalError is null)
                 Break(new InterfaceError($"unexpected message '{(char)code}' from the server on an idle connection"));
         }
         catch (Error) { return false; }
-        return FatalError is null && !IsClosed;
+        return FatalError is null && !IsClosed && !IsOnWrongKindOfServer;
     }
 
 

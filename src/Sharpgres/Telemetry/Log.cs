@@ -4,8 +4,8 @@ namespace Sharpgres;
 
 /// <summary>
 /// Every line Sharpgres logs, source-generated (LoggerMessage): no boxing or formatting unless the level is enabled.
-/// Event ids by category: 1xxx Connection, 2xxx Command, 3xxx Transaction, 4xxx Copy, 6xxx Notifications (the pool
-/// logs its own, Pool/PoolLog.cs, category Sharpgres.Pool).
+/// Event ids by category: 1xxx Connection, 2xxx Command, 3xxx Transaction, 4xxx Copy, 5xxx Pool (Pool/PoolLog.cs, beside
+/// the pool), 6xxx Notifications.
 /// No message takes a password or a conninfo string: connections are named by host, port, database and user only.
 /// </summary>
 internal static partial class Log
@@ -80,4 +80,10 @@ internal static partial class Log
 
     [LoggerMessage(6002, LogLevel.Debug, "Notification on channel {Channel} from backend pid {Pid} ({PayloadLength} bytes of payload)")]
     public static partial void Notification(ILogger logger, string channel, int pid, int payloadLength);
+
+    [LoggerMessage(6003, LogLevel.Warning, "More than {Limit} notifications are waiting for a Notifies loop on this connection (the last on channel {Channel}): the oldest are being dropped. Consume them with conn.Notifies(), or use a notify handler")]
+    public static partial void NotifyBacklogOverflow(ILogger logger, int limit, string channel);
+
+    [LoggerMessage(6004, LogLevel.Error, "A notify handler failed")]
+    public static partial void NotifyHandlerFailed(ILogger logger, Exception exception);
 }

@@ -60,8 +60,25 @@ internal struct OperationScope
     {
         var loggers = connection.Loggers;
         if (!SharpgresTelemetry.IsObserved(loggers.ForOperation(kind))) return default;
-        if (rewrite) sql = Sql.ParsedQuery.Get(sql).Sql;
+        if (rewrite) sql = Queries.ParsedQuery.Get(sql).Sql;
         return StartObserved(connection.TelemetryTarget, loggers, kind, sql, 0, null, ambient: false);
+    }
+
+    /// <summary>True when an operation of <paramref name="kind"/> on <paramref name="connection"/> would be recorded at all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsObservedOn(Connection connection, PgOperationKind kind) =>
+        SharpgresTelemetry.IsObserved(connection.Loggers.ForOperation(kind));
+
+    /// <summary>
+    /// Statements sent together (a pipeline Sync, a DbBatch, a DbCommand of several statements): the texts joined
+    /// with "; " as db.query.text, one shape when there is one statement and a "BATCH ..." shape with
+    /// db.operation.batch.size when there are more. The caller has checked <see cref="IsObservedOn"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static OperationScope StartStatements(Connection connection, PgOperationKind kind, string[] statements, bool ambient)
+    {
+        var shape = statements.Length == 1 ? QueryShape.Of(statements[0]) : QueryShape.Batch(statements.Select(QueryShape.Of).ToArray());
+        return StartObserved(connection.TelemetryTarget, connection.Loggers, kind, string.Join("; ", statements), statements.Length, shape, ambient);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

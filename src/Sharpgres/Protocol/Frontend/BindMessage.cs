@@ -105,7 +105,7 @@ internal readonly struct BoundParameters
     public const int MaxValueBytes = 0x3FFF_FFFF;
 
     /// <summary>Chooses a codec per value from its .NET type; fails before anything is sent.</summary>
-    public static BoundParameters Create(Sql.ParsedQuery query, object?[] values, TypeRegistry types, Scratch? scratch = null)
+    public static BoundParameters Create(Queries.ParsedQuery query, object?[] values, TypeRegistry types, Scratch? scratch = null)
     {
         var n = values.Length;
         if (n == 0) return Empty;

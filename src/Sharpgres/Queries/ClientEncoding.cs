@@ -1,4 +1,4 @@
-namespace Sharpgres.Sql;
+namespace Sharpgres.Queries;
 
 /// <summary>
 /// Sharpgres speaks UTF-8 only: it asks for client_encoding UTF8 at startup and encodes and decodes every query,

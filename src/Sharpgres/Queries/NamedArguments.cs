@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
-namespace Sharpgres.Sql;
+namespace Sharpgres.Queries;
 
 /// <summary>
 /// Turns the object passed for %(name)s placeholders into a name → value map: a dictionary as is, an anonymous

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 
-namespace Sharpgres.Sql;
+namespace Sharpgres.Queries;
 
 /// <summary>
 /// A single-row <c>INSERT ... VALUES ($1, ..., $n)</c> rewritten to insert many rows per statement:

@@ -1,4 +1,4 @@
-namespace Sharpgres.Sql;
+namespace Sharpgres.Queries;
 
 /// <summary>Lexical facts about SQL text that decide how it is sent.</summary>
 internal static class SqlText

@@ -1,4 +1,4 @@
-namespace Sharpgres.Sql;
+namespace Sharpgres.Queries;
 
 /// <summary>
 /// Checks a statement's text before anything is sent. A NUL can't travel in the protocol's C strings (the server would

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Sharpgres.Protocol;
+
+/// <summary>
+/// LISTEN/NOTIFY's side of the session: where a NotificationResponse goes when it is read, and the wait of a
+/// Notifies loop, which sleeps on the socket (poll / a zero-byte receive, never a busy loop) until the server sends
+/// something or the loop's time is up.
+/// </summary>
+internal sealed partial class Session
+{
+    private void OnNotification(Notify notify)
+    {
+        var handler = NotificationReceived;
+        if (handler is null || Volatile.Read(ref NotifiesLoops) > 0) Backlog.Add(notify, NotificationsLogger);
+        if (handler is null) return;
+        try { handler(notify); }
+        catch (Exception e) { Log.NotifyHandlerFailed(NotificationsLogger, e); }
+    }
+
+    /// <summary>True when the server has sent bytes not read yet (tests wait on it instead of sleeping).</summary>
+    internal bool HasUnreadInput => Reader.HasWholeMessage || Reader.StreamMayHaveMore || _socket is { Available: > 0 };
+
+    /// <summary>Longest single sleep of a sync wait, so a connection closed from another thread ends the wait soon.</summary>
+    private static readonly TimeSpan SyncWaitSlice = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Reads what the server sends within <paramref name="wait"/> (null: until it sends something) into the backlog.
+    /// Returns early when nothing is due; a dead connection (EOF, a keepalive failure, the server's FATAL) raises
+    /// OperationalError; any message but a notification, a notice or a parameter status is a protocol violation.
+    /// </summary>
+    public async ValueTask ReceiveNotificationsAsync(TimeSpan? wait, bool async, CancellationToken ct)
+    {
+        EnterOperation();
+        try
+        {
+            CheckNothingElse(await PollMessageAsync(async).ConfigureAwait(false));
+            if (Backlog.Count > 0) return;
+            if (!await WaitReadableAsync(wait, async, ct).ConfigureAwait(false)) return;
+            do
+            {
+                try
+                {
+                    await Reader.ReceiveOnceAsync(async).ConfigureAwait(false);   // readable: EOF and errors come out here
+                }
+                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
+                {
+                    throw Break(e);
+                }
+                CheckNothingElse(await PollMessageAsync(async).ConfigureAwait(false));
+            }
+            // Over TLS a read that filled the buffer may have left decrypted data in the SslStream, which the socket
+            // doesn't show: read on until a read comes back short (10,000 notifications stalled at 9,595 without it).
+            while (Reader.StreamMayHaveMore && Backlog.Count == 0);
+        }
+        finally
+        {
+            ExitOperation();
+        }
+    }
+
+    private void CheckNothingElse(BackendMessageCode? code)
+    {
+        if (code is not { } c) return;
+        if (FatalError is not null) throw Break(FatalError);
+        throw Unexpected(c, "notifications");
+    }
+
+    /// <summary>True when the socket has bytes to read (or is at EOF / in error), false when <paramref name="wait"/> passed first.</summary>
+    private async ValueTask<bool> WaitReadableAsync(TimeSpan? wait, bool async, CancellationToken ct)
+    {
+        var socket = _socket ?? throw ClosedError();
+        try
+        {
+            if (socket.Available > 0 || Reader.StreamMayHaveMore) return true;
+            if (wait == TimeSpan.Zero) return socket.Poll(0, SelectMode.SelectRead);
+            if (async)
+            {
+                // A zero-byte receive completes when data arrives without consuming any, so cancelling it (timeout
+                // or the caller's token) leaves the stream, TLS included, exactly as it was.
+                using var timeout = wait is { } w ? new CancellationTokenSource(w) : null;
+                using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+                try
+                {
+                    await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, linked?.Token ?? ct).ConfigureAwait(false);
+                    return true;
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested && timeout is not null)
+                {
+                    return false;
+                }
+            }
+            var deadline = wait is { } span ? Stopwatch.GetTimestamp() + (long)(span.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+            while (true)
+            {
+                if (IsClosed) throw ClosedError();
+                var left = deadline == long.MaxValue ? SyncWaitSlice : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                if (left < TimeSpan.Zero) left = TimeSpan.Zero;
+                var slice = left < SyncWaitSlice ? left : SyncWaitSlice;
+                if (socket.Poll(slice, SelectMode.SelectRead)) return true;
+                if (Stopwatch.GetTimestamp() >= deadline) return false;
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            throw Break(e);
+        }
+    }
+}
