@@ -27,7 +27,6 @@ public partial class DocsTests
 
     [Theory]
     [InlineData("docs/psycopg.md")]
-    [InlineData("docs/packaging.md")]
     [InlineData("README.md")]
     public void Every_Sharpgres_name_in_the_map_exists(string file)
     {
