@@ -12,6 +12,7 @@ public abstract class ClusterFixture : IDisposable
             SynchronousStandby = synchronous,
             Settings = settings ?? new Dictionary<string, string>(),
         });
+        Sharpgres.TestSupport.SecretScan.Register(Cluster.Primary.Password);
         Console.WriteLine($"{GetType().Name}: {Cluster} started in {Cluster.StartDuration.TotalSeconds:0.0} s " +
                           $"(initdb {Cluster.Primary.InitDbDuration.TotalSeconds:0.0} s, pg_ctl start per node " +
                           $"{string.Join(" / ", Cluster.Nodes.Select(n => n.StartDuration.TotalSeconds.ToString("0.0")))} s)");

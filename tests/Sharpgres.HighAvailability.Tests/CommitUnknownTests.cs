@@ -17,6 +17,7 @@ public sealed class CommitUnknownFixture : IDisposable
         {
             Settings = { ["synchronous_commit"] = "on", ["synchronous_standby_names"] = "nobody" },
         });
+        Sharpgres.TestSupport.SecretScan.Register(Cluster.Primary.Password);
         using var admin = Admin();
         admin.Execute("CREATE TABLE items (id int PRIMARY KEY, note text)");
         admin.Execute("CREATE TABLE deferred_fk (id int PRIMARY KEY, parent int REFERENCES deferred_fk (id) DEFERRABLE INITIALLY DEFERRED)");

@@ -1,10 +1,11 @@
+using Sharpgres.Tests.Infrastructure;
 using System.Diagnostics;
 using Sharpgres.Errors;
 
 namespace Sharpgres.Pool.Tests;
 
 /// <summary>Taking connections: the using and delegate forms, sync and async, the FIFO queue, timeouts, cancellation, maxWaiting.</summary>
-public sealed class CheckoutTests(PoolDatabase db) : IClassFixture<PoolDatabase>
+public sealed class CheckoutTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
     private ConnectionPool Pool(int min = 1, int? max = null, double timeout = 10, int maxWaiting = 0, string? name = null) =>
         new(db.ConnString, minSize: min, maxSize: max, timeout: TimeSpan.FromSeconds(timeout), maxWaiting: maxWaiting, name: name);
@@ -86,7 +87,7 @@ public sealed class CheckoutTests(PoolDatabase db) : IClassFixture<PoolDatabase>
             tasks.Add(id % 2 == 0
                 ? Task.Run(() => { using var c = pool.Connection(); lock (order) order.Add(id); })
                 : Task.Run(async () => { await using var c = await pool.ConnectionAsync(); lock (order) order.Add(id); }));
-            PoolDb.WaitUntil(() => pool.GetStats()["requests_waiting"] == queuedBefore + 1, what: $"request {id} queued");
+            Db.WaitUntil(() => pool.GetStats()["requests_waiting"] == queuedBefore + 1, what: $"request {id} queued");
         }
         held.Dispose();
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
@@ -122,13 +123,13 @@ public sealed class CheckoutTests(PoolDatabase db) : IClassFixture<PoolDatabase>
 
         using var cts = new CancellationTokenSource();
         var cancelled = pool.ConnectionAsync(cancellationToken: cts.Token);
-        PoolDb.WaitUntil(() => pool.GetStats()["requests_waiting"] == 1, what: "request queued");
+        Db.WaitUntil(() => pool.GetStats()["requests_waiting"] == 1, what: "request queued");
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         Assert.Equal(0, pool.GetStats()["requests_waiting"]);
 
         var next = pool.ConnectionAsync();
-        PoolDb.WaitUntil(() => pool.GetStats()["requests_waiting"] == 1, what: "request queued");
+        Db.WaitUntil(() => pool.GetStats()["requests_waiting"] == 1, what: "request queued");
         var pid = held.Info.BackendPid;
         await held.DisposeAsync();
         await using var got = await next.WaitAsync(TimeSpan.FromSeconds(20));
@@ -141,7 +142,7 @@ public sealed class CheckoutTests(PoolDatabase db) : IClassFixture<PoolDatabase>
         using var pool = Pool(min: 1, max: 1, maxWaiting: 1, name: "busy-pool");
         var held = pool.Connection();
         var waiting = Task.Run(() => { using var c = pool.Connection(); });
-        PoolDb.WaitUntil(() => pool.GetStats()["requests_waiting"] == 1, what: "request queued");
+        Db.WaitUntil(() => pool.GetStats()["requests_waiting"] == 1, what: "request queued");
         var watch = Stopwatch.StartNew();
         var e = Assert.Throws<TooManyRequests>(() => pool.Connection());
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), "refused at once, not after a wait");
@@ -159,7 +160,7 @@ public sealed class CheckoutTests(PoolDatabase db) : IClassFixture<PoolDatabase>
         Assert.Equal(3, held.Select(c => c.Info.BackendPid).Distinct().Count());
         Assert.Throws<PoolTimeout>(() => pool.Connection(TimeSpan.FromMilliseconds(200)));
         Assert.Equal(3, pool.GetStats()["pool_size"]);
-        Assert.Equal(3, PoolDb.Backends(db.Name).Length);
+        Assert.Equal(3, Db.Backends(db.Name).Length);
         foreach (var c in held) c.Dispose();
         Assert.Equal(3, pool.GetStats()["pool_available"]);
     }

@@ -1,3 +1,4 @@
+using Sharpgres.Tests.Infrastructure;
 using System.Text.RegularExpressions;
 
 namespace Sharpgres.Pool.Tests;
@@ -48,7 +49,7 @@ public sealed partial class DocsSampleTests
     {
         var expected = DocLines().Where(l => l.Contains("Console.WriteLine(", StringComparison.Ordinal))
             .Select(l => l[(l.LastIndexOf(" // ", StringComparison.Ordinal) + 4)..].Trim()).ToList();
-        var db = new PoolDatabase();
+        var db = new DatabaseFixture();
         var printed = new StringWriter();
         var console = Console.Out;
         Console.SetOut(printed);

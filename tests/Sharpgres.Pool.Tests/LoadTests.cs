@@ -1,9 +1,10 @@
+using Sharpgres.Tests.Infrastructure;
 using System.Collections.Concurrent;
 
 namespace Sharpgres.Pool.Tests;
 
 /// <summary>Many callers over few connections: nobody ever shares a connection, and the stats add up.</summary>
-public sealed class LoadTests(PoolDatabase db) : IClassFixture<PoolDatabase>
+public sealed class LoadTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task Sixty_four_tasks_over_maxSize_8_make_10000_checkouts_and_no_connection_is_ever_shared()

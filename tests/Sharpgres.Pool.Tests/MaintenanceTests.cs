@@ -1,3 +1,4 @@
+using Sharpgres.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Sharpgres.Errors;
@@ -5,7 +6,7 @@ using Sharpgres.Errors;
 namespace Sharpgres.Pool.Tests;
 
 /// <summary>Background work and administration: min_size filling, max_lifetime, max_idle, Drain, Resize, Check, Close, Wait.</summary>
-public sealed class MaintenanceTests(PoolDatabase db) : IClassFixture<PoolDatabase>
+public sealed class MaintenanceTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
     [Fact]
     public void Open_with_wait_returns_once_minSize_connections_are_open()
@@ -36,8 +37,8 @@ public sealed class MaintenanceTests(PoolDatabase db) : IClassFixture<PoolDataba
         using var pool = new ConnectionPool(db.ConnString, minSize: 1, maxLifetime: TimeSpan.FromMilliseconds(400));
         int first;
         using (var conn = pool.Connection()) first = conn.Info.BackendPid;
-        PoolDb.WaitUntil(() => { using var conn = pool.Connection(); return conn.Info.BackendPid != first; }, what: "a replacement connection");
-        PoolDb.WaitUntil(() => !PoolDb.Backends(db.Name).Contains(first), what: "the expired backend closed");
+        Db.WaitUntil(() => { using var conn = pool.Connection(); return conn.Info.BackendPid != first; }, what: "a replacement connection");
+        Db.WaitUntil(() => !Db.Backends(db.Name).Contains(first), what: "the expired backend closed");
         Assert.True(pool.GetStats()["connections_num"] >= 2);
     }
 
@@ -48,8 +49,8 @@ public sealed class MaintenanceTests(PoolDatabase db) : IClassFixture<PoolDataba
         var held = Enumerable.Range(0, 4).Select(_ => pool.Connection()).ToList();
         Assert.Equal(4, pool.GetStats()["pool_size"]);
         foreach (var c in held) c.Dispose();
-        PoolDb.WaitUntil(() => pool.GetStats()["pool_size"] == 1, what: "pool shrunk to minSize");
-        PoolDb.WaitUntil(() => PoolDb.Backends(db.Name).Length == 1, what: "server sessions closed");
+        Db.WaitUntil(() => pool.GetStats()["pool_size"] == 1, what: "pool shrunk to minSize");
+        Db.WaitUntil(() => Db.Backends(db.Name).Length == 1, what: "server sessions closed");
         using var conn = pool.Connection();
         Assert.Equal(1, conn.Execute("SELECT 1").FetchOne<int>());
     }
@@ -64,11 +65,11 @@ public sealed class MaintenanceTests(PoolDatabase db) : IClassFixture<PoolDataba
         int idlePid;
         using (var c = pool.Connection()) idlePid = c.Info.BackendPid;
         pool.Drain();
-        PoolDb.WaitUntil(() => pool.GetStats()["pool_available"] == 1, what: "replacement opened");
+        Db.WaitUntil(() => pool.GetStats()["pool_available"] == 1, what: "replacement opened");
         using (var c = pool.Connection()) Assert.NotEqual(idlePid, c.Info.BackendPid);
         inUse.Dispose();
-        PoolDb.WaitUntil(() => !PoolDb.Backends(db.Name).Contains(inUsePid) && !PoolDb.Backends(db.Name).Contains(idlePid), what: "drained sessions closed");
-        PoolDb.WaitUntil(() => pool.GetStats()["pool_available"] == 2, what: "pool refilled");
+        Db.WaitUntil(() => !Db.Backends(db.Name).Contains(inUsePid) && !Db.Backends(db.Name).Contains(idlePid), what: "drained sessions closed");
+        Db.WaitUntil(() => pool.GetStats()["pool_available"] == 2, what: "pool refilled");
     }
 
     [Fact]
@@ -79,10 +80,10 @@ public sealed class MaintenanceTests(PoolDatabase db) : IClassFixture<PoolDataba
         pool.Resize(3, 5);
         Assert.Equal(3, pool.MinSize);
         Assert.Equal(5, pool.MaxSize);
-        PoolDb.WaitUntil(() => pool.GetStats()["pool_available"] == 3, what: "grown to the new minSize");
+        Db.WaitUntil(() => pool.GetStats()["pool_available"] == 3, what: "grown to the new minSize");
         pool.Resize(1, 1);
         Assert.Equal(1, pool.GetStats()["pool_size"]);
-        PoolDb.WaitUntil(() => PoolDb.Backends(db.Name).Length == 1, what: "extra sessions closed");
+        Db.WaitUntil(() => Db.Backends(db.Name).Length == 1, what: "extra sessions closed");
         var held = pool.Connection();
         Assert.Throws<PoolTimeout>(() => pool.Connection(TimeSpan.FromMilliseconds(200)));
         held.Dispose();
@@ -93,12 +94,12 @@ public sealed class MaintenanceTests(PoolDatabase db) : IClassFixture<PoolDataba
     {
         using var pool = new ConnectionPool(db.ConnString, minSize: 2);
         pool.Wait(TimeSpan.FromSeconds(30));
-        var pids = PoolDb.Backends(db.Name);
-        foreach (var pid in pids) PoolDb.Terminate(pid);
-        PoolDb.WaitUntil(() => PoolDb.Backends(db.Name).Length == 0, what: "backends gone");
+        var pids = Db.Backends(db.Name);
+        foreach (var pid in pids) Db.Terminate(pid);
+        Db.WaitUntil(() => Db.Backends(db.Name).Length == 0, what: "backends gone");
         pool.Check();
         Assert.Equal(2, pool.GetStats()["connections_lost"]);
-        PoolDb.WaitUntil(() => pool.GetStats()["pool_available"] == 2, what: "replacements opened");
+        Db.WaitUntil(() => pool.GetStats()["pool_available"] == 2, what: "replacements opened");
         using var conn = pool.Connection();
         Assert.DoesNotContain(conn.Info.BackendPid, pids);
     }
@@ -111,7 +112,7 @@ public sealed class MaintenanceTests(PoolDatabase db) : IClassFixture<PoolDataba
         var pid = held.Info.BackendPid;
         var syncWaiter = Task.Run(() => pool.Connection());
         var asyncWaiter = pool.ConnectionAsync();
-        PoolDb.WaitUntil(() => pool.GetStats()["requests_waiting"] == 2, what: "two requests queued");
+        Db.WaitUntil(() => pool.GetStats()["requests_waiting"] == 2, what: "two requests queued");
         var closing = pool.CloseAsync(TimeSpan.FromSeconds(20));
         await Assert.ThrowsAsync<PoolClosed>(() => syncWaiter.WaitAsync(TimeSpan.FromSeconds(20)));
         await Assert.ThrowsAsync<PoolClosed>(() => asyncWaiter.WaitAsync(TimeSpan.FromSeconds(20)));
@@ -121,7 +122,7 @@ public sealed class MaintenanceTests(PoolDatabase db) : IClassFixture<PoolDataba
         await closing.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(pool.Closed);
         Assert.Throws<PoolClosed>(() => pool.Connection());
-        PoolDb.WaitUntil(() => !PoolDb.Backends(db.Name).Contains(pid), what: "session closed");
+        Db.WaitUntil(() => !Db.Backends(db.Name).Contains(pid), what: "session closed");
     }
 
     [Fact]

@@ -1,9 +1,10 @@
+using Sharpgres.Tests.Infrastructure;
 using Sharpgres.Errors;
 
 namespace Sharpgres.Pool.Tests;
 
 /// <summary>psycopg_pool's NullConnectionPool: the pool API, no idle connections.</summary>
-public sealed class NullPoolTests(PoolDatabase db) : IClassFixture<PoolDatabase>
+public sealed class NullPoolTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
     [Fact]
     public void Every_checkout_opens_a_new_connection_and_giving_it_back_closes_it()
@@ -13,7 +14,7 @@ public sealed class NullPoolTests(PoolDatabase db) : IClassFixture<PoolDatabase>
         Assert.Equal(0, pool.MaxSize);
         int first;
         using (var conn = pool.Connection()) first = conn.Info.BackendPid;
-        PoolDb.WaitUntil(() => PoolDb.Backends(db.Name).Length == 0, what: "the connection closed on return");
+        Db.WaitUntil(() => Db.Backends(db.Name).Length == 0, what: "the connection closed on return");
         using (var conn = pool.Connection()) Assert.NotEqual(first, conn.Info.BackendPid);
         var stats = pool.GetStats();
         Assert.Equal(0, stats["pool_size"]);
@@ -29,7 +30,7 @@ public sealed class NullPoolTests(PoolDatabase db) : IClassFixture<PoolDatabase>
         var held = await pool.ConnectionAsync();
         var pid = held.Info.BackendPid;
         var waiting = pool.ConnectionAsync();
-        PoolDb.WaitUntil(() => pool.GetStats()["requests_waiting"] == 1, what: "request queued");
+        Db.WaitUntil(() => pool.GetStats()["requests_waiting"] == 1, what: "request queued");
         Assert.Throws<PoolTimeout>(() => pool.Connection(TimeSpan.FromMilliseconds(200)));
         await held.DisposeAsync();
         await using var got = await waiting.WaitAsync(TimeSpan.FromSeconds(20));

@@ -1,3 +1,4 @@
+using Sharpgres.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using Sharpgres.Errors;
 using Sharpgres.Testing;
@@ -13,7 +14,7 @@ public sealed class ServerRestartCollection
 
 /// <summary>Self-healing: server restarts, terminated backends, reconnecting with backoff, reconnectFailed.</summary>
 [Collection(ServerRestartCollection.Name)]
-public sealed class RestartTests(PoolDatabase db) : IClassFixture<PoolDatabase>
+public sealed class RestartTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
     [Fact]
     public async Task A_server_restart_in_the_middle_of_load_leaves_no_stuck_task_and_the_pool_recovers()
@@ -46,10 +47,10 @@ public sealed class RestartTests(PoolDatabase db) : IClassFixture<PoolDatabase>
                 catch (Exception e) { errors.Enqueue(e); }
             }
         })).ToArray();
-        PoolDb.WaitUntil(() => Volatile.Read(ref done) > 200, what: "load running");
+        Db.WaitUntil(() => Volatile.Read(ref done) > 200, what: "load running");
         await TestServer.Shared.RestartAsync();
         var afterRestart = Volatile.Read(ref done);
-        PoolDb.WaitUntil(() => Volatile.Read(ref done) > afterRestart + 200, TimeSpan.FromSeconds(45), "load running again after the restart");
+        Db.WaitUntil(() => Volatile.Read(ref done) > afterRestart + 200, TimeSpan.FromSeconds(45), "load running again after the restart");
         stop.Cancel();
         await Task.WhenAll(work).WaitAsync(TimeSpan.FromSeconds(60));   // zero stuck tasks
         // With check set, only statements running at the moment of the restart may fail (their session dies under
@@ -66,10 +67,10 @@ public sealed class RestartTests(PoolDatabase db) : IClassFixture<PoolDatabase>
     {
         using var pool = new ConnectionPool(db.ConnString, minSize: 3, maxSize: 3, timeout: TimeSpan.FromSeconds(30));
         pool.Wait(TimeSpan.FromSeconds(30));
-        var dead = PoolDb.Backends(db.Name);
+        var dead = Db.Backends(db.Name);
         Assert.Equal(3, dead.Length);
-        foreach (var pid in dead) PoolDb.Terminate(pid);
-        PoolDb.WaitUntil(() => PoolDb.Backends(db.Name).Length == 0, what: "backends gone");
+        foreach (var pid in dead) Db.Terminate(pid);
+        Db.WaitUntil(() => Db.Backends(db.Name).Length == 0, what: "backends gone");
         var errors = 0;
         for (var i = 0; i < 9; i++)
         {
@@ -102,7 +103,7 @@ public sealed class RestartTests(PoolDatabase db) : IClassFixture<PoolDatabase>
             try
             {
                 pool.Check();   // both connections found dead: the pool tries to reopen them, and fails
-                PoolDb.WaitUntil(() => Volatile.Read(ref failed) >= 1, TimeSpan.FromSeconds(30), "reconnectFailed called");
+                Db.WaitUntil(() => Volatile.Read(ref failed) >= 1, TimeSpan.FromSeconds(30), "reconnectFailed called");
                 Assert.True(pool.GetStats()["connections_errors"] >= 2);
             }
             finally
@@ -111,7 +112,7 @@ public sealed class RestartTests(PoolDatabase db) : IClassFixture<PoolDatabase>
             }
             using var conn = pool.Connection();   // served as soon as the server is back (not an empty pool for ever)
             Assert.Equal(1, conn.Execute("SELECT 1").FetchOne<int>());
-            PoolDb.WaitUntil(() => pool.GetStats()["pool_size"] == 2, what: "back to minSize");
+            Db.WaitUntil(() => pool.GetStats()["pool_size"] == 2, what: "back to minSize");
         }
         finally
         {

@@ -1,9 +1,10 @@
+using Sharpgres.Tests.Infrastructure;
 using Sharpgres.Errors;
 
 namespace Sharpgres.Pool.Tests;
 
 /// <summary>What happens to a connection given back: idle, in a transaction, failed, busy, broken; reset, configure, check.</summary>
-public sealed class ReturnTests(PoolDatabase db) : IClassFixture<PoolDatabase>
+public sealed class ReturnTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
 {
     private ConnectionPool Pool(Action<Connection>? configure = null, Action<Connection>? check = null, Action<Connection>? reset = null, int max = 1) =>
         new(db.ConnString, minSize: 1, maxSize: max, timeout: TimeSpan.FromSeconds(15), configure: configure, check: check, reset: reset);
@@ -101,7 +102,7 @@ public sealed class ReturnTests(PoolDatabase db) : IClassFixture<PoolDatabase>
         using var pool = Pool();
         var conn = pool.Connection();
         var pid = conn.Info.BackendPid;
-        PoolDb.Terminate(pid);
+        Db.Terminate(pid);
         var e = Assert.ThrowsAny<OperationalError>(() => { conn.Execute("SELECT 1"); conn.Execute("SELECT 1"); });
         Assert.True(e is AdminShutdown || e.SqlState is null, $"{e.GetType().Name}: {e.Message}");
         Assert.True(conn.Broken);
@@ -170,7 +171,7 @@ public sealed class ReturnTests(PoolDatabase db) : IClassFixture<PoolDatabase>
         await using var pool = new ConnectionPool(db.ConnString, minSize: 1, maxSize: 1, check: ConnectionPool.CheckConnection);
         int pid;
         await using (var conn = await pool.ConnectionAsync()) pid = conn.Info.BackendPid;
-        PoolDb.Terminate(pid);
+        Db.Terminate(pid);
         await using var again = await pool.ConnectionAsync();
         Assert.NotEqual(pid, again.Info.BackendPid);
         Assert.Equal(1, (await again.ExecuteAsync("SELECT 1")).FetchOne<int>());

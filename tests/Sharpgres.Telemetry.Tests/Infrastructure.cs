@@ -46,6 +46,7 @@ public sealed class TelemetryFixture : IDisposable
     {
         var server = TestServer.IsExternal ? null : TestServer.Shared;
         Password = server?.Password ?? ConnectionInfo.Parse(TestServer.ExternalConnectionString!).Password ?? "";
+        Sharpgres.TestSupport.SecretScan.Register(Password);
         Database = $"tel_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}";
         using (var admin = Pg.Connect(Admin, autocommit: true))
         {
@@ -133,13 +134,17 @@ public sealed class TelemetryFixture : IDisposable
                 foreach (var tag in s.TagObjects) Everything.Enqueue($"{tag.Key}={tag.Value}");
                 foreach (var e in s.Events) Everything.Enqueue(e.Name + string.Join(",", e.Tags.Select(t => $"{t.Key}={t.Value}")));
             }
-        foreach (var e in Logs.Entries) Everything.Enqueue($"{e.Category} {e.Message} {e.Exception}");
+        foreach (var e in Logs.Entries)
+        {
+            Everything.Enqueue($"{e.Category} {e.Message} {e.Exception}");
+            Sharpgres.TestSupport.SecretScan.Scan("log " + e.Category, $"{e.Message} {e.Exception}");   // Debug lines too
+        }
     }
 
     public void Dispose()
     {
         Collect();
-        Pg.LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        Pg.LoggerFactory = Sharpgres.TestSupport.SecretScan.LoggerFactory;
         Pg.Telemetry = new PgTelemetryOptions();
         _meters.Dispose();
         _tracer.Dispose();

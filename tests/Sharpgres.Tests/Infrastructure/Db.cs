@@ -14,7 +14,14 @@ public static class Db
     public static string ConnString(string database = "postgres") =>
         TestServer.IsExternal
             ? ConnectionInfo.Parse(TestServer.ExternalConnectionString!).With("dbname", database).ToConnectionString(includePassword: true)
-            : TestServer.Shared.ConnectionString(database);
+            : Registered(TestServer.Shared).ConnectionString(database);
+
+    /// <summary>The server, its password registered with the run's password scan (issue 16).</summary>
+    private static TempServer Registered(TempServer server)
+    {
+        Sharpgres.TestSupport.SecretScan.Register(server.Password);
+        return server;
+    }
 
     public static Connection Admin(string database = "postgres") => Pg.Connect(ConnString(database), autocommit: true);
 
@@ -34,15 +41,30 @@ public static class Db
         admin.Execute($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
     }
 
-    /// <summary>Waits for a condition without sleeping blindly: polls with a bounded timeout.</summary>
-    public static void WaitUntil(Func<bool> condition, TimeSpan? timeout = null)
+    /// <summary>Waits for a condition without sleeping blindly: polls with a bounded timeout (default 20 s).</summary>
+    public static void WaitUntil(Func<bool> condition, TimeSpan? timeout = null, string what = "condition")
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            Thread.Sleep(20);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} not met in time");
+            Thread.Sleep(10);
         }
+    }
+
+    /// <summary>Backend pids of the sessions connected to <paramref name="database"/>, seen from another connection.</summary>
+    public static int[] Backends(string database)
+    {
+        using var admin = Admin();
+        return admin.Execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", database)
+            .FetchAll().Select(r => r.Get<int>(0)).ToArray();
+    }
+
+    /// <summary>pg_terminate_backend of <paramref name="pid"/>, from an admin connection.</summary>
+    public static void Terminate(int pid)
+    {
+        using var admin = Admin();
+        admin.Execute("SELECT pg_terminate_backend(%s)", pid);
     }
 }
 
