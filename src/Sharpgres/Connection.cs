@@ -221,6 +221,22 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>A client-side cursor producing rows with <paramref name="rowFactory"/> (e.g. RowFactory.Dict).</summary>
     public Cursor<TRow> Cursor<TRow>(RowFactory<TRow> rowFactory) { CheckOpen(); return new Cursor<TRow>(this, rowFactory); }
 
+    /// <summary>
+    /// A cursor binding its arguments as <paramref name="binding"/> says: <see cref="Sharpgres.Binding.Client"/> is
+    /// psycopg's ClientCursor (arguments merged into the SQL as literals), <see cref="Sharpgres.Binding.Raw"/> its
+    /// RawCursor (the query's own <c>$1</c> placeholders).
+    /// </summary>
+    public Cursor Cursor(Binding binding) { CheckOpen(); return new Cursor(this, RowFactory.Tuple, binding); }
+
+    /// <summary>A cursor of rows made by <paramref name="rowFactory"/>, binding its arguments as <paramref name="binding"/> says.</summary>
+    public Cursor<TRow> Cursor<TRow>(RowFactory<TRow> rowFactory, Binding binding) { CheckOpen(); return new Cursor<TRow>(this, rowFactory, binding); }
+
+    /// <summary>psycopg's <c>ClientCursor</c>: <c>Execute</c> merges the arguments into the SQL as literals, for statements that take no server parameters (<c>SET search_path = %s</c>, DDL, <c>NOTIFY ch, %s</c>).</summary>
+    public Cursor ClientCursor() => Cursor(Binding.Client);
+
+    /// <summary>psycopg's <c>RawCursor</c>: the query's own <c>$1</c>, <c>$2</c> placeholders, sent untouched, with positional arguments.</summary>
+    public Cursor RawCursor() => Cursor(Binding.Raw);
+
     internal void CheckOpen()
     {
         if (Session.IsClosed) throw Session.ClosedError();
