@@ -276,6 +276,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     private async ValueTask EndTransactionAsync(string command, bool async, CancellationToken ct)
     {
         CheckOpen();
+        CheckNoTpc(command);
         if (_transactionDepth > 0)
             throw new ProgrammingError($"explicit {command.ToLowerInvariant()}() forbidden within a Transaction block (use the block's Commit or dispose it)");
         if (ActivePipeline is null && Session.TransactionStatus == TransactionStatus.Idle) return;
