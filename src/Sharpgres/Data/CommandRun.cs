@@ -66,6 +66,12 @@ internal sealed class CommandRun
     /// <summary>The current DataRow's body, valid until the next message is read.</summary>
     public ReadOnlySpan<byte> CurrentRow => _session.Reader.Payload;
 
+    /// <summary>SequentialAccess: DataRows longer than this are read in pieces (<see cref="StreamedRow"/>), not buffered whole.</summary>
+    public int StreamRowsAbove { get; set; } = int.MaxValue;
+
+    /// <summary>The current DataRow arrived as its header only; its body is read through <see cref="StreamedRow"/>.</summary>
+    public bool RowIsPartial => _session.Reader.PartialRemaining > 0;
+
     /// <summary>Writes and sends every statement. The caller has checked the connection is free.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<CommandRun> StartAsync(Connection connection, IReadOnlyList<(string Sql, BoundParameters Parameters)> statements,
@@ -126,9 +132,11 @@ internal sealed class CommandRun
         var session = _session;
         try
         {
+            // What the reader left of a row read in pieces is dropped before the next message.
+            if (session.Reader.PartialRemaining > 0) await session.Reader.SkipPartialAsync(session.Reader.PartialRemaining, async).ConfigureAwait(false);
             while (true)
             {
-                var code = await session.ReadMessageAsync(async).ConfigureAwait(false);
+                var code = await session.ReadMessageAsync(async, default, StreamRowsAbove).ConfigureAwait(false);
                 switch (code)
                 {
                     case BackendMessageCode.DataRow:

@@ -34,6 +34,15 @@ public sealed class SharpgresDataReader : DbDataReader
     private (int Start, int Length)[] _ranges = [];
     private long _rangesRow = -1;
     private long _rowSerial;
+    private readonly StreamedRow? _streamed;   // SequentialAccess: long rows are read in pieces
+    private bool _streamedRow;                  // the current row is one of them
+    private ColumnStream? _columnStream;
+    private StreamReader? _charReader;
+    private int _charOrdinal = -1;
+    private long _charPosition;
+
+    /// <summary>Under SequentialAccess, rows longer than this are not buffered whole: their columns are read from the socket.</summary>
+    internal const int StreamRowsAbove = 64 * 1024;
 
     internal SharpgresDataReader(SharpgresConnection owner, SharpgresCommand? command, CommandRun run, CommandBehavior behavior)
     {
@@ -41,6 +50,22 @@ public sealed class SharpgresDataReader : DbDataReader
         _command = command;
         _run = run;
         _behavior = behavior;
+        if ((behavior & CommandBehavior.SequentialAccess) != 0)
+        {
+            run.StreamRowsAbove = StreamRowsAbove;
+            _streamed = new StreamedRow(owner.Inner.Session);
+        }
+    }
+
+    /// <summary>A DataRow arrived: whole in the receive buffer, or (SequentialAccess, a long one) as its header only.</summary>
+    private void RowArrived()
+    {
+        _streamedRow = _streamed is not null && _run.RowIsPartial;
+        if (!_streamedRow) return;
+        _streamed!.Reset();
+        _columnStream = null;
+        _charReader = null;
+        _charOrdinal = -1;
     }
 
     /// <summary>Positions on the first result set (reading its first row ahead), raising the first statement's error.</summary>
@@ -82,6 +107,7 @@ public sealed class SharpgresDataReader : DbDataReader
             {
                 case RunEvent.Row:
                     EnterResult(statement);
+                    RowArrived();
                     _rowPending = true;
                     OnFirstRow();
                     return true;
@@ -121,7 +147,7 @@ public sealed class SharpgresDataReader : DbDataReader
         var ev = await _run.NextAsync(async).ConfigureAwait(false);
         switch (ev)
         {
-            case RunEvent.Row: _rowPending = true; OnFirstRow(); break;
+            case RunEvent.Row: RowArrived(); _rowPending = true; OnFirstRow(); break;
             case RunEvent.StatementDone: _resultDone = true; break;
             case RunEvent.Failed: await RaiseAsync(async).ConfigureAwait(false); break;
         }
@@ -188,10 +214,12 @@ public sealed class SharpgresDataReader : DbDataReader
     private async ValueTask<bool> ReadNextAsync(bool async)
     {
         _onRow = false;
+        _streamed?.Reset();
         var ev = await _run.NextAsync(async).ConfigureAwait(false);
         switch (ev)
         {
             case RunEvent.Row:
+                RowArrived();
                 return OnRow();
             case RunEvent.StatementDone:
                 _resultDone = true;
@@ -218,6 +246,7 @@ public sealed class SharpgresDataReader : DbDataReader
     private async ValueTask<bool> NextResultAsync(bool async)
     {
         CheckOpen();
+        _streamed?.Reset();
         if (_run.Finished) { _hasResult = false; _onRow = false; return false; }
         if ((_behavior & (CommandBehavior.SingleResult | CommandBehavior.SingleRow)) != 0 && _resultCount > 0)
         {
@@ -303,6 +332,12 @@ public sealed class SharpgresDataReader : DbDataReader
     {
         field = Field(ordinal);
         if (!_onRow) throw new InvalidOperationException("no current row: call Read() first (and check it returned true)");
+        if (_streamedRow)
+        {
+            _streamed!.WholeAsync(ordinal, false).GetAwaiter().GetResult();
+            length = _streamed.Length;
+            return _streamed.Bytes;
+        }
         var row = _run.CurrentRow;
         if (_rangesRow != _rowSerial)
         {
@@ -367,13 +402,28 @@ public sealed class SharpgresDataReader : DbDataReader
     public override Task<T> GetFieldValueAsync<T>(int ordinal, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
+        if (_streamedRow && _onRow && typeof(T) != typeof(Stream) && typeof(T) != typeof(TextReader)) return StreamedFieldValueAsync<T>(ordinal);
         try { return Task.FromResult(GetFieldValue<T>(ordinal)); }
         catch (Exception e) { return Task.FromException<T>(e); }
+    }
+
+    /// <summary>A column of a row read in pieces, received asynchronously, then decoded as <see cref="GetFieldValue{T}"/> does.</summary>
+    private async Task<T> StreamedFieldValueAsync<T>(int ordinal)
+    {
+        Field(ordinal);
+        await _streamed!.WholeAsync(ordinal, true).ConfigureAwait(false);
+        return GetFieldValue<T>(ordinal);
     }
 
     /// <inheritdoc />
     public override bool IsDBNull(int ordinal)
     {
+        if (_streamedRow && _onRow)
+        {
+            Field(ordinal);
+            _streamed!.SeekAsync(ordinal, false).GetAwaiter().GetResult();
+            return _streamed.Length < 0;
+        }
         Column(ordinal, out var length, out _);
         return length < 0;
     }
@@ -382,8 +432,16 @@ public sealed class SharpgresDataReader : DbDataReader
     public override Task<bool> IsDBNullAsync(int ordinal, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<bool>(cancellationToken);
+        if (_streamedRow && _onRow) return StreamedIsDBNullAsync(ordinal);
         try { return IsDBNull(ordinal) ? TrueTask : FalseTask; }
         catch (Exception e) { return Task.FromException<bool>(e); }
+    }
+
+    private async Task<bool> StreamedIsDBNullAsync(int ordinal)
+    {
+        Field(ordinal);
+        await _streamed!.SeekAsync(ordinal, true).ConfigureAwait(false);
+        return _streamed.Length < 0;
     }
 
     /// <inheritdoc />
@@ -425,9 +483,20 @@ public sealed class SharpgresDataReader : DbDataReader
         return ColumnValue.Read<byte[]>(data, length, field, _codecs[ordinal], _run.Context);
     }
 
-    /// <summary>Copies part of a bytea column (ADO.NET's GetBytes); a null buffer returns the column's length.</summary>
+    /// <summary>
+    /// Copies part of a bytea column (ADO.NET's GetBytes); a null buffer returns the column's length. Under
+    /// SequentialAccess a long row's column is read from the socket as asked, forward only, never buffered whole.
+    /// </summary>
     public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length)
     {
+        if (_streamedRow && _onRow)
+        {
+            var stream = StreamedColumn(ordinal);
+            if (buffer is null) return stream.Length;
+            CheckCopy(dataOffset, buffer.Length, bufferOffset, length);
+            stream.SkipToAsync(dataOffset, false).GetAwaiter().GetResult();
+            return ReadFully(stream, buffer, bufferOffset, length);
+        }
         var bytes = Bytes(ordinal, forStream: false);
         if (buffer is null) return bytes.Length;
         CheckCopy(dataOffset, buffer.Length, bufferOffset, length);
@@ -437,9 +506,14 @@ public sealed class SharpgresDataReader : DbDataReader
         return n;
     }
 
-    /// <summary>Copies part of a text column's characters (ADO.NET's GetChars); a null buffer returns its length.</summary>
+    /// <summary>
+    /// Copies part of a text column's characters (ADO.NET's GetChars); a null buffer returns its length. Under
+    /// SequentialAccess a long row's text column is decoded from the socket as asked, forward only.
+    /// </summary>
     public override long GetChars(int ordinal, long dataOffset, char[]? buffer, int bufferOffset, int length)
     {
+        if (_streamedRow && _onRow && IsStreamableText(Field(ordinal)) && (buffer is not null || _charOrdinal == ordinal))
+            return StreamedChars(ordinal, dataOffset, buffer, bufferOffset, length);
         var text = GetString(ordinal);
         if (buffer is null) return text.Length;
         CheckCopy(dataOffset, buffer.Length, bufferOffset, length);
@@ -449,6 +523,31 @@ public sealed class SharpgresDataReader : DbDataReader
         return n;
     }
 
+    private long StreamedChars(int ordinal, long dataOffset, char[]? buffer, int bufferOffset, int length)
+    {
+        if (buffer is null) throw new InvalidOperationException("GetChars with a null buffer (the length) must come before the column's characters are read, under SequentialAccess");
+        CheckCopy(dataOffset, buffer.Length, bufferOffset, length);
+        var reader = StreamedText(ordinal);
+        if (dataOffset < _charPosition)
+            throw new InvalidOperationException($"GetChars at offset {dataOffset} after offset {_charPosition} was read: with CommandBehavior.SequentialAccess data is read forward only");
+        var skip = new char[Math.Min(4096, Math.Max(1, dataOffset - _charPosition))];
+        while (_charPosition < dataOffset)
+        {
+            var n = reader.Read(skip, 0, (int)Math.Min(skip.Length, dataOffset - _charPosition));
+            if (n == 0) return 0;
+            _charPosition += n;
+        }
+        var total = 0;
+        while (total < length)
+        {
+            var n = reader.Read(buffer, bufferOffset + total, length - total);
+            if (n == 0) break;
+            total += n;
+        }
+        _charPosition += total;
+        return total;
+    }
+
     private static void CheckCopy(long dataOffset, int bufferLength, int bufferOffset, int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(dataOffset);
@@ -456,12 +555,60 @@ public sealed class SharpgresDataReader : DbDataReader
         if (length < 0 || bufferOffset + length > bufferLength) throw new ArgumentException("bufferOffset + length is past the buffer's end", nameof(length));
     }
 
-    /// <summary>A bytea column as a read-only stream.</summary>
-    public override Stream GetStream(int ordinal) => new MemoryStream(Bytes(ordinal, forStream: true).ToArray(), writable: false);
+    private static int ReadFully(Stream stream, byte[] buffer, int offset, int length)
+    {
+        var total = 0;
+        while (total < length)
+        {
+            var n = stream.Read(buffer, offset + total, length - total);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
 
-    /// <summary>A text column as a reader.</summary>
+    /// <summary>
+    /// A bytea column as a read-only stream. Under SequentialAccess a long row's column streams from the socket (sync or
+    /// async reads) without being buffered whole, valid until the reader moves to another column or row.
+    /// </summary>
+    public override Stream GetStream(int ordinal) =>
+        _streamedRow && _onRow ? StreamedColumn(ordinal) : new MemoryStream(Bytes(ordinal, forStream: true).ToArray(), writable: false);
+
+    /// <summary>The stream over a bytea column of a row read in pieces (one per column: GetBytes and GetStream share it).</summary>
+    private ColumnStream StreamedColumn(int ordinal)
+    {
+        var field = Field(ordinal);
+        if (field.TypeOid != Oids.Bytea) throw new InvalidCastException($"column '{field.Name}' ({GetDataTypeName(ordinal)}) is not bytea");
+        if (_columnStream is { } open && _streamed!.Current == ordinal && open.Ordinal == ordinal && open.RowNumber == _streamed.Row) return open;
+        _streamed!.SeekAsync(ordinal, false).GetAwaiter().GetResult();
+        if (_streamed.Length < 0) throw new InvalidCastException($"column '{field.Name}' is NULL");
+        var stream = new ColumnStream(_streamed, ordinal, hex: field.FormatCode == 0);
+        stream.StartAsync(false).GetAwaiter().GetResult();
+        return _columnStream = stream;
+    }
+
+    /// <summary>Text types whose bytes are their UTF-8 characters in both formats (jsonb's binary form after a version byte).</summary>
+    private static bool IsStreamableText(FieldDescription field) =>
+        field.TypeOid is Oids.Text or Oids.Varchar or Oids.BpChar or Oids.Name or Oids.Json or Oids.Xml or Oids.Unknown or Oids.Jsonb;
+
+    /// <summary>The character reader over a text column of a row read in pieces (GetChars and GetTextReader share it).</summary>
+    private StreamReader StreamedText(int ordinal)
+    {
+        var field = Field(ordinal);
+        if (_charReader is { } open && _charOrdinal == ordinal && _streamed!.Current == ordinal) return open;
+        _streamed!.SeekAsync(ordinal, false).GetAwaiter().GetResult();
+        if (_streamed.Length < 0) throw new InvalidCastException($"column '{field.Name}' is NULL");
+        if (field.TypeOid == Oids.Jsonb && field.FormatCode == 1 && _streamed.Consumed == 0) _streamed.SkipAsync(1, false).GetAwaiter().GetResult();
+        var stream = new ColumnStream(_streamed, ordinal, hex: false);
+        _charOrdinal = ordinal;
+        _charPosition = 0;
+        return _charReader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096);
+    }
+
+    /// <summary>A text column as a reader (under SequentialAccess, a long row's column is decoded from the socket as read).</summary>
     public override TextReader GetTextReader(int ordinal)
     {
+        if (_streamedRow && _onRow && IsStreamableText(Field(ordinal))) return StreamedText(ordinal);
         var field = Field(ordinal);
         if (!DbTypes.IsTextLike(DbTypes.FieldType(_codecs[ordinal])))
             throw new InvalidOperationException($"column '{field.Name}' ({GetDataTypeName(ordinal)}) is not text: GetTextReader reads text columns");
@@ -533,6 +680,7 @@ public sealed class SharpgresDataReader : DbDataReader
         if (_closed) return;
         _closed = true;
         _onRow = false;
+        _streamed?.Reset();
         Exception? error = null;
         try
         {

@@ -40,6 +40,9 @@ internal sealed class ReadBuffer : IDisposable
     public ReadOnlyMemory<byte> PayloadMemory => _buffer.AsMemory(_payloadStart, _payloadLength);
     public int BufferedBytes => _end - _start;
 
+    /// <summary>The receive array's size (tests check that a row read in pieces didn't grow it to the row).</summary>
+    public int Capacity => _buffer.Length;
+
     /// <summary>True when a whole message is already buffered: the next read won't touch the socket.</summary>
     public bool HasWholeMessage =>
         _end - _start >= 5 && _end - _start >= BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1L;
@@ -77,13 +80,26 @@ internal sealed class ReadBuffer : IDisposable
     /// </summary>
     private int Growth(long needed) => (int)Math.Min(needed, Math.Max(_end - _start, DefaultSize) * 4L);
 
-    /// <summary>Reads from the stream until a whole message is buffered. The one place that receives bytes.</summary>
+    /// <summary>
+    /// Reads from the stream until a whole message is buffered. The one place that receives bytes. A DataRow whose body
+    /// is longer than <paramref name="streamRowsAbove"/> is returned as soon as its header is here, with nothing of its
+    /// body consumed (<see cref="PartialRemaining"/>): the ADO.NET reader's SequentialAccess then reads it in pieces.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct)
+    public async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct, int streamRowsAbove = int.MaxValue)
     {
         while (true)
         {
             if (TryReadMessage(out var code)) return code;
+            if (_end - _start >= 5 && _buffer[_start] == (byte)BackendMessageCode.DataRow
+                && BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) - 4L > streamRowsAbove)
+            {
+                PartialRemaining = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) - 4;
+                _start += 5;
+                _payloadStart = _start;
+                _payloadLength = 0;
+                return BackendMessageCode.DataRow;
+            }
             var needed = 5;
             if (_end - _start >= 5) needed = Growth(BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1L);
             MakeRoom(needed);
@@ -131,6 +147,64 @@ internal sealed class ReadBuffer : IDisposable
         if (_end - _start >= 5) needed = Growth(BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1L);
         MakeRoom(needed);
         Received(await ReceiveAsync(async, CancellationToken.None).ConfigureAwait(false));
+    }
+
+    // ---- a message read in pieces (a long DataRow under SequentialAccess) ------------------------------------------
+
+    /// <summary>The bytes of the message being read in pieces not consumed yet; 0 when none is.</summary>
+    public long PartialRemaining { get; private set; }
+
+    /// <summary>Buffers the next <paramref name="count"/> bytes of the partial message (the buffer grows if it must).</summary>
+    public async ValueTask EnsurePartialAsync(int count, bool async)
+    {
+        if (count > PartialRemaining) throw new InterfaceError($"a column claims {count} bytes, more than the {PartialRemaining} left of its DataRow: lost synchronization with the server");
+        while (_end - _start < count)
+        {
+            MakeRoom(count);
+            Received(await ReceiveAsync(async, CancellationToken.None).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> bytes of the partial message, buffered by <see cref="EnsurePartialAsync"/>.</summary>
+    public ReadOnlySpan<byte> PeekPartial(int count) => _buffer.AsSpan(_start, count);
+
+    public void ConsumePartial(int count)
+    {
+        _start += count;
+        PartialRemaining -= count;
+    }
+
+    /// <summary>Copies up to <paramref name="destination"/>'s length of the partial message (at least one byte), receiving if none is buffered.</summary>
+    public async ValueTask<int> ReadPartialAsync(Memory<byte> destination, bool async)
+    {
+        var n = (int)Math.Min(destination.Length, PartialRemaining);
+        if (n == 0) return 0;
+        if (_end == _start)
+        {
+            MakeRoom(1);
+            Received(await ReceiveAsync(async, CancellationToken.None).ConfigureAwait(false));
+        }
+        n = Math.Min(n, _end - _start);
+        _buffer.AsSpan(_start, n).CopyTo(destination.Span);
+        ConsumePartial(n);
+        return n;
+    }
+
+    /// <summary>Drops the next <paramref name="count"/> bytes of the partial message, receiving them through the buffer.</summary>
+    public async ValueTask SkipPartialAsync(long count, bool async)
+    {
+        if (count > PartialRemaining) throw new InterfaceError("skipping past the end of a DataRow: lost synchronization with the server");
+        while (count > 0)
+        {
+            if (_end == _start)
+            {
+                MakeRoom(1);
+                Received(await ReceiveAsync(async, CancellationToken.None).ConfigureAwait(false));
+            }
+            var n = (int)Math.Min(count, _end - _start);
+            ConsumePartial(n);
+            count -= n;
+        }
     }
 
     /// <summary>Reads one raw byte (SSLRequest answer, no message framing).</summary>

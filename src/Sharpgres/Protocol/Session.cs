@@ -87,7 +87,14 @@ internal sealed partial class Session : IDisposable
     /// notifications can arrive at any time and are handled here, invisible to callers. Returns synchronously when
     /// the message is already buffered.
     /// </summary>
-    public ValueTask<BackendMessageCode> ReadMessageAsync(bool async, CancellationToken ct = default)
+    public ValueTask<BackendMessageCode> ReadMessageAsync(bool async, CancellationToken ct = default) => ReadMessageAsync(async, ct, int.MaxValue);
+
+    /// <summary>
+    /// As <see cref="ReadMessageAsync(bool, CancellationToken)"/>, but a DataRow longer than <paramref name="streamRowsAbove"/>
+    /// that isn't buffered whole comes back after its header only (SequentialAccess): its body is then read through
+    /// the Reader's partial methods (<see cref="ReadBuffer.PartialRemaining"/>) before any other message.
+    /// </summary>
+    public ValueTask<BackendMessageCode> ReadMessageAsync(bool async, CancellationToken ct, int streamRowsAbove)
     {
         // Closed under a running operation (a Close inside a Stream loop, or from another thread): what is still
         // buffered belongs to an exchange that is over.
@@ -96,7 +103,7 @@ internal sealed partial class Session : IDisposable
         {
             if (!HandleAsynchronousMessage(code)) return new(code);
         }
-        return ReadMessageSlowAsync(async, ct);
+        return ReadMessageSlowAsync(async, ct, streamRowsAbove);
     }
 
     /// <summary>A message already buffered; a malformed length breaks the session (it is out of step for good).</summary>
@@ -107,7 +114,7 @@ internal sealed partial class Session : IDisposable
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct)
+    private async ValueTask<BackendMessageCode> ReadMessageSlowAsync(bool async, CancellationToken ct, int streamRowsAbove)
     {
         while (true)
         {
@@ -116,7 +123,7 @@ internal sealed partial class Session : IDisposable
             {
                 // Once the session is up, a token never aborts a socket read: cancellation goes through a
                 // CancelRequest and the session reads on to ReadyForQuery, so it stays usable.
-                code = await Reader.ReadMessageSlowAsync(async, Started ? CancellationToken.None : ct).ConfigureAwait(false);
+                code = await Reader.ReadMessageSlowAsync(async, Started ? CancellationToken.None : ct, streamRowsAbove).ConfigureAwait(false);
             }
             catch (IOException e) when (!Started && e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut })
             {
