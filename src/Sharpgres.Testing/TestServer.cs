@@ -15,7 +15,8 @@ public static class TestServer
         {
             AuthMethod = AuthMethod.ScramSha256,
             Tls = true,
-            Settings = { ["fsync"] = "off" },
+            // max_prepared_transactions: two-phase commit (conn.TpcPrepare) is refused by a server that allows none.
+            Settings = { ["fsync"] = "off", ["max_prepared_transactions"] = "10" },
         }),
         LazyThreadSafetyMode.ExecutionAndPublication);
 

@@ -79,6 +79,12 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>The logging categories this connection writes to (Sharpgres.Connection, .Command, ...).</summary>
     internal Loggers Loggers { get; }
 
+    /// <summary>The telemetry options of this connection's operations: its data source's (ConfigureTelemetry), else <see cref="Pg.Telemetry"/>.</summary>
+    internal PgTelemetryOptions Telemetry => TelemetryOverride ?? Pg.Telemetry;
+
+    /// <summary>Set by an ADO.NET data source built with its own telemetry options.</summary>
+    internal PgTelemetryOptions? TelemetryOverride { get; set; }
+
     /// <summary>db.namespace / server.address / server.port of this connection's spans and metrics.</summary>
     internal TelemetryTarget TelemetryTarget => _telemetryTarget ??= new TelemetryTarget(Session.Settings.DbName, Session.Target.Host, Session.Target.Port);
 
@@ -89,7 +95,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         foreach (var warning in settings.Warnings) Log.SettingsWarning(loggers.Connection, warning);
         var op = SharpgresTelemetry.IsObserved(loggers.Connection)
             ? OperationScope.StartObserved(new TelemetryTarget(settings.DbName, settings.Targets[0].Host, settings.Targets[0].Port),
-                loggers, PgOperationKind.Connect, null, 0, QueryShape.Connect, ambient: true)
+                loggers, Pg.Telemetry, PgOperationKind.Connect, null, 0, QueryShape.Connect, ambient: true)
             : default;
         var start = op.IsObserved ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try
@@ -215,6 +221,22 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>A client-side cursor producing rows with <paramref name="rowFactory"/> (e.g. RowFactory.Dict).</summary>
     public Cursor<TRow> Cursor<TRow>(RowFactory<TRow> rowFactory) { CheckOpen(); return new Cursor<TRow>(this, rowFactory); }
 
+    /// <summary>
+    /// A cursor binding its arguments as <paramref name="binding"/> says: <see cref="Sharpgres.Binding.Client"/> is
+    /// psycopg's ClientCursor (arguments merged into the SQL as literals), <see cref="Sharpgres.Binding.Raw"/> its
+    /// RawCursor (the query's own <c>$1</c> placeholders).
+    /// </summary>
+    public Cursor Cursor(Binding binding) { CheckOpen(); return new Cursor(this, RowFactory.Tuple, binding); }
+
+    /// <summary>A cursor of rows made by <paramref name="rowFactory"/>, binding its arguments as <paramref name="binding"/> says.</summary>
+    public Cursor<TRow> Cursor<TRow>(RowFactory<TRow> rowFactory, Binding binding) { CheckOpen(); return new Cursor<TRow>(this, rowFactory, binding); }
+
+    /// <summary>psycopg's <c>ClientCursor</c>: <c>Execute</c> merges the arguments into the SQL as literals, for statements that take no server parameters (<c>SET search_path = %s</c>, DDL, <c>NOTIFY ch, %s</c>).</summary>
+    public Cursor ClientCursor() => Cursor(Binding.Client);
+
+    /// <summary>psycopg's <c>RawCursor</c>: the query's own <c>$1</c>, <c>$2</c> placeholders, sent untouched, with positional arguments.</summary>
+    public Cursor RawCursor() => Cursor(Binding.Raw);
+
     internal void CheckOpen()
     {
         if (Session.IsClosed) throw Session.ClosedError();
@@ -254,6 +276,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     private async ValueTask EndTransactionAsync(string command, bool async, CancellationToken ct)
     {
         CheckOpen();
+        CheckNoTpc(command);
         if (_transactionDepth > 0)
             throw new ProgrammingError($"explicit {command.ToLowerInvariant()}() forbidden within a Transaction block (use the block's Commit or dispose it)");
         if (ActivePipeline is null && Session.TransactionStatus == TransactionStatus.Idle) return;

@@ -19,10 +19,11 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     private long _rowCount = -1;
     private bool _closed;
 
-    internal Cursor(Connection connection, RowFactory<TRow> factory)
+    internal Cursor(Connection connection, RowFactory<TRow> factory, Binding binding = Binding.Server)
     {
         Connection = connection;
         _factory = factory;
+        Binding = binding;
     }
 
     /// <summary>The connection the cursor runs its statements on (psycopg's <c>cursor.connection</c>).</summary>
@@ -237,7 +238,7 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
 /// <summary>The default cursor, producing <see cref="Row"/>s.</summary>
 public sealed class Cursor : Cursor<Row>
 {
-    internal Cursor(Connection connection, RowFactory<Row> factory) : base(connection, factory) { }
+    internal Cursor(Connection connection, RowFactory<Row> factory, Binding binding = Binding.Server) : base(connection, factory, binding) { }
 
     // The same Execute calls, typed as Cursor so `Cursor cur = conn.Cursor().Execute(...)` reads naturally.
     /// <summary>Executes a query with %s placeholders bound to <paramref name="args"/> (or one object or dictionary for %(name)s), returning this cursor typed as <see cref="Cursor"/>.</summary>

@@ -73,7 +73,7 @@ public partial class Cursor<TRow>
             named = Queries.NamedArguments.From(single);
             args = null;
         }
-        var sql = CopyStatement.Merge(statement, args, named, Connection);
+        var sql = Queries.SqlLiteral.MergeArguments(statement, args, named, Connection);
         ResetResults();
         // The COPY's span runs from its start to its end (CopyDone / CopyFail answered, or the data read to the end).
         var op = OperationScope.StartDetached(Connection, PgOperationKind.Copy, sql);

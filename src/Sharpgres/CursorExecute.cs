@@ -71,8 +71,8 @@ public partial class Cursor<TRow>
     /// <summary>One object for a query with %(name)s placeholders is the name source; otherwise args are positional.</summary>
     private ValueTask ExecuteAsync(string query, object?[]? args, bool? prepare, bool async, CancellationToken ct)
     {
-        if (args is [{ } single] && single is not string && !IsScalar(single) && ParsedQuery.Get(query).Names is not null)
-            return ExecuteCoreAsync(query, null, NamedArguments.From(single), prepare, async, ct);
+        if (IsNamedSource(query, args))
+            return ExecuteCoreAsync(query, null, NamedArguments.From(args![0]!), prepare, async, ct);
         return ExecuteCoreAsync(query, args, null, prepare, async, ct);
     }
 
@@ -83,11 +83,18 @@ public partial class Cursor<TRow>
         bool? prepare, bool async, CancellationToken ct)
     {
         CheckOpen();
+        CheckRawNamed(named);
+        var noArgs = (positional is null || positional.Length == 0) && named is null;
+        if (Binding == Binding.Client && !noArgs)
+        {
+            // psycopg's ClientCursor: the merged text is the statement, with nothing left to bind.
+            query = SqlLiteral.MergeArguments(query, positional, named, Connection);
+            (positional, named, noArgs) = (null, null, true);
+        }
         Queries.StatementGuard.Check(query, "Execute");
         Queries.ClientEncoding.CheckStatement(query);
         ResetResults();
-        var noArgs = (positional is null || positional.Length == 0) && named is null;
-        var parsed = noArgs ? null : ParsedQuery.Get(query);
+        var parsed = noArgs ? null : ParseQuery(query);
         // One span per Execute; in a pipeline the statement is only queued, and the Sync is the operation.
         var op = Connection.ActivePipeline is null ? OperationScope.Start(Connection, PgOperationKind.Execute, parsed?.Sql ?? query) : default;
         try

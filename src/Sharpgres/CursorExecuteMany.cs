@@ -42,9 +42,14 @@ public partial class Cursor<TRow>
         bool async, CancellationToken ct)
     {
         CheckOpen();
+        if (Binding == Binding.Client)
+        {
+            await ExecuteManyClientSideAsync(query, parameterSets, returning, async, ct).ConfigureAwait(false);
+            return;
+        }
         Queries.StatementGuard.Check(query, "ExecuteMany");
         ResetResults();
-        var parsed = ParsedQuery.Get(query);
+        var parsed = ParseQuery(query);
         // One span for the whole ExecuteMany; in a pipeline the sets are queued and the Sync is the operation.
         var op = Connection.ActivePipeline is null ? OperationScope.Start(Connection, PgOperationKind.ExecuteMany, parsed.Sql) : default;
         try
@@ -77,7 +82,7 @@ public partial class Cursor<TRow>
                 into.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes));
         }
         var overlap = false;
-        var multiRow = !returning && Connection.RewriteBatchedInserts ? MultiRowInsert.For(parsed.Sql, parsed.ParameterCount) : null;
+        var multiRow = !returning && Connection.RewriteBatchedInserts && !parsed.IsRaw ? MultiRowInsert.For(parsed.Sql, parsed.ParameterCount) : null;
         while (true)
         {
             chunk.Clear();
@@ -321,6 +326,36 @@ public partial class Cursor<TRow>
         not null when parsed.Names is not null => parsed.Arrange(null, NamedArguments.From(set)),
         _ => parsed.Arrange([set], null),
     };
+
+    /// <summary>
+    /// A ClientCursor's ExecuteMany, as psycopg's: each set merged into the query and executed in turn; RowCount is
+    /// the total, and with <paramref name="returning"/> each statement's rows are a result reached with NextSet().
+    /// </summary>
+    private async ValueTask ExecuteManyClientSideAsync<TParams>(string query, IEnumerable<TParams> parameterSets, bool returning,
+        bool async, CancellationToken ct)
+    {
+        ResetResults();
+        var parsed = ParsedQuery.Get(query);
+        var all = new List<ResultSet>();
+        long total = 0;
+        var index = 0;
+        foreach (var set in parameterSets)
+        {
+            var sql = SqlLiteral.MergeValues(query, parsed, Arrange(set, parsed), Connection);
+            try
+            {
+                await ExecuteCoreAsync(sql, null, null, null, async, ct).ConfigureAwait(false);
+            }
+            catch (Error e)
+            {
+                throw Annotate(e, $"ExecuteMany: parameter set {index} (0-based) failed");
+            }
+            total += Math.Max(0, _rowCount);
+            if (returning && _current is { } result) all.Add(result);
+            index++;
+        }
+        SetResults(all, total);
+    }
 
     private static Error Annotate(Error error, string note) =>
         error.Diagnostics is { } d ? Error.FromDiagnostics(d, error.Message + "\n" + note) : error;

@@ -77,10 +77,16 @@ public partial class Cursor<TRow>
         CheckOpen();
         Queries.StatementGuard.Check(query, "Stream");
         if (Connection.ActivePipeline is not null) throw new ProgrammingError("Stream() cannot be used in pipeline mode");
-        if (named is null && positional is [{ } single] && single is not string && !IsScalar(single) && ParsedQuery.Get(query).Names is not null)
+        if (named is null && IsNamedSource(query, positional))
         {
-            named = NamedArguments.From(single);
+            named = NamedArguments.From(positional![0]!);
             positional = null;
+        }
+        CheckRawNamed(named);
+        if (Binding == Binding.Client && (positional is { Length: > 0 } || named is not null))
+        {
+            query = SqlLiteral.MergeArguments(query, positional, named, Connection);
+            (positional, named) = (null, null);
         }
         string sql;
         BoundParameters parameters;
@@ -91,7 +97,7 @@ public partial class Cursor<TRow>
         }
         else
         {
-            var parsed = ParsedQuery.Get(query);
+            var parsed = ParseQuery(query);
             sql = parsed.Sql;
             parameters = BoundParameters.Create(parsed, parsed.Arrange(positional, named), Connection.Types);
         }
@@ -190,7 +196,7 @@ public partial class Cursor<TRow>
             {
                 if (_stream is null)
                 {
-                    _op = OperationScope.StartDetached(cursor.Connection, PgOperationKind.Stream, query, rewrite: positional is { Length: > 0 } || named is not null);
+                    _op = OperationScope.StartDetached(cursor.Connection, PgOperationKind.Stream, query, rewrite: cursor.Binding == Binding.Server && (positional is { Length: > 0 } || named is not null));
                     _stream = await cursor.StartStreamAsync(query, positional, named, async, ct).ConfigureAwait(false);
                 }
                 try

@@ -30,6 +30,15 @@ internal sealed class ParsedQuery
     public PlaceholderFormat[] Formats { get; }
     public int ParameterCount => Formats.Length;
 
+    /// <summary>
+    /// A RawCursor's query: its own $1..$n, sent untouched (a % means nothing); the server checks that the values
+    /// match the placeholders.
+    /// </summary>
+    public static ParsedQuery Raw(string query) => new(query, null, []) { IsRaw = true };
+
+    /// <summary>A RawCursor's query: any number of positional values, each in its codec's format.</summary>
+    public bool IsRaw { get; private init; }
+
     public static ParsedQuery Get(string query)
     {
         if (Cache.TryGetValue(query, out var parsed)) return parsed;
@@ -98,6 +107,11 @@ internal sealed class ParsedQuery
     /// <summary>Puts the arguments in $n order, checking their number and names before anything is sent.</summary>
     public object?[] Arrange(object?[]? positional, IReadOnlyDictionary<string, object?>? named)
     {
+        if (IsRaw)
+        {
+            if (named is not null) throw new ProgrammingError("a RawCursor takes positional arguments only ($1, $2 ...), not names");
+            return positional ?? [];
+        }
         if (Names is null)
         {
             if (named is not null && ParameterCount > 0)
@@ -119,7 +133,7 @@ internal sealed class ParsedQuery
     }
 
     /// <summary>The wire format of $n for this value.</summary>
-    public PgFormat FormatFor(int index, PgCodec codec, object value) => Formats[index] switch
+    public PgFormat FormatFor(int index, PgCodec codec, object value) => (IsRaw ? PlaceholderFormat.Auto : Formats[index]) switch
     {
         PlaceholderFormat.Binary => PgFormat.Binary,
         PlaceholderFormat.Text => PgFormat.Text,

@@ -32,13 +32,39 @@ internal static class SqlLiteral
                 return Numeric(m.ToString(CultureInfo.InvariantCulture), ".");
             case double or float:
                 var d = value is float f ? double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : (double)value;
-                if (double.IsFinite(d)) return Numeric(d.ToString("R", CultureInfo.InvariantCulture), ".0");   // as Python's repr
+                var repr = d.ToString("R", CultureInfo.InvariantCulture);
+                // As Python's repr; with an exponent the server would read a numeric (1E+300 is a 301-digit numeric,
+                // 5E-324 a numeric of 324 decimals), so those are float8 literals.
+                if (double.IsFinite(d)) return repr.Contains('E') ? "'" + repr + "'::float8" : Numeric(repr, ".0");
                 return (double.IsNaN(d) ? "'NaN'" : d > 0 ? "'Infinity'" : "'-Infinity'") + "::float8";
         }
         var codec = connection.Types.ForParameter(value);
         using var buffer = new WriteBuffer();
         codec.WriteObject(buffer, value, PgFormat.Text, connection.ReadContext);
-        return Quote(Encoding.UTF8.GetString(buffer.WrittenSince(0)), connection) + "::" + codec.PgTypeName;
+        var literal = Quote(Encoding.UTF8.GetString(buffer.WrittenSince(0)), connection);
+        // Cast to the type the value would be bound as (int[] → int4[]); untyped when it would go untyped.
+        var oid = codec.ParameterOid(value);
+        var type = oid == 0 ? null : connection.Types.NameOf(oid);
+        return type is null or "unknown" ? literal : literal + "::" + type;
+    }
+
+    /// <summary>
+    /// psycopg's mogrify: <paramref name="query"/> with its arguments merged as literals (the query untouched without
+    /// arguments). COPY takes no bound parameters, so its arguments are merged this way; so are a ClientCursor's.
+    /// </summary>
+    public static string MergeArguments(string query, object?[]? positional, IReadOnlyDictionary<string, object?>? named, Connection connection)
+    {
+        if ((positional is null || positional.Length == 0) && named is null) return query;
+        var parsed = ParsedQuery.Get(query);
+        return MergeValues(query, parsed, parsed.Arrange(positional, named), connection);
+    }
+
+    /// <summary>Merges values already in $n order (<see cref="ParsedQuery.Arrange"/>).</summary>
+    public static string MergeValues(string query, ParsedQuery parsed, object?[] values, Connection connection)
+    {
+        var literals = new string[values.Length];
+        for (var i = 0; i < values.Length; i++) literals[i] = For(values[i], connection);
+        return Merge(query, parsed, literals);
     }
 
     /// <summary>
