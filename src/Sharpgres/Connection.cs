@@ -79,6 +79,12 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     /// <summary>The logging categories this connection writes to (Sharpgres.Connection, .Command, ...).</summary>
     internal Loggers Loggers { get; }
 
+    /// <summary>The telemetry options of this connection's operations: its data source's (ConfigureTelemetry), else <see cref="Pg.Telemetry"/>.</summary>
+    internal PgTelemetryOptions Telemetry => TelemetryOverride ?? Pg.Telemetry;
+
+    /// <summary>Set by an ADO.NET data source built with its own telemetry options.</summary>
+    internal PgTelemetryOptions? TelemetryOverride { get; set; }
+
     /// <summary>db.namespace / server.address / server.port of this connection's spans and metrics.</summary>
     internal TelemetryTarget TelemetryTarget => _telemetryTarget ??= new TelemetryTarget(Session.Settings.DbName, Session.Target.Host, Session.Target.Port);
 
@@ -89,7 +95,7 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
         foreach (var warning in settings.Warnings) Log.SettingsWarning(loggers.Connection, warning);
         var op = SharpgresTelemetry.IsObserved(loggers.Connection)
             ? OperationScope.StartObserved(new TelemetryTarget(settings.DbName, settings.Targets[0].Host, settings.Targets[0].Port),
-                loggers, PgOperationKind.Connect, null, 0, QueryShape.Connect, ambient: true)
+                loggers, Pg.Telemetry, PgOperationKind.Connect, null, 0, QueryShape.Connect, ambient: true)
             : default;
         var start = op.IsObserved ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         try

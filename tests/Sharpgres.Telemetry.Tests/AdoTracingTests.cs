@@ -179,4 +179,33 @@ public sealed class AdoTracingTests : IClassFixture<TelemetryFixture>
         Assert.Contains("1 rows", line.Message);
         Assert.Contains("'opted in'", line.Message);
     }
+
+    [Fact]
+    public async Task A_data_source_built_with_its_own_telemetry_options_uses_them_for_its_connections_only()
+    {
+        var builder = new SharpgresDataSourceBuilder(_ado)
+            .ConfigureTelemetry(o => o.SpanNameProvider = info => "app " + info.OperationName)
+            .ConfigureTelemetry(o =>
+            {
+                o.RecordParameterValues = true;
+                o.Enrich = (activity, info) => activity.SetTag("app.kind", info.Kind.ToString());
+            });
+        await using (var source = builder.Build())
+        await using (var c = await source.OpenConnectionAsync())
+        {
+            var cmd = new SharpgresCommand("SELECT name FROM ado_items WHERE id = @id", c) { Parameters = { new SharpgresParameter("id", 2) } };
+            Assert.Equal("item 2", await cmd.ExecuteScalarAsync());
+            c.AsSharpgres().Execute("SELECT 1 FROM ado_items WHERE id = %s", 3);   // the psycopg face of the same connection
+        }
+        using (var plain = Open())   // not from the data source: Pg.Telemetry's defaults
+        using (var cmd = new SharpgresCommand("SELECT name FROM ado_items WHERE id = @id", plain) { Parameters = { new SharpgresParameter("id", 2) } })
+            cmd.ExecuteScalar();
+        var spans = _f.DbSpans();
+        Assert.Equal(["app SELECT", "app SELECT", "SELECT ado_items"], spans.Select(s => s.DisplayName));
+        Assert.Equal("2", Tag(spans[0], "db.query.parameter.0"));
+        Assert.Equal("Command", Tag(spans[0], "app.kind"));
+        Assert.Equal("Execute", Tag(spans[1], "app.kind"));
+        Assert.Null(Tag(spans[2], "db.query.parameter.0"));
+        Assert.Null(Tag(spans[2], "app.kind"));
+    }
 }

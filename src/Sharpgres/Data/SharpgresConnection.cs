@@ -145,6 +145,7 @@ public sealed class SharpgresConnection : DbConnection
         try
         {
             _inner = await source.OpenAsync(async, ct).ConfigureAwait(false);
+            _inner.TelemetryOverride = _dataSource?.Telemetry;
         }
         catch
         {

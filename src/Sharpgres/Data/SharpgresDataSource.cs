@@ -14,9 +14,10 @@ public sealed class SharpgresDataSource : DbDataSource
     private readonly string _connectionString;
     private bool _disposed;
 
-    internal SharpgresDataSource(SharpgresConnectionStringBuilder settings, ILoggerFactory? loggerFactory)
+    internal SharpgresDataSource(SharpgresConnectionStringBuilder settings, ILoggerFactory? loggerFactory, PgTelemetryOptions? telemetry = null)
     {
         Settings = settings;
+        Telemetry = telemetry;
         _connectionString = settings.ConnectionString;
         LoggerFactory = loggerFactory;
         Source = new PooledSource(settings, loggerFactory);
@@ -39,6 +40,9 @@ public sealed class SharpgresDataSource : DbDataSource
     /// </summary>
     public ConnectionPool Pool => Source.Pool;
     internal ILoggerFactory? LoggerFactory { get; }
+
+    /// <summary>The builder's telemetry options (ConfigureTelemetry); null: <see cref="Pg.Telemetry"/>.</summary>
+    internal PgTelemetryOptions? Telemetry { get; }
 
     /// <summary>The connection string without its password.</summary>
     public override string ConnectionString => Settings.ToString();
@@ -100,6 +104,7 @@ public sealed class SharpgresDataSource : DbDataSource
 public sealed class SharpgresDataSourceBuilder
 {
     private ILoggerFactory? _loggerFactory;
+    private PgTelemetryOptions? _telemetry;
 
     /// <summary>A builder starting from a connection string.</summary>
     public SharpgresDataSourceBuilder(string? connectionString = null) => ConnectionStringBuilder = new SharpgresConnectionStringBuilder(connectionString);
@@ -117,6 +122,21 @@ public sealed class SharpgresDataSourceBuilder
         return this;
     }
 
+    /// <summary>
+    /// Telemetry options of this data source's commands, batches and other operations, instead of
+    /// <see cref="Pg.Telemetry"/>: a filter, an enrich callback, a span-name provider, opt-in parameter values. Each
+    /// call configures the same options object, which starts empty (not a copy of <see cref="Pg.Telemetry"/>).
+    /// Opening a pooled session is traced by <see cref="Pg.Telemetry"/>'s <c>TraceConnect</c>: the pool opens sessions
+    /// for every connection of the data source at once, none of them in particular.
+    /// </summary>
+    public SharpgresDataSourceBuilder ConfigureTelemetry(Action<PgTelemetryOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(_telemetry ??= new PgTelemetryOptions());
+        return this;
+    }
+
     /// <summary>The data source.</summary>
-    public SharpgresDataSource Build() => new(new SharpgresConnectionStringBuilder(ConnectionStringBuilder.ConnectionString), _loggerFactory);
+    public SharpgresDataSource Build() =>
+        new(new SharpgresConnectionStringBuilder(ConnectionStringBuilder.ConnectionString), _loggerFactory, _telemetry);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
@@ -11,7 +10,7 @@ namespace Sharpgres.Protocol;
 /// </summary>
 internal sealed class WriteBuffer : IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(ReadBuffer.DefaultSize);
+    private byte[] _buffer = BufferArrays.Rent(ReadBuffer.DefaultSize);
     private int _position;
     private int _messageStart = -1;
 
@@ -92,9 +91,12 @@ internal sealed class WriteBuffer : IDisposable
     private void Ensure(int count)
     {
         if (_position + count <= _buffer.Length) return;
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_position + count, _buffer.Length * 2));
+        // Doubling amortises many small writes; one big value (a 100 MB bytea) is sized to itself plus room for the
+        // rest of its message, so the next two-byte write doesn't double a buffer that is exactly full.
+        var needed = _position + count;
+        var bigger = BufferArrays.Rent(needed > _buffer.Length * 2 ? needed + 64 * 1024 : Math.Max(needed, _buffer.Length * 2));
         Buffer.BlockCopy(_buffer, 0, bigger, 0, _position);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        BufferArrays.Return(_buffer);
         _buffer = bigger;
     }
 
@@ -124,8 +126,8 @@ internal sealed class WriteBuffer : IDisposable
         _position = 0;
         if (_buffer.Length > 1024 * 1024)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(ReadBuffer.DefaultSize);
+            BufferArrays.Return(_buffer);
+            _buffer = BufferArrays.Rent(ReadBuffer.DefaultSize);
         }
     }
 
@@ -133,6 +135,6 @@ internal sealed class WriteBuffer : IDisposable
     {
         var b = _buffer;
         _buffer = [];
-        if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
+        if (b.Length > 0) BufferArrays.Return(b);
     }
 }

@@ -18,17 +18,19 @@ internal struct OperationScope
     private readonly PgOperationInfo? _info;
     private readonly Activity? _activity;
     private readonly ILogger? _logger;
+    private readonly PgTelemetryOptions? _options;
     private readonly long _start;
     private Exception? _error;
     private long _rows;
     private bool _returnedRows;
     private string? _parameters;
 
-    private OperationScope(PgOperationInfo info, Activity? activity, ILogger logger, long start)
+    private OperationScope(PgOperationInfo info, Activity? activity, ILogger logger, PgTelemetryOptions options, long start)
     {
         _info = info;
         _activity = activity;
         _logger = logger;
+        _options = options;
         _start = start;
         _rows = -1;
     }
@@ -37,7 +39,7 @@ internal struct OperationScope
     public readonly bool IsObserved => _info is not null;
 
     /// <summary>True when parameter values were opted in and someone records them.</summary>
-    public readonly bool WantsParameters => _info is not null && Pg.Telemetry.RecordParameterValues;
+    public readonly bool WantsParameters => _info is not null && _options!.RecordParameterValues;
 
     /// <summary>
     /// Starts observing an operation of <paramref name="connection"/>; <paramref name="sql"/> is the text as sent
@@ -48,7 +50,7 @@ internal struct OperationScope
     {
         var loggers = connection.Loggers;
         if (!SharpgresTelemetry.IsObserved(loggers.ForOperation(kind))) return default;
-        return StartObserved(connection.TelemetryTarget, loggers, kind, sql, batchSize, shape, ambient: true);
+        return StartObserved(connection.TelemetryTarget, loggers, connection.Telemetry, kind, sql, batchSize, shape, ambient: true);
     }
 
     /// <summary>
@@ -61,7 +63,7 @@ internal struct OperationScope
         var loggers = connection.Loggers;
         if (!SharpgresTelemetry.IsObserved(loggers.ForOperation(kind))) return default;
         if (rewrite) sql = Queries.ParsedQuery.Get(sql).Sql;
-        return StartObserved(connection.TelemetryTarget, loggers, kind, sql, 0, null, ambient: false);
+        return StartObserved(connection.TelemetryTarget, loggers, connection.Telemetry, kind, sql, 0, null, ambient: false);
     }
 
     /// <summary>True when an operation of <paramref name="kind"/> on <paramref name="connection"/> would be recorded at all.</summary>
@@ -78,24 +80,24 @@ internal struct OperationScope
     internal static OperationScope StartStatements(Connection connection, PgOperationKind kind, string[] statements, bool ambient)
     {
         var shape = statements.Length == 1 ? QueryShape.Of(statements[0]) : QueryShape.Batch(statements.Select(QueryShape.Of).ToArray());
-        return StartObserved(connection.TelemetryTarget, connection.Loggers, kind, string.Join("; ", statements), statements.Length, shape, ambient);
+        return StartObserved(connection.TelemetryTarget, connection.Loggers, connection.Telemetry, kind, string.Join("; ", statements),
+            statements.Length, shape, ambient);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static OperationScope StartObserved(TelemetryTarget target, Loggers loggers, PgOperationKind kind, string? sql,
-        int batchSize, QueryShape? shape, bool ambient)
+    internal static OperationScope StartObserved(TelemetryTarget target, Loggers loggers, PgTelemetryOptions options, PgOperationKind kind,
+        string? sql, int batchSize, QueryShape? shape, bool ambient)
     {
         var logger = loggers.ForOperation(kind);
         var info = new PgOperationInfo(kind, sql, shape ?? (sql is null ? QueryShape.None : QueryShape.Of(sql)), target, batchSize);
         Activity? activity = null;
-        var options = Pg.Telemetry;
         if (SharpgresTelemetry.Source.HasListeners() && (kind != PgOperationKind.Connect || options.TraceConnect) && Passes(options, info, loggers))
         {
             var previous = Activity.Current;
             activity = SharpgresTelemetry.Source.StartActivity(SpanName(options, info, loggers), ActivityKind.Client, default(ActivityContext), StartTags(info));
             if (!ambient && activity is not null) Activity.Current = previous;
         }
-        return new OperationScope(info, activity, logger, Stopwatch.GetTimestamp());
+        return new OperationScope(info, activity, logger, options, Stopwatch.GetTimestamp());
     }
 
     private static bool Passes(PgTelemetryOptions options, PgOperationInfo info, Loggers loggers)
@@ -224,7 +226,7 @@ internal struct OperationScope
                     // The server's primary message only: its DETAIL may quote row values (Key (id)=(1) already exists).
                     activity.SetStatus(ActivityStatusCode.Error, _error is Error { Diagnostics.MessagePrimary: { } primary } ? primary : _error!.Message);
                 }
-                if (Pg.Telemetry.Enrich is { } enrich)
+                if (_options!.Enrich is { } enrich)
                 {
                     try { enrich(activity, info); }
                     catch (Exception e) { Log.TelemetryCallbackFailed(Loggers.For().Connection, e); }
