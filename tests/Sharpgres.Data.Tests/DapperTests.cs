@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Dapper;
+using Sharpgres.Errors;
 using Sharpgres.Types;
 
 namespace Sharpgres.Data.Tests;
@@ -118,6 +119,65 @@ public sealed class DapperTests : IClassFixture<AdoFixture>
         Assert.Equal(people[1].Born, back[1].Born);
         Assert.Equal(people[1].Wakes, back[1].Wakes);
         Assert.Null(back[0].Wakes);
+    }
+
+    [Fact]
+    public async Task Pipelined_Execute_with_a_list_sends_each_chunk_in_one_round_trip()
+    {
+        await using var c = await _db.OpenAsync();
+        await c.ExecuteAsync("CREATE TABLE IF NOT EXISTS piped (id int PRIMARY KEY, label text); TRUNCATE piped");
+        var rows = Enumerable.Range(1, 1000).Select(i => new { id = i, label = "row " + i }).ToList();
+        var session = c.AsSharpgres().Session;
+        var flushesBefore = session.Flushes;
+        // Dapper's documented pipelining: up to 100 ExecuteNonQueryAsync calls in flight before it awaits one.
+        var n = await c.ExecuteAsync(new CommandDefinition("INSERT INTO piped VALUES (@id, @label)", rows, flags: CommandFlags.Pipelined));
+        var flushes = session.Flushes - flushesBefore;
+        Assert.Equal(1000, n);
+        Assert.Equal(1000, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM piped"));
+        Assert.Equal("row 777", await c.ExecuteScalarAsync<string>("SELECT label FROM piped WHERE id = 777"));
+        // One by one it would be 1000 round trips; queued behind the running one, a chunk goes out per send.
+        Assert.True(flushes <= 50, $"{flushes} sends for 1000 pipelined inserts");
+    }
+
+    [Fact]
+    public async Task Pipelined_commands_fail_alone_and_the_connection_stays_usable()
+    {
+        await using var c = await _db.OpenAsync();
+        await c.ExecuteAsync("CREATE TABLE IF NOT EXISTS piped_unique (id int PRIMARY KEY); TRUNCATE piped_unique");
+        var ids = new[] { 1, 2, 3, 2, 4, 5 }.Select(id => new { id }).ToList();   // the second 2 violates the key
+        var e = await Assert.ThrowsAsync<UniqueViolation>(() =>
+            c.ExecuteAsync(new CommandDefinition("INSERT INTO piped_unique VALUES (@id)", ids, flags: CommandFlags.Pipelined)));
+        Assert.Equal("23505", e.SqlState);
+        // Each insert was its own implicit transaction (a Sync after each), as one by one: the others are in.
+        Assert.Equal(new[] { 1, 2, 3, 4, 5 }, (await c.QueryAsync<int>("SELECT id FROM piped_unique ORDER BY id")).ToArray());
+
+        // Directly: two non-queries in flight on one connection, then the results in order.
+        await using var first = new SharpgresCommand("INSERT INTO piped_unique VALUES (10)", c);
+        await using var second = new SharpgresCommand("UPDATE piped_unique SET id = id + 100 WHERE id < 3", c);
+        var a = first.ExecuteNonQueryAsync();
+        var b = second.ExecuteNonQueryAsync();
+        Assert.Equal((1, 2), (await a, await b));
+        Assert.Equal(6, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM piped_unique"));
+    }
+
+    [Fact]
+    public async Task Pipelined_Execute_in_a_transaction_commits_or_rolls_back_as_one()
+    {
+        await using var c = await _db.OpenAsync();
+        await c.ExecuteAsync("CREATE TABLE IF NOT EXISTS piped_tx (id int); TRUNCATE piped_tx");
+        var rows = Enumerable.Range(1, 300).Select(id => new { id }).ToList();
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            Assert.Equal(300, await c.ExecuteAsync(new CommandDefinition("INSERT INTO piped_tx VALUES (@id)", rows, tx, flags: CommandFlags.Pipelined)));
+            await tx.RollbackAsync();
+        }
+        Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM piped_tx"));
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            await c.ExecuteAsync(new CommandDefinition("INSERT INTO piped_tx VALUES (@id)", rows, tx, flags: CommandFlags.Pipelined));
+            await tx.CommitAsync();
+        }
+        Assert.Equal(300, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM piped_tx"));
     }
 
     [Fact]

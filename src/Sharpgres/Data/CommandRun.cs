@@ -29,6 +29,8 @@ internal sealed class CommandRun
     private CancellationTokenRegistration _registration;
     private CancellationToken _token;
     private Error? _error;
+    private Error?[]? _errors;   // syncEach: each statement's own error
+    private int _syncsRead;
     private OperationScope _op;   // the span, metric and Debug line (Telemetry/): empty when nobody listens
     private long _rowCount;
 
@@ -63,6 +65,9 @@ internal sealed class CommandRun
     public RowDescription? DescriptionOf(int statement) => _descriptions[statement];
     public string? TagOf(int statement) => _tags[statement];
 
+    /// <summary>With a Sync after each statement: the statement's own error (each succeeds or fails alone).</summary>
+    public Error? ErrorOf(int statement) => _errors?[statement];
+
     /// <summary>The current DataRow's body, valid until the next message is read.</summary>
     public ReadOnlySpan<byte> CurrentRow => _session.Reader.Payload;
 
@@ -75,9 +80,10 @@ internal sealed class CommandRun
     /// <summary>Writes and sends every statement. The caller has checked the connection is free.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<CommandRun> StartAsync(Connection connection, IReadOnlyList<(string Sql, BoundParameters Parameters)> statements,
-        bool prepare, PgOperationKind kind, bool async, CancellationToken ct)
+        bool prepare, PgOperationKind kind, bool async, CancellationToken ct, bool syncEach = false)
     {
         var run = new CommandRun(connection, statements.Count);
+        if (syncEach) run._errors = new Error?[statements.Count];
         if (statements.Count > 0 && OperationScope.IsObservedOn(connection, kind)) run.StartScope(kind, statements);
         var session = connection.Session;
         session.EnterOperation();
@@ -100,6 +106,8 @@ internal sealed class CommandRun
                     run._plans[i] = plan;
                     run._descriptions[i] = plan.KnownDescription;
                     plan.Write(session.Writer, parameters, run._context);
+                    // syncEach (queued non-queries): each statement its own implicit transaction, as if run one by one.
+                    if (syncEach && i < statements.Count - 1) session.Writer.WriteSync();
                 }
                 session.Writer.WriteSync();
             }
@@ -161,6 +169,7 @@ internal sealed class CommandRun
                             _error = error;
                             FailedStatement = _beginPending ? 0 : Statement;
                         }
+                        if (_errors is not null) _errors[_beginPending ? 0 : Statement] ??= error;
                         return RunEvent.Failed;
                     case BackendMessageCode.CopyInResponse:
                         session.Writer.WriteCopyFail("COPY FROM STDIN is not supported by SharpgresCommand: use Connection.Cursor().Copy()");
@@ -172,6 +181,11 @@ internal sealed class CommandRun
                     case BackendMessageCode.ReadyForQuery:
                         session.OnReadyForQuery();
                         if (_beginPending) { _beginPending = false; continue; }
+                        if (_errors is not null && ++_syncsRead < _plans.Length)
+                        {
+                            if (_errors[Statement] is not null) Statement++;   // a failed statement's answers end at its Sync
+                            continue;
+                        }
                         Complete();
                         return RunEvent.Finished;
                     default:

@@ -160,7 +160,20 @@ public sealed class SharpgresCommand : DbCommand
     /// <inheritdoc />
     public override Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) => ExecuteNonQueryAsync(true, cancellationToken).AsTask();
 
-    private async ValueTask<int> ExecuteNonQueryAsync(bool async, CancellationToken ct) =>
+    private async ValueTask<int> ExecuteNonQueryAsync(bool async, CancellationToken ct)
+    {
+        if (!async || _connection is not { State: ConnectionState.Open } connection || Parameters.HasOutputs)
+            return await RunNonQueryAsync(async, ct).ConfigureAwait(false);
+        // Async calls made while another runs (Dapper's CommandFlags.Pipelined) queue and go out together: see NonQueryQueue.
+        ct.ThrowIfCancellationRequested();
+        var queue = connection.NonQueries;
+        if (queue.TryQueue(() => { CheckExecutable(); return BuildStatements(connection); }, CommandTimeout, out var queued))
+            return await queued.ConfigureAwait(false);
+        try { return await RunNonQueryAsync(true, ct).ConfigureAwait(false); }
+        finally { queue.Release(); }
+    }
+
+    private async ValueTask<int> RunNonQueryAsync(bool async, CancellationToken ct) =>
         await Execution.NonQueryAsync(await ExecuteReaderAsync(CommandBehavior.Default, async, ct).ConfigureAwait(false), async, ct).ConfigureAwait(false);
 
     /// <summary>The first column of the first row of the first result; null when there is no row, DBNull for NULL.</summary>

@@ -263,6 +263,10 @@ public sealed class SharpgresConnection : DbConnection
     /// <inheritdoc />
     protected override DbBatch CreateDbBatch() => CreateBatch();
 
+    /// <summary>Async non-queries issued while one runs, sent together when the session comes free (Dapper's Pipelined flag).</summary>
+    internal NonQueryQueue NonQueries => _nonQueries ??= new NonQueryQueue(this);
+    private NonQueryQueue? _nonQueries;
+
     /// <summary>The reader currently holding the session, if any.</summary>
     internal SharpgresDataReader? CurrentReader { get; private set; }
 

@@ -241,11 +241,15 @@ internal sealed partial class Session : IDisposable
         }
     }
 
+    /// <summary>How many flushes (sends) this session made: tests count round trips with it.</summary>
+    public long Flushes { get; private set; }
+
     /// <summary>Sends what has been written since the last flush. One call per round trip.</summary>
     public async ValueTask FlushAsync(bool async, CancellationToken ct = default)
     {
         try
         {
+            Flushes++;
             await Writer.FlushAsync(async, Started ? CancellationToken.None : ct).ConfigureAwait(false);
             Reader.Wait.Sent();
         }
