@@ -62,6 +62,12 @@ foreach (var row in cur.Stream("SELECT name FROM people")) names++;     // rows 
 Console.WriteLine(names);                        // 7
 conn.Commit();
 
+var table = Sql.Identifier("public", "people");
+var query = Sql.SQL("SELECT {} FROM {} WHERE {} = %s").Format(Sql.Identifier("name"), table, Sql.Identifier("city"));
+Console.WriteLine(query.AsString(conn));         // SELECT "name" FROM "public"."people" WHERE "city" = %s
+Console.WriteLine(conn.Execute(query, "Lakeside").RowCount);   // 3
+conn.Rollback();
+
 using var listener = Pg.Connect(conninfo, autocommit: true);
 listener.Execute("LISTEN jobs");
 conn.Execute("NOTIFY jobs, 'job 42'");           // delivered when the transaction commits

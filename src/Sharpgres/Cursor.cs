@@ -247,4 +247,6 @@ public sealed class Cursor : Cursor<Row>
     public new Cursor Execute(string query, IReadOnlyDictionary<string, object?> args) { base.Execute(query, args); return this; }
     /// <summary>Executes an interpolated query (every hole a bound parameter, never SQL text), returning this cursor typed as <see cref="Cursor"/>.</summary>
     public new Cursor Execute(ref PgInterpolatedStringHandler query) { base.Execute(ref query); return this; }
+    /// <summary>Executes a composed query (<see cref="Sql"/>) with its placeholders bound to <paramref name="args"/>, returning this cursor typed as <see cref="Cursor"/>.</summary>
+    public new Cursor Execute(Composable query, params object?[] args) { base.Execute(query, args); return this; }
 }

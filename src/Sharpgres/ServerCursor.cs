@@ -16,7 +16,7 @@ namespace Sharpgres;
 /// moves with <c>MOVE</c>, <see cref="Close"/> sends <c>CLOSE</c>. Only the rows of one fetch are in client memory.
 /// A cursor without hold lives until the end of its transaction; reading it afterwards raises InvalidCursorName.
 /// </summary>
-public class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRow>, IAsyncEnumerable<TRow>
+public partial class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<TRow>, IAsyncEnumerable<TRow>
 {
     private readonly RowFactory<TRow> _factory;
     private RowDescription? _description;

@@ -17,13 +17,17 @@ internal static class SqlLiteral
     /// The SQL literal of <paramref name="value"/>, as psycopg's quote(): NULL, true/false, numbers as numbers,
     /// strings quoted, anything else as its codec's text with a cast to its type.
     /// </summary>
-    public static string For(object? value, Connection connection)
+    public static string For(object? value, Connection connection) =>
+        For(value, connection.Types, connection.ReadContext, StandardConformingStrings(connection));
+
+    /// <summary>The literal without a connection (<c>Composable.AsString()</c>): the given types and quoting rule.</summary>
+    public static string For(object? value, TypeRegistry types, ReadContext context, bool standardConformingStrings)
     {
         switch (value)
         {
             case null or DBNull: return "NULL";
             case bool b: return b ? "true" : "false";
-            case string s: return Quote(s, connection);
+            case string s: return Quote(s, standardConformingStrings);
             case sbyte or byte or short or ushort or int or uint or long or ulong:
                 return ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture);
             case decimal m:
@@ -38,13 +42,13 @@ internal static class SqlLiteral
                 if (double.IsFinite(d)) return repr.Contains('E') ? "'" + repr + "'::float8" : Numeric(repr, ".0");
                 return (double.IsNaN(d) ? "'NaN'" : d > 0 ? "'Infinity'" : "'-Infinity'") + "::float8";
         }
-        var codec = connection.Types.ForParameter(value);
+        var codec = types.ForParameter(value);
         using var buffer = new WriteBuffer();
-        codec.WriteObject(buffer, value, PgFormat.Text, connection.ReadContext);
-        var literal = Quote(Encoding.UTF8.GetString(buffer.WrittenSince(0)), connection);
+        codec.WriteObject(buffer, value, PgFormat.Text, context);
+        var literal = Quote(Encoding.UTF8.GetString(buffer.WrittenSince(0)), standardConformingStrings);
         // Cast to the type the value would be bound as (int[] → int4[]); untyped when it would go untyped.
         var oid = codec.ParameterOid(value);
-        var type = oid == 0 ? null : connection.Types.NameOf(oid);
+        var type = oid == 0 ? null : types.NameOf(oid);
         return type is null or "unknown" ? literal : literal + "::" + type;
     }
 
@@ -142,8 +146,10 @@ internal static class SqlLiteral
         digits.AsSpan().IndexOfAny('.', 'E', 'e') >= 0 ? digits : digits + point;
 
     /// <summary>A string literal for this session: <c>'it''s'</c>, or <c>E'a\\b'</c> when backslashes are escapes.</summary>
-    public static string Quote(string s, Connection connection) =>
-        Quote(s, connection.Session.Parameters.GetValueOrDefault("standard_conforming_strings", "on") == "on");
+    public static string Quote(string s, Connection connection) => Quote(s, StandardConformingStrings(connection));
+
+    private static bool StandardConformingStrings(Connection connection) =>
+        connection.Session.Parameters.GetValueOrDefault("standard_conforming_strings", "on") == "on";
 
     public static string Quote(string s, bool standardConformingStrings)
     {
