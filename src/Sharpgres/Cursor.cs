@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections;
 using System.Runtime.CompilerServices;
 using Sharpgres.Results;
@@ -144,7 +145,7 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     }
 
     /// <summary>The next row mapped onto <typeparamref name="T"/>, or default past the end.</summary>
-    public T? FetchOne<T>()
+    public T? FetchOne<[DynamicallyAccessedMembers(MappedMembers.Row)] T>()
     {
         var result = CheckResult();
         if (_position >= result.Count) return default;
@@ -152,7 +153,7 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     }
 
     /// <summary>Up to <paramref name="size"/> next rows mapped onto <typeparamref name="T"/>.</summary>
-    public IReadOnlyList<T> FetchMany<T>(int size = 0)
+    public IReadOnlyList<T> FetchMany<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(int size = 0)
     {
         var result = CheckResult();
         if (size <= 0) size = ArraySize;
@@ -163,7 +164,7 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     }
 
     /// <summary>All remaining rows mapped onto <typeparamref name="T"/>.</summary>
-    public IReadOnlyList<T> FetchAll<T>() => FetchMany<T>(Math.Max(1, ResultCountRemaining()));
+    public IReadOnlyList<T> FetchAll<[DynamicallyAccessedMembers(MappedMembers.Row)] T>() => FetchMany<T>(Math.Max(1, ResultCountRemaining()));
 
     /// <summary>
     /// The next row turned into a <typeparamref name="T"/> by <paramref name="map"/> (e.g.
@@ -194,9 +195,9 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     /// <summary>psycopg's <c>await acur.fetchall()</c>: all remaining rows of the current result. Completes at once: the result is buffered.</summary>
     public Task<IReadOnlyList<TRow>> FetchAllAsync(CancellationToken cancellationToken = default) => Task.FromResult(FetchAll());
     /// <summary>Async twin of <see cref="FetchOne{T}()"/>: the next row mapped onto <typeparamref name="T"/>, or default past the end.</summary>
-    public Task<T?> FetchOneAsync<T>(CancellationToken cancellationToken = default) => Task.FromResult(FetchOne<T>());
+    public Task<T?> FetchOneAsync<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(CancellationToken cancellationToken = default) => Task.FromResult(FetchOne<T>());
     /// <summary>Async twin of <see cref="FetchAll{T}()"/>: all remaining rows mapped onto <typeparamref name="T"/>.</summary>
-    public Task<IReadOnlyList<T>> FetchAllAsync<T>(CancellationToken cancellationToken = default) => Task.FromResult(FetchAll<T>());
+    public Task<IReadOnlyList<T>> FetchAllAsync<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(CancellationToken cancellationToken = default) => Task.FromResult(FetchAll<T>());
 
     /// <summary>Iterates the remaining rows (psycopg: <c>for row in cur</c>).</summary>
     public IEnumerator<TRow> GetEnumerator()

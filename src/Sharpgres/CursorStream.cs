@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections;
 using Sharpgres.Protocol;
 using Sharpgres.Protocol.Frontend;
@@ -36,11 +37,11 @@ public partial class Cursor<TRow>
     /// Streams rows mapped onto <typeparamref name="T"/> (scalar, tuple, record, class) straight from the receive
     /// buffer: no row object and no copy of the bytes in between.
     /// </summary>
-    public IEnumerable<T> Stream<T>(string query, params object?[] args) =>
+    public IEnumerable<T> Stream<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(string query, params object?[] args) =>
         new StreamSource<T>(this, query, args, null, static () => new TypedProjector<T>().Project);
 
     /// <summary>Async twin of <see cref="Stream{T}(string, object?[])"/>: rows mapped onto <typeparamref name="T"/> as they arrive; cancelling the token ends the statement and raises <see cref="Errors.QueryCanceled"/>.</summary>
-    public IAsyncEnumerable<T> StreamAsync<T>(string query, object?[]? args = null, CancellationToken cancellationToken = default) =>
+    public IAsyncEnumerable<T> StreamAsync<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(string query, object?[]? args = null, CancellationToken cancellationToken = default) =>
         new StreamSource<T>(this, query, args, null, static () => new TypedProjector<T>().Project, cancellationToken);
 
     private Func<RowStream, TRow> MakeRowProjector()
@@ -54,7 +55,7 @@ public partial class Cursor<TRow>
     }
 
     /// <summary>Typed rows: the mapper is looked up once per stream, then each row maps without allocating a Row.</summary>
-    private sealed class TypedProjector<T>
+    private sealed class TypedProjector<[DynamicallyAccessedMembers(MappedMembers.Row)] T>
     {
         private Protocol.Backend.RowDescription? _shape;
         private RowMapper<T>? _mapper;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections;
 using System.Globalization;
 using Sharpgres.Protocol;
@@ -212,17 +213,17 @@ public partial class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumer
     public Task<IReadOnlyList<TRow>> FetchAllAsync(CancellationToken cancellationToken = default) => FetchManyCoreAsync(null, true, cancellationToken).AsTask();
 
     /// <summary>The next row mapped onto <typeparamref name="T"/>, or default past the end.</summary>
-    public T? FetchOne<T>() => FetchOneTypedAsync<T>(false, default).GetAwaiter().GetResult();
+    public T? FetchOne<[DynamicallyAccessedMembers(MappedMembers.Row)] T>() => FetchOneTypedAsync<T>(false, default).GetAwaiter().GetResult();
     /// <summary><c>FETCH FORWARD n</c> (<see cref="ArraySize"/> when <paramref name="size"/> is 0), the rows mapped onto <typeparamref name="T"/>.</summary>
-    public IReadOnlyList<T> FetchMany<T>(int size = 0) => FetchManyTypedAsync<T>(size <= 0 ? ArraySize : size, false, default).GetAwaiter().GetResult();
+    public IReadOnlyList<T> FetchMany<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(int size = 0) => FetchManyTypedAsync<T>(size <= 0 ? ArraySize : size, false, default).GetAwaiter().GetResult();
     /// <summary><c>FETCH FORWARD ALL</c>, the rows mapped onto <typeparamref name="T"/>.</summary>
-    public IReadOnlyList<T> FetchAll<T>() => FetchManyTypedAsync<T>(null, false, default).GetAwaiter().GetResult();
+    public IReadOnlyList<T> FetchAll<[DynamicallyAccessedMembers(MappedMembers.Row)] T>() => FetchManyTypedAsync<T>(null, false, default).GetAwaiter().GetResult();
     /// <summary>Async <c>FETCH FORWARD 1</c>, the row mapped onto <typeparamref name="T"/>; default past the end.</summary>
-    public Task<T?> FetchOneAsync<T>(CancellationToken cancellationToken = default) => FetchOneTypedAsync<T>(true, cancellationToken).AsTask();
+    public Task<T?> FetchOneAsync<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(CancellationToken cancellationToken = default) => FetchOneTypedAsync<T>(true, cancellationToken).AsTask();
     /// <summary>Async <c>FETCH FORWARD n</c>, the rows mapped onto <typeparamref name="T"/>.</summary>
-    public Task<IReadOnlyList<T>> FetchManyAsync<T>(int size = 0, CancellationToken cancellationToken = default) => FetchManyTypedAsync<T>(size <= 0 ? ArraySize : size, true, cancellationToken).AsTask();
+    public Task<IReadOnlyList<T>> FetchManyAsync<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(int size = 0, CancellationToken cancellationToken = default) => FetchManyTypedAsync<T>(size <= 0 ? ArraySize : size, true, cancellationToken).AsTask();
     /// <summary>Async <c>FETCH FORWARD ALL</c>, the rows mapped onto <typeparamref name="T"/>.</summary>
-    public Task<IReadOnlyList<T>> FetchAllAsync<T>(CancellationToken cancellationToken = default) => FetchManyTypedAsync<T>(null, true, cancellationToken).AsTask();
+    public Task<IReadOnlyList<T>> FetchAllAsync<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(CancellationToken cancellationToken = default) => FetchManyTypedAsync<T>(null, true, cancellationToken).AsTask();
 
     private async ValueTask<TRow?> FetchOneCoreAsync(bool async, CancellationToken ct)
     {
@@ -241,7 +242,7 @@ public partial class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumer
         return rows;
     }
 
-    private async ValueTask<T?> FetchOneTypedAsync<T>(bool async, CancellationToken ct)
+    private async ValueTask<T?> FetchOneTypedAsync<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(bool async, CancellationToken ct)
     {
         var batch = await FetchAsync(1, async, ct).ConfigureAwait(false);
         if (batch.Count == 0) return default;
@@ -249,7 +250,7 @@ public partial class ServerCursor<TRow> : IDisposable, IAsyncDisposable, IEnumer
         return RowMapper<T>.For(batch.Description!).Map(batch, 0);
     }
 
-    private async ValueTask<IReadOnlyList<T>> FetchManyTypedAsync<T>(int? size, bool async, CancellationToken ct)
+    private async ValueTask<IReadOnlyList<T>> FetchManyTypedAsync<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(int? size, bool async, CancellationToken ct)
     {
         var batch = await FetchAsync(size, async, ct).ConfigureAwait(false);
         var rows = new T[batch.Count];

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -385,7 +386,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// The remaining rows mapped onto <typeparamref name="T"/> by position (a scalar or a tuple; COPY sends no column
     /// names), decoded straight from the received bytes. Call SetTypes first unless the columns are text.
     /// </summary>
-    public IEnumerable<T> Rows<T>()
+    public IEnumerable<T> Rows<[DynamicallyAccessedMembers(MappedMembers.Row)] T>()
     {
         while (true)
         {
@@ -397,7 +398,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Async twin of <see cref="Rows{T}"/>: the remaining rows mapped onto <typeparamref name="T"/> by position (a scalar or a tuple).</summary>
-    public async IAsyncEnumerable<T> RowsAsync<T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<T> RowsAsync<[DynamicallyAccessedMembers(MappedMembers.Row)] T>([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         while (true)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections;
 using System.Data;
 using System.Net;
@@ -148,6 +149,19 @@ internal static class DbTypes
 
     /// <summary>The default .NET type of a column of this OID (the codec's), as Row and GetValue return it.</summary>
     public static Type FieldType(PgCodec? codec) => codec?.ClrType ?? typeof(string);
+
+    /// <summary>
+    /// <see cref="FieldType"/> as DbDataReader.GetFieldType and DataTable columns declare it, with the type's public
+    /// fields and properties kept by trimming: through the type's <see cref="TypeForms"/> (built-in and registered
+    /// types; any type where code can be generated). object for a codec type a trimmed app has no forms for.
+    /// </summary>
+    [return: DynamicallyAccessedMembers(TypeForms.Members)]
+    public static Type DeclaredFieldType(PgCodec? codec)
+    {
+        var type = FieldType(codec);
+        if (type == typeof(Array)) return typeof(Array);
+        return TypeForms.For(type)?.Type ?? typeof(object);
+    }
 
     internal static bool IsTextLike(Type t) => t == typeof(string) || t == typeof(char[]) || t == typeof(char);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 #pragma warning disable CS8714 // SharpgresParameter<T> is unconstrained; only non-null value types reach PgCodec<T> here
 using System.Data;
 using System.Globalization;
@@ -147,7 +148,7 @@ internal sealed class TypedCodec<T> : PgCodec
 
     private TypedCodec(PgCodec<T> inner) => _inner = inner;
 
-    private static bool Overrides(Type type, string method) =>
+    private static bool Overrides([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type type, string method) =>
         type.GetMethod(method, BindingFlags.Public | BindingFlags.Instance, [typeof(object)])?.DeclaringType != typeof(PgCodec);
 
     /// <summary>The writer for <paramref name="inner"/>, or null when its OID or format depends on the value.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -132,13 +133,19 @@ internal static class ReaderSchema
         }
     }
 
+    // The one analyzer report that is not a hazard, suppressed as System.Data's own schema tables do: keeping
+    // System.Type's public properties for the DataType column flags Type.TypeInitializer's annotation, and nothing
+    // reads that property through the column.
+    [UnconditionalSuppressMessage("Trimming", "IL2111", Justification = "Type.TypeInitializer is never read through the DataType column")]
+    private static DataColumn TypeColumn(string name) => new(name, typeof(Type));
+
     /// <summary>ADO.NET's schema table: one row per column, the standard SchemaTableColumn names.</summary>
     public static DataTable? SchemaTable(SharpgresDataReader reader, List<DbColumn> columns)
     {
         if (reader.IsClosed) throw new InvalidOperationException("the data reader is closed");
         if (columns.Count == 0) return null;
         var table = new DataTable("SchemaTable");
-        void Add(string name, Type type) => table.Columns.Add(name, type);
+        void Add(string name, [DynamicallyAccessedMembers(TypeForms.Members)] Type type) => table.Columns.Add(name, type);
         Add(SchemaTableColumn.ColumnName, typeof(string));
         Add(SchemaTableColumn.ColumnOrdinal, typeof(int));
         Add(SchemaTableColumn.ColumnSize, typeof(int));
@@ -151,7 +158,7 @@ internal static class ReaderSchema
         Add(SchemaTableColumn.BaseColumnName, typeof(string));
         Add(SchemaTableColumn.BaseSchemaName, typeof(string));
         Add(SchemaTableColumn.BaseTableName, typeof(string));
-        Add(SchemaTableColumn.DataType, typeof(Type));
+        table.Columns.Add(TypeColumn(SchemaTableColumn.DataType));
         Add(SchemaTableColumn.AllowDBNull, typeof(bool));
         Add(SchemaTableColumn.ProviderType, typeof(int));
         Add(SchemaTableColumn.IsAliased, typeof(bool));

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Sharpgres.Types;
 using System.Data;
 using System.Data.Common;
 
@@ -73,8 +75,7 @@ internal static class SchemaCollections
         var table = new DataTable(tableName);
         foreach (var column in cur.Description!)
         {
-            var type = connection.Inner.Types.ForOid(column.TypeCode)?.ClrType ?? typeof(string);
-            table.Columns.Add(column.Name, type);
+            table.Columns.Add(column.Name, DbTypes.DeclaredFieldType(connection.Inner.Types.ForOid(column.TypeCode)));
         }
         foreach (var row in cur.FetchAll())
             table.Rows.Add(row.ToArray().Select(v => v ?? DBNull.Value).ToArray());
@@ -111,7 +112,7 @@ internal static class SchemaCollections
     private static DataTable DataSourceInformation(SharpgresConnection connection)
     {
         var table = new DataTable("DataSourceInformation");
-        void Column(string name, Type type) => table.Columns.Add(name, type);
+        void Column(string name, [DynamicallyAccessedMembers(TypeForms.Members)] Type type) => table.Columns.Add(name, type);
         Column(DbMetaDataColumnNames.CompositeIdentifierSeparatorPattern, typeof(string));
         Column(DbMetaDataColumnNames.DataSourceProductName, typeof(string));
         Column(DbMetaDataColumnNames.DataSourceProductVersion, typeof(string));

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using System.Collections;
 using System.Data;
@@ -639,10 +640,11 @@ public sealed class SharpgresDataReader : DbDataReader
     }
 
     /// <summary>The .NET type <see cref="GetValue"/> returns for this column.</summary>
+    [return: DynamicallyAccessedMembers(TypeForms.Members)]
     public override Type GetFieldType(int ordinal)
     {
         Field(ordinal);
-        return DbTypes.FieldType(_codecs[ordinal]);
+        return DbTypes.DeclaredFieldType(_codecs[ordinal]);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Sharpgres.Queries;
@@ -22,13 +23,20 @@ internal static class NamedArguments
                 foreach (System.Collections.DictionaryEntry e in legacy) map[e.Key.ToString()!] = e.Value;
                 return map;
         }
-        var getters = Getters.GetOrAdd(source.GetType(), static t => t
-            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
-            .Select(p => (p.Name, (Func<object, object?>)p.GetValue))
-            .ToArray());
+        if (!ReflectionFeature.IsSupported)
+            throw ReflectionFeature.Unavailable($"named arguments from the properties of {source.GetType().Name}",
+                "pass them as a Dictionary<string, object?> (new() { [\"id\"] = 1 })");
+        var getters = Getters.GetOrAdd(source.GetType(), PropertyGetters);
         var result = new Dictionary<string, object?>(getters.Length, StringComparer.Ordinal);
         foreach (var (name, get) in getters) result[name] = get(source);
         return result;
     }
+
+    // An anonymous object's getters are called only through reflection, so trimming would remove them.
+    [RequiresUnreferencedCode("reads the public properties of the arguments object")]
+    private static (string Name, Func<object, object?> Get)[] PropertyGetters(Type type) => type
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+        .Select(p => (p.Name, (Func<object, object?>)p.GetValue))
+        .ToArray();
 }

@@ -60,26 +60,15 @@ internal static class TypedReadFallback<T>
 {
     private static readonly Type? Underlying = Nullable.GetUnderlyingType(typeof(T));
 
-    private delegate T UnderlyingRead(PgCodec codec, ReadOnlySpan<byte> data, PgFormat format, in ReadContext context, out bool read);
-
-    // Nullable<U>: the codec's own IPgReader<U>, if it has one (e.g. a date column read as DateTime?).
-    private static readonly UnderlyingRead? ViaUnderlying = Underlying is null ? null
-        : (UnderlyingRead)Delegate.CreateDelegate(typeof(UnderlyingRead), typeof(TypedReadFallback<T>)
-            .GetMethod(nameof(ReadUnderlying), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(Underlying));
-
-    private static U? ReadUnderlying<U>(PgCodec codec, ReadOnlySpan<byte> data, PgFormat format, in ReadContext context, out bool read) where U : struct
-    {
-        read = codec is IPgReader<U>;
-        return read ? ((IPgReader<U>)codec).Read(data, format, context) : null;
-    }
+    // Nullable<U>: the codec's own IPgReader<U>, if it has one (e.g. a date column read as DateTime?), through U?'s
+    // forms (no reflection); where NativeAOT has none, the boxed conversion below.
+    private static readonly NullableAccess<T>? ViaUnderlying = Underlying is null ? null : (TypeForms.For(typeof(T)) as TypeForms<T>)?.NullableAccess;
 
     public static T Read(ReadOnlySpan<byte> bytes, FieldDescription field, in ReadContext context, PgCodec? codec)
     {
         if (ViaUnderlying is not null && codec is not null)
         {
-            var viaUnderlying = ViaUnderlying(codec, bytes, (PgFormat)field.FormatCode, context, out var read);
-            if (read) return viaUnderlying;
+            if (ViaUnderlying.TryRead(codec, bytes, (PgFormat)field.FormatCode, context, out var viaUnderlying)) return viaUnderlying;
         }
         var value = ColumnValue.ReadObject(bytes, bytes.Length, field, context);
         if (value is T t) return t;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -13,7 +14,7 @@ namespace Sharpgres.Results;
 /// equal to PascalCase. Built once per (T, row shape) as a compiled delegate that reads each column with its typed
 /// reader, so values are never boxed.
 /// </summary>
-internal sealed class RowMapper<T>
+internal sealed class RowMapper<[DynamicallyAccessedMembers(MappedMembers.Row)] T>
 {
     // Keyed by the instance first (cheap, the common case for prepared statements), then by shape, so a new
     // RowDescription of the same columns never compiles a mapper again.
@@ -72,14 +73,14 @@ internal sealed class RowMapper<T>
     private static Func<RowAccess, T> Build(RowDescription d)
     {
         var type = typeof(T);
-        var access = Expression.Parameter(typeof(RowAccess), "row");
-        Expression body;
         if (IsScalar(type))
         {
             if (d.Count < 1) throw new ProgrammingError($"cannot map a result with no columns onto {type.Name}");
-            body = Get(access, type, 0);
+            return static row => row.Get<T>(0);   // plain generic code: no expression to compile (or interpret under NativeAOT)
         }
-        else if (IsValueTuple(type))
+        var access = Expression.Parameter(typeof(RowAccess), "row");
+        Expression body;
+        if (IsValueTuple(type))
         {
             body = BuildTuple(access, type, d, 0);
         }
@@ -90,17 +91,22 @@ internal sealed class RowMapper<T>
         return Expression.Lambda<Func<RowAccess, T>>(body, access).Compile();
     }
 
-    private static Expression Get(ParameterExpression access, Type type, int ordinal) =>
-        Expression.Call(access, typeof(RowAccess).GetMethod(nameof(RowAccess.Get))!.MakeGenericMethod(type), Expression.Constant(ordinal));
+    /// <summary>
+    /// Reads column <paramref name="ordinal"/> as <paramref name="type"/>: RowAccess.Get&lt;type&gt; where code can be
+    /// generated; under NativeAOT (which can't instantiate it at run time) through the type's forms, boxed.
+    /// </summary>
+    private static Expression Get(ParameterExpression access, Type type, int ordinal) => RuntimeFeature.IsDynamicCodeSupported
+        ? Expression.Call(access, typeof(RowAccess).GetMethod(nameof(RowAccess.Get))!.MakeGenericMethod(type), Expression.Constant(ordinal))
+        : TypeForms.BoxedRead(access, type, ordinal, $"mapping a column onto a member of {TypeName(typeof(T))}");
 
-    private static Expression BuildTuple(ParameterExpression access, Type type, RowDescription d, int offset)
+    private static Expression BuildTuple(ParameterExpression access, [DynamicallyAccessedMembers(MappedMembers.Row)] Type type, RowDescription d, int offset)
     {
         var args = type.GetGenericArguments();
         var ctor = type.GetConstructor(args)!;
         var values = new Expression[args.Length];
         for (var i = 0; i < args.Length; i++)
         {
-            if (i == 7) { values[i] = BuildTuple(access, args[i], d, offset + 7); continue; }   // TRest
+            if (i == 7) { values[i] = BuildRest(access, args[i], d, offset + 7); continue; }   // TRest
             if (offset + i >= d.Count)
                 throw new ProgrammingError($"cannot map a result of {d.Count} columns onto {TypeName(typeof(T))}: too few columns");
             values[i] = Get(access, args[i], offset + i);
@@ -110,13 +116,25 @@ internal sealed class RowMapper<T>
         return Expression.New(ctor, values);
     }
 
+    /// <summary>
+    /// A tuple's 8th item (TRest, the tuple of items 8 and on): its type comes from the outer tuple's type arguments,
+    /// where trimming analysis can't see its constructor, so it needs reflection.
+    /// </summary>
+    private static Expression BuildRest(ParameterExpression access, Type rest, RowDescription d, int offset) =>
+        ReflectionFeature.IsSupported ? BuildRestByReflection(access, rest, d, offset)
+            : throw ReflectionFeature.Unavailable($"mapping rows onto {TypeName(typeof(T))} (more than 7 items)", "map them onto a record or class, or a tuple of at most 7 items");
+
+    [RequiresUnreferencedCode("the nested tuple's constructor is found by reflection")]
+    private static Expression BuildRestByReflection(ParameterExpression access, Type rest, RowDescription d, int offset) =>
+        BuildTuple(access, rest, d, offset);
+
     private static int CountTupleItems(Type type)
     {
         var args = type.GetGenericArguments();
         return args.Length == 8 ? 7 + CountTupleItems(args[7]) : args.Length;
     }
 
-    private static Expression BuildObject(ParameterExpression access, Type type, RowDescription d)
+    private static Expression BuildObject(ParameterExpression access, [DynamicallyAccessedMembers(MappedMembers.Row)] Type type, RowDescription d)
     {
         var columns = new Dictionary<string, int>();
         for (var i = 0; i < d.Count; i++) columns.TryAdd(Normalize(d.Fields[i].Name), i);
@@ -180,6 +198,13 @@ internal sealed class RowMapper<T>
     }
 
     private static string TypeName(Type t) => t.IsGenericType ? t.Name[..t.Name.IndexOf('`')] + "<" + string.Join(", ", t.GetGenericArguments().Select(TypeName)) + ">" : t.Name;
+}
+
+/// <summary>The members the row and composite mappers reach by reflection: kept by the trimmer for the mapped types.</summary>
+internal static class MappedMembers
+{
+    public const DynamicallyAccessedMemberTypes Row = DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties;
+    public const DynamicallyAccessedMemberTypes Composite = Row | DynamicallyAccessedMemberTypes.PublicFields;
 }
 
 /// <summary>

@@ -15,7 +15,7 @@ public sealed class Json(object? value, JsonSerializerOptions? options = null)
     public JsonSerializerOptions? Options { get; } = options;
 
     /// <summary>The JSON text this value is sent as.</summary>
-    public override string ToString() => JsonSerializer.Serialize(Value, Value?.GetType() ?? typeof(object), Options);
+    public override string ToString() => System.Text.Encoding.UTF8.GetString(Types.JsonValues.Serialize(Value, Options ?? Types.TypeRegistry.DefaultJsonOptions));
 }
 
 /// <summary>A value to send as <c>jsonb</c>; see <see cref="Json"/>.</summary>
@@ -27,5 +27,5 @@ public sealed class Jsonb(object? value, JsonSerializerOptions? options = null)
     public JsonSerializerOptions? Options { get; } = options;
 
     /// <summary>The JSON text this value is sent as.</summary>
-    public override string ToString() => JsonSerializer.Serialize(Value, Value?.GetType() ?? typeof(object), Options);
+    public override string ToString() => System.Text.Encoding.UTF8.GetString(Types.JsonValues.Serialize(Value, Options ?? Types.TypeRegistry.DefaultJsonOptions));
 }

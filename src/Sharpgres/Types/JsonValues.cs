@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -25,14 +26,30 @@ internal static class JsonValues
         }
         // Options without a resolver (the driver's defaults, most users' options) keep System.Text.Json's reflection
         // default, as before; options built on a JsonSerializerContext go through its contracts (trimming, NativeAOT).
-        if (options.TypeInfoResolver is null) return JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options);
-        return JsonSerializer.SerializeToUtf8Bytes(value, options.GetTypeInfo(value.GetType()));
+        if (options.TypeInfoResolver is not null) return JsonSerializer.SerializeToUtf8Bytes(value, options.GetTypeInfo(value.GetType()));
+        if (ReflectionFeature.IsSupported) return SerializeByReflection(value, options);
+        throw NoContract(value.GetType());
     }
 
-    public static T Deserialize<T>(ReadOnlySpan<byte> utf8, JsonSerializerOptions options) =>
-        options.TypeInfoResolver is null
-            ? JsonSerializer.Deserialize<T>(utf8, options)!
-            : JsonSerializer.Deserialize(utf8, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)))!;
+    public static T Deserialize<T>(ReadOnlySpan<byte> utf8, JsonSerializerOptions options)
+    {
+        if (options.TypeInfoResolver is not null) return JsonSerializer.Deserialize(utf8, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)))!;
+        if (ReflectionFeature.IsSupported) return DeserializeByReflection<T>(utf8, options);
+        throw NoContract(typeof(T));
+    }
+
+    [RequiresUnreferencedCode("System.Text.Json's reflection-based serializer"), RequiresDynamicCode("System.Text.Json's reflection-based serializer")]
+    private static byte[] SerializeByReflection(object value, JsonSerializerOptions options) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options);
+
+    [RequiresUnreferencedCode("System.Text.Json's reflection-based serializer"), RequiresDynamicCode("System.Text.Json's reflection-based serializer")]
+    private static T DeserializeByReflection<T>(ReadOnlySpan<byte> utf8, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize<T>(utf8, options)!;
+
+    private static NotSupportedException NoContract(Type type) => ReflectionFeature.Unavailable(
+        $"JSON of {type.Name} without a JsonSerializerContext",
+        "set JSON options whose TypeInfoResolver is your source-generated JsonSerializerContext (new Json(value, options) to write; the connection's JSON options to read), " +
+        "or use JsonElement, JsonDocument, JsonNode or string");
 
     private static byte[] Write<TValue>(TValue value, Action<Utf8JsonWriter, TValue, JsonSerializerOptions> write, JsonSerializerOptions options)
     {

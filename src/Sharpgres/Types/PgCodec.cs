@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Sharpgres.Protocol;
 
 namespace Sharpgres.Types;
@@ -6,6 +7,9 @@ namespace Sharpgres.Types;
 /// Converts one PostgreSQL type family to and from .NET, in both wire formats. Buffering, lengths and NULLs are
 /// handled by the callers; a codec sees one non-null value's bytes.
 /// </summary>
+// Public methods kept on every codec class: the ADO.NET binder asks whether a codec overrides ParameterOid /
+// ParameterFormat (TypedCodec), through GetType().GetMethod.
+[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)]
 public abstract class PgCodec
 {
     /// <summary>The PostgreSQL type this codec writes (and reads by default).</summary>

@@ -13,7 +13,7 @@ public readonly struct ReadContext(TypeRegistry types, TimeZoneInfo timeZone, Js
     /// <summary>The session's TimeZone setting (follows SET TIME ZONE), in which timestamptz values are read.</summary>
     public TimeZoneInfo TimeZone { get; } = timeZone;
     /// <summary>The System.Text.Json options json and jsonb values are read and written with.</summary>
-    public JsonSerializerOptions JsonOptions { get; } = json ?? TypeRegistry.DefaultJsonOptions;
+    public JsonSerializerOptions JsonOptions { get; } = json ?? types.JsonOptions ?? TypeRegistry.DefaultJsonOptions;
 
     internal static ReadContext Default => new(TypeRegistry.Global, TimeZoneInfo.Utc, null);
 }

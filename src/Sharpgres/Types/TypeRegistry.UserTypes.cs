@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Sharpgres.Results;
 using Sharpgres.Types.Containers;
 using Sharpgres.Types.UserTypes;
 
@@ -12,27 +14,29 @@ namespace Sharpgres.Types;
 public sealed partial class TypeRegistry
 {
     /// <summary>Maps a C# enum onto the PostgreSQL enum <paramref name="name"/> by label, both ways, arrays too.</summary>
-    public void RegisterEnum<TEnum>(string name) where TEnum : struct, Enum => RegisterEnum<TEnum>(Lookup(name));
+    public void RegisterEnum<[DynamicallyAccessedMembers(TypeForms.Members)] TEnum>(string name) where TEnum : struct, Enum => RegisterEnum<TEnum>(Lookup(name));
 
     /// <summary>psycopg's <c>EnumInfo</c> + <c>register_enum</c>: maps <typeparamref name="TEnum"/> onto the enum type <paramref name="info"/> describes, by label, arrays too.</summary>
-    public void RegisterEnum<TEnum>(TypeInfo info) where TEnum : struct, Enum
+    public void RegisterEnum<[DynamicallyAccessedMembers(TypeForms.Members)] TEnum>(TypeInfo info) where TEnum : struct, Enum
     {
         Expect(info, PgTypeKind.Enum);
+        TypeForms.Add(TypeForms.OfStruct<TEnum>());   // arrays of it, TEnum? reads and writes, under NativeAOT too
         Register(new EnumCodec<TEnum>(info.Oid, info.Name, info.EnumLabels));
         RegisterArrayOf(info);
     }
 
     /// <summary>Maps a record or class onto the composite type <paramref name="name"/> by field name, arrays too.</summary>
-    public void RegisterComposite<T>(string name) where T : notnull => RegisterComposite<T>(Lookup(name));
+    public void RegisterComposite<[DynamicallyAccessedMembers(MappedMembers.Composite)] T>(string name) where T : notnull => RegisterComposite<T>(Lookup(name));
 
     /// <summary>psycopg's <c>CompositeInfo</c> + <c>register_composite</c>: maps <typeparamref name="T"/> onto the composite type <paramref name="info"/> describes, by field name, arrays too.</summary>
-    public void RegisterComposite<T>(TypeInfo info) where T : notnull
+    public void RegisterComposite<[DynamicallyAccessedMembers(MappedMembers.Composite)] T>(TypeInfo info) where T : notnull
     {
         Expect(info, PgTypeKind.Composite);
         // Fields of a domain type arrive with the domain's OID: read them as the base type.
         foreach (var field in info.Fields)
             if (field.DomainBaseOid != 0 && ForOid(field.TypeOid) is null && ForOid(field.DomainBaseOid) is { } baseCodec)
                 RegisterReader(field.TypeOid, NameOf(field.DomainBaseOid), baseCodec);
+        TypeForms.Add(TypeForms.Of<T>());   // arrays of it, under NativeAOT too
         Register(new CompositeCodec<T>(info, this));
         RegisterArrayOf(info);
     }

@@ -30,6 +30,22 @@ public sealed partial class TypeRegistry
     internal static JsonSerializerOptions DefaultJsonOptions { get; } =
         new(JsonSerializerDefaults.General) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private JsonSerializerOptions? _jsonOptions;
+
+    /// <summary>
+    /// psycopg's <c>set_json_loads</c> / <c>set_json_dumps</c>: the System.Text.Json options that json/jsonb values are
+    /// read with (Get&lt;T&gt; of a POCO) and Json/Jsonb-wrapped objects written with, in this registry and its
+    /// children; null (the default) inherits the parent's, and at the root System.Text.Json's defaults with non-ASCII
+    /// text written as is. In trimmed and NativeAOT apps, options whose TypeInfoResolver is your source-generated
+    /// JsonSerializerContext (<c>new JsonSerializerOptions { TypeInfoResolver = MyJsonContext.Default }</c>) are what
+    /// make POCOs work.
+    /// </summary>
+    public JsonSerializerOptions? JsonOptions
+    {
+        get => _jsonOptions ?? _parent?.JsonOptions;
+        set => _jsonOptions = value;
+    }
+
     /// <summary>A registry that sees everything this one has, and whose registrations stay its own.</summary>
     public TypeRegistry CreateChild() => new(this);
 
@@ -71,8 +87,12 @@ public sealed partial class TypeRegistry
         if (ForType(type) is { } exact) return exact;
         for (var t = type.BaseType; t is not null && t != typeof(object); t = t.BaseType)
             if (ForType(t) is { } byBase) { RegisterWriter(type, byBase); return byBase; }
-        foreach (var i in type.GetInterfaces())
-            if (ForType(i) is { } byInterface) return byInterface;
+        // An interface registered as a writer (hstore's IDictionary<string, string?> ...) that the type implements:
+        // tested per registered interface rather than listed from the type, whose interface list trimming may thin.
+        for (var registry = this; registry is not null; registry = registry._parent)
+            if (registry._byType is { } byType)
+                foreach (var (registered, codec) in byType)
+                    if (registered.IsInterface && registered.IsAssignableFrom(type)) return codec;
         if (BuiltinCodecs.TryCreateFor(type, this) is { } made) { RegisterWriter(type, made); return made; }
         throw new ProgrammingError($"cannot adapt type '{type.Name}': register a codec for it with conn.Types.Register(...) or pass it as a string");
     }

@@ -1,5 +1,5 @@
 using System.Collections;
-using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -10,12 +10,14 @@ namespace Sharpgres.Types.Containers;
 /// dimensions), E[,] / E[,,] (as many dimensions as the value), List&lt;E&gt; and the list interfaces. Elements are
 /// read with their codec's typed reader, so an int4[] read as int[] never boxes. Null when T is not a collection.
 /// </summary>
-internal abstract class ArrayTarget<T>
+internal abstract class ArrayTarget<T> : IBoxedArrayTarget
 {
     public static readonly ArrayTarget<T>? Instance = ArrayTargets.Create(typeof(T)) as ArrayTarget<T>;
 
     /// <summary>Builds the sub-array at <paramref name="depth"/> (0: the whole value).</summary>
     public abstract T Build(ref ArrayContent content, int depth, in ReadContext context);
+
+    public object BuildBoxed(ref ArrayContent content, in ReadContext context) => Build(ref content, 0, context)!;
 
     protected static int LengthAt(ref ArrayContent content, int depth) => content.Rank == 0 ? 0 : content.Lengths[depth];
 
@@ -25,42 +27,49 @@ internal abstract class ArrayTarget<T>
         ?? throw new InvalidCastException($"the array has {content.Rank} dimensions: read it as {typeof(E).Name}[{new string(',', content.Rank - 1)}] or as nested arrays/lists");
 }
 
+/// <summary>An array target whose .NET type is known only at run time.</summary>
+internal interface IBoxedArrayTarget
+{
+    object BuildBoxed(ref ArrayContent content, in ReadContext context);
+}
+
 internal static class ArrayTargets
 {
     private static readonly Type[] ListInterfaces =
         [typeof(IList<>), typeof(ICollection<>), typeof(IEnumerable<>), typeof(IReadOnlyList<>), typeof(IReadOnlyCollection<>)];
 
+    /// <summary>The ArrayTarget&lt;t&gt; from the element type's <see cref="TypeForms"/>; null when t is no collection (or, under NativeAOT, of an element type without forms).</summary>
     public static object? Create(Type t)
     {
-        if (t.IsSZArray) return Activator.CreateInstance(typeof(VectorTarget<>).MakeGenericType(t.GetElementType()!));
-        if (t.IsArray) return Activator.CreateInstance(typeof(MultiDimTarget<,>).MakeGenericType(t.GetElementType()!, t));
-        if (!t.IsGenericType) return null;
-        var definition = t.GetGenericTypeDefinition();
-        var element = t.GetGenericArguments()[0];
-        if (definition == typeof(List<>)) return Activator.CreateInstance(typeof(ListTarget<>).MakeGenericType(element));
-        if (ListInterfaces.Contains(definition))
-            return Activator.CreateInstance(typeof(ListAsTarget<,>).MakeGenericType(element, t));
+        if (ElementOf(t) is not { } element) return null;
+        if (TypeForms.For(element)?.ArrayTarget(t) is { } target) return target;
+        // E[][] and List<List<E>> are made by E's forms (NativeAOT has no forms for E[] itself).
+        if (ElementOf(element) is { } inner && TypeForms.For(inner)?.ArrayTarget(t) is { } nested) return nested;
+        if (t.IsArray && !t.IsSZArray && RuntimeFeature.IsDynamicCodeSupported) return MakeMultiDim(element, t);
         return null;
     }
 
-    private delegate object BoxedBuild(ref ArrayContent content, in ReadContext context);
+    /// <summary>E for E[], E[,] ..., List&lt;E&gt; and the list interfaces; null for other types.</summary>
+    public static Type? ElementOf(Type t)
+    {
+        if (t.IsArray) return t.GetElementType();
+        if (!t.IsGenericType) return null;
+        var definition = t.GetGenericTypeDefinition();
+        return definition == typeof(List<>) || ListInterfaces.Contains(definition) ? t.GetGenericArguments()[0] : null;
+    }
 
-    private static readonly ConcurrentDictionary<Type, BoxedBuild> Boxed = new();
+    [RequiresDynamicCode("instantiates MultiDimTarget for an array rank known only at run time")]
+    private static object? MakeMultiDim(Type element, Type t) =>
+        Activator.CreateInstance(typeof(MultiDimTarget<,>).MakeGenericType(element, t));
 
     /// <summary>The default .NET value of an array: E[] (E?[] when a value-type element is NULL somewhere), E[,] for 2-D...</summary>
     public static object BuildDefault(ref ArrayContent content, PgCodec? elementCodec, PgFormat format, in ReadContext context)
     {
         var element = elementCodec?.ClrType ?? (format == PgFormat.Text ? typeof(string) : typeof(byte[]));
-        if (content.HasNulls && element.IsValueType && Nullable.GetUnderlyingType(element) is null)
-            element = typeof(Nullable<>).MakeGenericType(element);
-        var type = content.Rank <= 1 ? element.MakeArrayType() : element.MakeArrayType(content.Rank);
-        var build = Boxed.GetOrAdd(type, static t => typeof(ArrayTargets).GetMethod(nameof(BuildBoxed), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(t).CreateDelegate<BoxedBuild>());
-        return build(ref content, context);
+        var forms = TypeForms.Require(element, "reading an array");
+        if (content.HasNulls && forms.Nullable is { } nullable) forms = nullable;
+        return forms.BuildArray(ref content, context);
     }
-
-    private static object BuildBoxed<T>(ref ArrayContent content, in ReadContext context) =>
-        ArrayTarget<T>.Instance!.Build(ref content, 0, context)!;
 }
 
 /// <summary>E[]: one dimension, or the outer level of nested arrays/lists for more.</summary>
@@ -118,12 +127,13 @@ internal sealed class MultiDimTarget<E, T> : ArrayTarget<T>
     public override T Build(ref ArrayContent content, int depth, in ReadContext context)
     {
         Array array;
-        if (content.Rank == 0) array = Array.CreateInstance(typeof(E), new int[Rank]);
+        // CreateInstanceFromArrayType, not CreateInstance(typeof(E), ...): the array type is T itself, so NativeAOT has its code.
+        if (content.Rank == 0) array = Array.CreateInstanceFromArrayType(typeof(T), new int[Rank]);
         else
         {
             if (content.Rank - depth != Rank)
                 throw new InvalidCastException($"cannot read a {content.Rank - depth}-dimensional array as {typeof(E).Name}[{new string(',', Rank - 1)}]");
-            array = Array.CreateInstance(typeof(E), content.Lengths[depth..]);
+            array = Array.CreateInstanceFromArrayType(typeof(T), content.Lengths[depth..]);
             // A rectangular array's elements are contiguous in row-major order: PostgreSQL's order.
             var span = MemoryMarshal.CreateSpan(ref Unsafe.As<byte, E>(ref MemoryMarshal.GetArrayDataReference(array)), array.Length);
             for (var i = 0; i < span.Length; i++) span[i] = content.ReadNext<E>(context);

@@ -12,13 +12,13 @@ internal static class ContainerWriters
 {
     public static PgCodec? TryCreate(Type type, TypeRegistry registry)
     {
-        if (type.IsEnum) return (PgCodec)Activator.CreateInstance(typeof(UnregisteredEnumWriter<>).MakeGenericType(type))!;
+        if (type.IsEnum) return new UnregisteredEnumWriter(type);
         if (type.IsGenericType && type.GetGenericTypeDefinition() is var definition)
         {
             if (definition == typeof(PgRange<>))
-                return (PgCodec)Activator.CreateInstance(typeof(RangeWriter<>).MakeGenericType(type.GetGenericArguments()), registry)!;
+                return TypeForms.Require(type.GetGenericArguments()[0], "a PgRange parameter").RangeWriter(registry);
             if (definition == typeof(PgMultirange<>))
-                return (PgCodec)Activator.CreateInstance(typeof(MultirangeWriter<>).MakeGenericType(type.GetGenericArguments()), registry)!;
+                return TypeForms.Require(type.GetGenericArguments()[0], "a PgMultirange parameter").MultirangeWriter(registry);
         }
         if (HstoreParameterWriter.Handles(type)) return new HstoreParameterWriter(type, registry);
         if (CollectionElement(type) is not { } element) return null;
@@ -34,23 +34,29 @@ internal static class ContainerWriters
             if (TryCreate(underlying, registry) is not null) break;
             return null;
         }
-        return KnownArrayWriters.Create(leaf, type, depth, registry);
+        return TypeForms.Require(leaf, "an array parameter").ArrayWriter(type, depth, registry);
     }
 
-    /// <summary>The element type of a collection type (arrays, IEnumerable&lt;E&gt;); null for strings and dictionaries.</summary>
+    /// <summary>
+    /// The element type of a collection type (arrays, IEnumerable&lt;E&gt;); null for strings, dictionaries and
+    /// collections of several element types. Found by asking each known element type's forms whether the type is an
+    /// IEnumerable of it (no walk over the type's interfaces, which trimming may not keep).
+    /// </summary>
     public static Type? CollectionElement(Type type)
     {
         if (type == typeof(string)) return null;
         if (type.IsArray) return type.GetElementType();
+        // List<E>, HashSet<E>, IEnumerable<E> ...: the type argument, checked.
+        if (type.IsGenericType && type.GetGenericArguments() is [var argument] && TypeForms.For(argument) is { } forms && forms.IsEnumerableOf(type))
+            return argument;
+        // A collection class of its own: IEnumerable<object> matches every reference-type element by variance, so a
+        // more specific match wins; two specific ones are ambiguous.
         Type? element = null;
-        var interfaces = type.IsInterface ? type.GetInterfaces().Append(type) : type.GetInterfaces();
-        foreach (var i in interfaces)
+        foreach (var candidate in TypeForms.All)
         {
-            if (!i.IsGenericType || i.GetGenericTypeDefinition() != typeof(IEnumerable<>)) continue;
-            var candidate = i.GetGenericArguments()[0];
-            if (candidate.IsGenericType && candidate.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)) return null;
-            if (element is not null && element != candidate) return null;   // ambiguous
-            element = candidate;
+            if (!candidate.IsEnumerableOf(type)) continue;
+            if (element is null || element == typeof(object)) element = candidate.Type;
+            else if (candidate.Type != typeof(object) && candidate.Type != element) return null;
         }
         return element;
     }

@@ -18,14 +18,10 @@ internal static class ElementWriting<E>
 
     private static WriteDelegate Create()
     {
-        if (Nullable.GetUnderlyingType(typeof(E)) is { } underlying)
-        {
-            // NativeAOT can't instantiate WriteNullable<U> at run time: the boxed value (a boxed U) goes through WriteObject.
-            if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported) return WriteBoxed;
-            return typeof(ElementWriting<E>).GetMethod(nameof(WriteNullable), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                .MakeGenericMethod(underlying).CreateDelegate<WriteDelegate>();
-        }
-        return WriteDirect;
+        if (Nullable.GetUnderlyingType(typeof(E)) is null) return WriteDirect;
+        // E = U?: the codec's typed U writer through U?'s forms; boxed where NativeAOT has no forms for U.
+        if ((TypeForms.For(typeof(E)) as TypeForms<E>)?.NullableAccess is { } nullable) return nullable.Write;
+        return WriteBoxed;
     }
 
     private static void WriteBoxed(PgCodec codec, WriteBuffer buffer, E value, PgFormat format, in ReadContext context) =>
@@ -38,10 +34,4 @@ internal static class ElementWriting<E>
         else codec.WriteObject(buffer, value!, format, context);
     }
 #pragma warning restore CS8714
-
-    private static void WriteNullable<U>(PgCodec codec, WriteBuffer buffer, U? value, PgFormat format, in ReadContext context) where U : struct
-    {
-        if (codec is PgCodec<U> typed) typed.Write(buffer, value!.Value, format, context);
-        else codec.WriteObject(buffer, value!.Value, format, context);
-    }
 }

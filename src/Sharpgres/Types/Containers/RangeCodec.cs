@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Reflection;
 using Sharpgres.Protocol;
 
 namespace Sharpgres.Types.Containers;
@@ -15,13 +14,13 @@ internal sealed class RangeCodec(uint oid, uint subtypeOid, string name, TypeReg
 {
     public override uint Oid => oid;
     public override string PgTypeName => name;
-    public override Type ClrType => family.Generic.MakeGenericType(owner.ForOid(subtypeOid)?.ClrType ?? typeof(string));
+    public override Type ClrType => family.ClrType(TypeForms.For(owner.ForOid(subtypeOid)?.ClrType ?? typeof(string)));
     public override bool CanReadBinary => owner.ForOid(subtypeOid) is { CanReadBinary: true };
 
     public override object ReadObject(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context)
     {
         var bound = context.Types.ForOid(subtypeOid)?.ClrType ?? (format == PgFormat.Text ? typeof(string) : typeof(byte[]));
-        return family.Boxed(bound)(data, format, subtypeOid, context);
+        return family.ReadBoxed(TypeForms.Require(bound, $"reading a {name} value"), data, format, subtypeOid, context);
     }
 
     public T Read<T>(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context)
@@ -37,43 +36,37 @@ internal sealed class RangeCodec(uint oid, uint subtypeOid, string name, TypeReg
 }
 
 /// <summary>
-/// Ranges or multiranges: the .NET type they read as and their reader per bound type, built once per type
-/// (reflection only on first use).
+/// Ranges or multiranges: the .NET type they read as and their reader per bound type, from the bound type's
+/// <see cref="TypeForms"/> (no reflection: NativeAOT has the readers of the built-in and registered types).
 /// </summary>
 internal sealed class RangeFamily
 {
     public delegate T ReadDelegate<T>(ReadOnlySpan<byte> data, PgFormat format, uint subtypeOid, in ReadContext context);
 
-    public static readonly RangeFamily Range = new(typeof(PgRange<>), nameof(ReadRange));
-    public static readonly RangeFamily Multirange = new(typeof(PgMultirange<>), nameof(ReadMultirange));
+    public static readonly RangeFamily Range = new(typeof(PgRange<>), multi: false);
+    public static readonly RangeFamily Multirange = new(typeof(PgMultirange<>), multi: true);
 
-    private readonly string _reader;
-    private readonly ConcurrentDictionary<Type, ReadDelegate<object>> _boxed = new();
+    private readonly bool _multi;
     private readonly ConcurrentDictionary<Type, Delegate?> _typed = new();
 
-    private RangeFamily(Type generic, string reader) { Generic = generic; _reader = reader; }
+    private RangeFamily(Type generic, bool multi) { Generic = generic; _multi = multi; }
 
     /// <summary>PgRange&lt;&gt; or PgMultirange&lt;&gt;.</summary>
     public Type Generic { get; }
 
-    public ReadDelegate<object> Boxed(Type bound) => _boxed.GetOrAdd(bound, static (b, family) =>
-        (ReadDelegate<object>)Method(nameof(BoxReader), family.Generic.MakeGenericType(b)).Invoke(null, [family.Reader(b)])!, this);
+    /// <summary>PgRange&lt;S&gt; / PgMultirange&lt;S&gt; for the subtype's forms (object when NativeAOT has none).</summary>
+    public Type ClrType(TypeForms? bound) => bound is null ? typeof(object) : _multi ? bound.MultirangeType : bound.RangeType;
+
+    public object ReadBoxed(TypeForms bound, ReadOnlySpan<byte> data, PgFormat format, uint subtypeOid, in ReadContext context) =>
+        _multi ? bound.ReadMultirange(data, format, subtypeOid, context) : bound.ReadRange(data, format, subtypeOid, context);
 
     /// <summary>The reader for T = PgRange&lt;X&gt; (or PgMultirange&lt;X&gt;); null for other types.</summary>
     public ReadDelegate<T>? Typed<T>() => (ReadDelegate<T>?)_typed.GetOrAdd(typeof(T), static (t, family) =>
-        t.IsGenericType && t.GetGenericTypeDefinition() == family.Generic ? family.Reader(t.GetGenericArguments()[0]) : null, this);
-
-    private Delegate Reader(Type bound)
     {
-        var method = Method(_reader, bound);
-        return method.CreateDelegate(typeof(ReadDelegate<>).MakeGenericType(method.ReturnType));
-    }
-
-    private static ReadDelegate<object> BoxReader<TValue>(ReadDelegate<TValue> typed) =>
-        (data, format, subtypeOid, in context) => typed(data, format, subtypeOid, context)!;
-
-    private static MethodInfo Method(string name, Type argument) =>
-        typeof(RangeFamily).GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(argument);
+        if (!t.IsGenericType || t.GetGenericTypeDefinition() != family.Generic) return null;
+        var bound = TypeForms.Require(t.GetGenericArguments()[0], $"reading {family.Generic.Name.Split('`')[0]}");
+        return family._multi ? bound.MultirangeReader : bound.RangeReader;
+    }, this);
 
     public static PgRange<X> ReadRange<X>(ReadOnlySpan<byte> data, PgFormat format, uint subtypeOid, in ReadContext context)
     {

@@ -1,7 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers;
 using System.Buffers.Binary;
 using Sharpgres.Protocol;
 using Sharpgres.Protocol.Backend;
+using Sharpgres.Results;
 using Sharpgres.Types.Containers;
 
 namespace Sharpgres.Types.UserTypes;
@@ -13,7 +15,7 @@ namespace Sharpgres.Types.UserTypes;
 /// text (which lets the server convert, e.g. a long member into an int4 field).
 /// Created by <c>conn.Types.RegisterComposite&lt;T&gt;("card")</c>.
 /// </summary>
-internal sealed class CompositeCodec<T> : PgCodec<T> where T : notnull
+internal sealed class CompositeCodec<[DynamicallyAccessedMembers(MappedMembers.Composite)] T> : PgCodec<T> where T : notnull
 {
     private readonly TypeInfo _info;
     private readonly TypeRegistry _owner;

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Sharpgres.Protocol.Backend;
 using Sharpgres.Results;
 
@@ -11,7 +13,7 @@ namespace Sharpgres.Types.UserTypes;
 /// match case-insensitively, snake_case = PascalCase, [PgName] overriding. Reads are compiled once into a delegate
 /// that reads each field with its typed reader (no boxing); writes get each field through a compiled getter.
 /// </summary>
-internal sealed class CompositeMapping<T>
+internal sealed class CompositeMapping<[DynamicallyAccessedMembers(MappedMembers.Composite)] T>
 {
     public CompositeMapping(string typeName, IReadOnlyList<PgField> fields)
     {
@@ -23,7 +25,6 @@ internal sealed class CompositeMapping<T>
 
         var type = typeof(T);
         var access = Expression.Parameter(typeof(CompositeAccess), "fields");
-        var get = typeof(CompositeAccess).GetMethod(nameof(CompositeAccess.Get))!;
         var used = new HashSet<int>();
         var ctor = type.GetConstructors()
             .Where(c => c.GetParameters().Length > 0 && c.GetParameters().All(p => Ordinal(p, p.Name!) is not null))
@@ -36,7 +37,7 @@ internal sealed class CompositeMapping<T>
             {
                 var ordinal = Ordinal(p, p.Name!)!.Value;
                 used.Add(ordinal);
-                return (Expression)Expression.Call(access, get.MakeGenericMethod(p.ParameterType), Expression.Constant(ordinal));
+                return Field(access, p.ParameterType, ordinal);
             }));
         }
         else if (type.IsValueType) creation = Expression.New(type);
@@ -48,7 +49,7 @@ internal sealed class CompositeMapping<T>
         foreach (var property in properties)
         {
             if (property.SetMethod is not { IsPublic: true } || Ordinal(property, property.Name) is not { } ordinal || !used.Add(ordinal)) continue;
-            bindings.Add(Expression.Bind(property, Expression.Call(access, get.MakeGenericMethod(property.PropertyType), Expression.Constant(ordinal))));
+            bindings.Add(Expression.Bind(property, Field(access, property.PropertyType, ordinal)));
         }
         if (used.Count == 0)
             throw new ProgrammingError($"cannot map the composite {typeName} onto {type.Name}: none of its fields ({string.Join(", ", fields.Select(f => f.Name))}) matches a constructor parameter or settable property");
@@ -65,9 +66,15 @@ internal sealed class CompositeMapping<T>
             var memberType = member is PropertyInfo p ? p.PropertyType : ((FieldInfo)member).FieldType;
             MemberTypes[ordinal] = memberType;
             Getters[ordinal] = Expression.Lambda<Func<T, object?>>(
-                Expression.Convert(Expression.PropertyOrField(instance, member.Name), typeof(object)), instance).Compile();
+                Expression.Convert(member is PropertyInfo property ? Expression.Property(instance, property) : Expression.Field(instance, (FieldInfo)member), typeof(object)),
+                instance).Compile();
         }
     }
+
+    /// <summary>Reads field <paramref name="ordinal"/> as <paramref name="type"/>: typed where code can be generated, through the type's forms under NativeAOT.</summary>
+    private static Expression Field(ParameterExpression access, Type type, int ordinal) => RuntimeFeature.IsDynamicCodeSupported
+        ? Expression.Call(access, typeof(CompositeAccess).GetMethod(nameof(CompositeAccess.Get))!.MakeGenericMethod(type), Expression.Constant(ordinal))
+        : TypeForms.BoxedRead(access, type, ordinal, $"mapping a composite field onto a member of {typeof(T).Name}");
 
     public Func<CompositeAccess, T> Build { get; }
 

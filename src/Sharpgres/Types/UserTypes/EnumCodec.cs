@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using System.Text;
 using Sharpgres.Protocol;
 
@@ -60,23 +62,38 @@ internal sealed class EnumCodec<TEnum> : PgCodec<TEnum>, IPgReader<string> where
 /// <summary>
 /// A C# enum that was not registered: sent as its label — [PgName] or the member name in snake_case — untyped
 /// (OID 0) in text, so the server types it from context (an enum column, a cast). psycopg dumps Enum by name.
+/// Made from the parameter's runtime type, so it is not generic: [PgName] is read by reflection where that is
+/// available (not in trimmed / NativeAOT apps, which get the snake_case name: register the enum to keep [PgName]).
 /// </summary>
-internal sealed class UnregisteredEnumWriter<TEnum> : PgCodec<TEnum> where TEnum : struct, Enum
+internal sealed class UnregisteredEnumWriter : PgCodec
 {
-    private static readonly Dictionary<TEnum, string> Labels = typeof(TEnum)
-        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-        .GroupBy(f => (TEnum)f.GetValue(null)!)
-        .ToDictionary(g => g.Key, g => NameTranslation.PgNameOf(g.First()) ?? NameTranslation.ToSnakeCase(g.First().Name));
+    private readonly Type _type;
+    private readonly Dictionary<object, string> _labels = new();
+
+    public UnregisteredEnumWriter(Type type)
+    {
+        _type = type;
+        foreach (var name in Enum.GetNames(type))
+        {
+            var label = (ReflectionFeature.IsSupported ? PgNameOf(type, name) : null) ?? NameTranslation.ToSnakeCase(name);
+            _labels.TryAdd(Enum.Parse(type, name), label);
+        }
+    }
+
+    [RequiresUnreferencedCode("reads [PgName] from the enum's fields")]
+    private static string? PgNameOf(Type type, string member) =>
+        type.GetField(member, BindingFlags.Public | BindingFlags.Static) is { } field ? NameTranslation.PgNameOf(field) : null;
 
     public override uint Oid => 0;
     public override string PgTypeName => "unknown";
+    public override Type ClrType => _type;
     public override uint ParameterOid(object value) => 0;
     public override PgFormat ParameterFormat(object value) => PgFormat.Text;
 
-    public override TEnum Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) =>
-        Enum.Parse<TEnum>(Encoding.UTF8.GetString(data).Replace("_", ""), ignoreCase: true);
+    public override object ReadObject(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) =>
+        Enum.Parse(_type, Encoding.UTF8.GetString(data).Replace("_", ""), ignoreCase: true);
 
-    internal override void Write(WriteBuffer buffer, TEnum value, PgFormat format, in ReadContext context) =>
-        buffer.WriteUtf8(Labels.TryGetValue(value, out var label) ? label
-            : throw new DataError($"{typeof(TEnum).Name} value {value} is not a named member"));
+    internal override void WriteObject(WriteBuffer buffer, object value, PgFormat format, in ReadContext context) =>
+        buffer.WriteUtf8(_labels.TryGetValue(value, out var label) ? label
+            : throw new DataError($"{_type.Name} value {value} is not a named member"));
 }
