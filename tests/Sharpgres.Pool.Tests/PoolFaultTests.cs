@@ -141,6 +141,10 @@ public sealed class PoolImmediateStopTests(DatabaseFixture db) : IClassFixture<D
                           $"unknown {unknown.Count} ({unknown.Count(found.Contains)} of them committed), found {found.Count}");
         Assert.Equal(0, silent);        // every commit the caller saw returned is on the server
         Assert.Equal(0, liedFailed);    // every insert reported failed (not "unknown") is not
-        Assert.True(failed.Count + unknown.Count > 0, "the stop hit no writer: the scenario tested nothing");
+        // The stop must have reached the pool: a writer saw it, or the pool found dead sessions (a checkout's check
+        // that fails is retried inside the pool, so on a quiet machine no caller may see the stop at all).
+        var stats = pool.GetStats();
+        var noticed = failed.Count + unknown.Count + stats.GetValueOrDefault("connections_lost") + stats.GetValueOrDefault("returns_bad");
+        Assert.True(noticed > 0, "neither a writer nor the pool saw the stop: the scenario tested nothing");
     }
 }
