@@ -4,9 +4,6 @@ using Sharpgres.Types;
 
 namespace Sharpgres.Queries;
 
-/// <summary>How a placeholder asks its value to be sent: %s lets the codec choose, %b binary, %t text.</summary>
-internal enum PlaceholderFormat : byte { Auto, Binary, Text }
-
 /// <summary>
 /// A query with psycopg's placeholders rewritten to PostgreSQL's $n, parsed once per distinct text and cached.
 /// Placeholders are found everywhere, quotes included, exactly as psycopg does (never put quotes around %s).
@@ -65,7 +62,7 @@ internal sealed class ParsedQuery
             if (next == '(')
             {
                 var close = query.IndexOf(')', i + 2);
-                if (close < 0 || close + 1 >= query.Length) throw new ProgrammingError($"incomplete placeholder: '{query[i..Math.Min(query.Length, i + 20)]}'");
+                if (close <= i + 2 || close + 1 >= query.Length) throw new ProgrammingError($"incomplete placeholder: '{query[i..Math.Min(query.Length, i + 20)]}'");
                 var name = query[(i + 2)..close];
                 var format = FormatOf(query[close + 1], query.Substring(i, close + 2 - i));
                 if (positional) throw Mixed();
@@ -84,6 +81,8 @@ internal sealed class ParsedQuery
                 i = close + 1;
                 continue;
             }
+            // psycopg's wording for the usual mistake, '%' as the modulo operator.
+            if (next == ' ') throw new ProgrammingError("incomplete placeholder: '%'; if you want to use '%' as an operator you can double it up, i.e. use '%%'");
             var fmt = FormatOf(next, "%" + next);
             if (names is not null) throw Mixed();
             positional = true;

@@ -20,6 +20,9 @@ public static class Sql
     /// <summary>psycopg's <c>sql.Placeholder(name=None)</c>: <c>%s</c>, or <c>%(name)s</c>, for Execute to bind.</summary>
     public static Placeholder Placeholder(string? name = null) => new(name);
 
+    /// <summary>psycopg's <c>sql.Placeholder(name, format)</c>: <c>%b</c> / <c>%t</c> (or <c>%(name)b</c> / <c>%(name)t</c>), <c>%s</c> for Auto.</summary>
+    public static Placeholder Placeholder(string? name, PlaceholderFormat format) => new(name, format);
+
     /// <summary>psycopg's <c>sql.Composed(seq)</c>: the pieces one after another.</summary>
     public static Composed Composed(params Composable[] parts) => new(parts);
 }
