@@ -142,6 +142,7 @@ internal static class Report
         }
         AppendOtherSides(sb, quiet, loaded);
         AppendTelemetry(sb, quiet, loaded);
+        AppendNoCost(sb, quiet, loaded);
         AppendConcurrency(sb, quiet, loaded, "concurrency", "Point-query latency against concurrency, dedicated connections",
             "N tasks, each on its own open connection, run async point queries for the round", "connections");
         AppendConcurrency(sb, quiet, loaded, "pool", $"Point-query latency against concurrency, over a pool of {Curves.PoolSize}",
@@ -220,6 +221,42 @@ internal static class Report
         sb.AppendLine("traced rate / unobserved rate; target ≥ 0.91 (at most 10% more per query).");
         sb.AppendLine();
         sb.AppendLine("| workload | condition | unobserved ops/s | traced ops/s | ratio traced / unobserved | client CPU/op, U · T | allocated/op, U · T |");
+        sb.AppendLine("|---|---|--:|--:|--:|--:|--:|");
+        foreach (var r in rows) sb.AppendLine(r);
+    }
+
+    /// <summary>
+    /// Issue 15's no-cost figure: the shipped build with nobody listening against the build compiled without
+    /// instrumentation, both loaded in this process (IsolatedBuild), round by round.
+    /// </summary>
+    private static void AppendNoCost(StringBuilder sb, RunResult? quiet, RunResult? loaded)
+    {
+        var rows = new List<string>();
+        foreach (var run in new[] { quiet, loaded })
+        {
+            if (run is null) continue;
+            foreach (var w in run.Workloads.Where(w => w.Group == "table"))
+            {
+                var shipped = w.Sides.FirstOrDefault(s => s.Driver == Drivers.Sharpgres);
+                var bare = w.Sides.FirstOrDefault(s => s.Driver == Drivers.SharpgresUninstrumented);
+                if (shipped is null || bare is null) continue;
+                var ratios = Stats.Ratios(shipped, bare);
+                var (s, b) = (Figures.Of(shipped), Figures.Of(bare));
+                var mark = s.Unstable || b.Unstable || Stats.Unstable(ratios) ? " ⚠" : Stats.Median(ratios) >= 0.98 ? " ✓" : " ✗";
+                rows.Add($"| {Escape(w.Name)} | {run.Condition} | {Human(b.Rate)} | {Human(s.Rate)} | {Stats.RatioText(ratios)}{mark} | "
+                    + $"{Time(b.CpuPerUnit)} · {Time(s.CpuPerUnit)} | {Bytes(b.BytesPerUnit)} · {Bytes(s.BytesPerUnit)} |");
+            }
+        }
+        if (rows.Count == 0) return;
+        sb.AppendLine();
+        sb.AppendLine("## Cost when nobody listens (issue 15)");
+        sb.AppendLine();
+        sb.AppendLine("The shipped build with no ActivityListener and no MeterListener against Sharpgres compiled without instrumentation");
+        sb.AppendLine("(`-p:SharpgresNoTelemetry=true`), each loaded into its own AssemblyLoadContext of this process and running the same");
+        sb.AppendLine("point-query code, interleaved round by round. Ratio = shipped rate / uninstrumented rate; target ≥ 0.98 (within 2%),");
+        sb.AppendLine("and the same allocations per query.");
+        sb.AppendLine();
+        sb.AppendLine("| workload | condition | uninstrumented ops/s | shipped ops/s | ratio shipped / uninstrumented | client CPU/op, B · S | allocated/op, B · S |");
         sb.AppendLine("|---|---|--:|--:|--:|--:|--:|");
         foreach (var r in rows) sb.AppendLine(r);
     }

@@ -20,18 +20,31 @@ namespace Sharpgres.Benchmarks;
 public class TelemetryBenchmarks
 {
     private const string Sync = "telemetry: point (sync)", Async = "telemetry: point (async)";
+    private const string SyncBuilds = "telemetry: point (sync), two builds", AsyncBuilds = "telemetry: point (async), two builds";
 
     private Connection _conn = null!;
     private Cursor _cur = null!;
     private TracerProvider? _tracing;
     private MeterProvider? _metrics;
     private int _i;
+    // The two builds side by side: the shipped Sharpgres.dll and the one without instrumentation, each in its own
+    // AssemblyLoadContext running the same point-query code (IsolatedPoint), nobody listening on either.
+    private Func<int> _shippedSync = null!, _bareSync = null!;
+    private Func<Task<int>> _shippedAsync = null!, _bareAsync = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _conn = BenchServer.ConnectSharpgres();
         _cur = _conn.Cursor();
+        var conninfo = BenchServer.Conninfo + " sslmode=disable";
+        var shipped = new IsolatedBuild(IsolatedBuild.ShippedPath);
+        var bare = new IsolatedBuild(IsolatedBuild.UninstrumentedPath);
+        // A comparison of one build with itself would prove nothing: check each copy is what its side says.
+        if (!shipped.Call<bool>(nameof(IsolatedPoint.Instrumented), "") || bare.Call<bool>(nameof(IsolatedPoint.Instrumented), ""))
+            throw new InvalidOperationException($"{IsolatedBuild.UninstrumentedPath} is not an uninstrumented build (or the shipped one is)");
+        (_shippedSync, _bareSync) = (shipped.Call<Func<int>>(nameof(IsolatedPoint.Sync), conninfo), bare.Call<Func<int>>(nameof(IsolatedPoint.Sync), conninfo));
+        (_shippedAsync, _bareAsync) = (shipped.Call<Func<Task<int>>>(nameof(IsolatedPoint.Async), conninfo), bare.Call<Func<Task<int>>>(nameof(IsolatedPoint.Async), conninfo));
     }
 
     [GlobalCleanup]
@@ -68,6 +81,18 @@ public class TelemetryBenchmarks
         Observe(true);
         return PointAsyncCore();
     }
+
+    [Benchmark, Workload(SyncBuilds, Drivers.Sharpgres, "ops", BeforeRound = nameof(Unobserved))]
+    public int PointSyncShippedBuild() => _shippedSync();
+
+    [Benchmark, Workload(SyncBuilds, Drivers.SharpgresUninstrumented, "ops", BeforeRound = nameof(Unobserved))]
+    public int PointSyncUninstrumentedBuild() => _bareSync();
+
+    [Benchmark, Workload(AsyncBuilds, Drivers.Sharpgres, "ops", BeforeRound = nameof(Unobserved))]
+    public Task<int> PointAsyncShippedBuild() => _shippedAsync();
+
+    [Benchmark, Workload(AsyncBuilds, Drivers.SharpgresUninstrumented, "ops", BeforeRound = nameof(Unobserved))]
+    public Task<int> PointAsyncUninstrumentedBuild() => _bareAsync();
 
     private int Point()
     {

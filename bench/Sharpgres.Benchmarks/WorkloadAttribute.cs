@@ -29,4 +29,6 @@ internal static class Drivers
     public const string Pgbench = "pgbench (libpq)";
     /// <summary>Sharpgres with the OpenTelemetry SDK attached, sampling and recording every span (issue 15's cost).</summary>
     public const string SharpgresTraced = "Sharpgres, OpenTelemetry SDK";
+    /// <summary>Sharpgres built with -p:SharpgresNoTelemetry=true, loaded beside the shipped build (issue 15's no-cost baseline).</summary>
+    public const string SharpgresUninstrumented = "Sharpgres, uninstrumented build";
 }

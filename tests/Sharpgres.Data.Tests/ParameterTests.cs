@@ -53,7 +53,7 @@ public sealed class ParameterTests(AdoFixture db) : IClassFixture<AdoFixture>
         Assert.Equal(DbType.Int32, new SharpgresParameter("a", 1).DbType);
         Assert.Equal(DbType.String, new SharpgresParameter("a", "x").DbType);
         Assert.Equal(DbType.Guid, new SharpgresParameter("a", Guid.Empty).DbType);
-        Assert.Equal(DbType.Object, new SharpgresParameter("a", null).DbType);
+        Assert.Equal(DbType.String, new SharpgresParameter("a", null).DbType);   // ADO.NET's default without a value (Npgsql says Object)
         Assert.Equal("bigint", new SharpgresParameter("a", DbType.Int64).DataTypeName);
         var p = new SharpgresParameter { DataTypeName = "jsonb" };
         Assert.Equal(DbType.String, p.DbType);

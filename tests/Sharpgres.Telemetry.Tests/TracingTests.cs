@@ -32,6 +32,28 @@ public sealed class TracingTests : IClassFixture<TelemetryFixture>
         Assert.Equal(3L, Tag(span, "db.response.returned_rows"));
     }
 
+
+    [Fact]
+    public void A_repeated_statement_keeps_each_connections_attributes_and_the_current_span_name_provider()
+    {
+        // A statement's span start (name, attributes) is built once per text and connection, then reused: two
+        // connections to different databases running the same text must each keep their own db.namespace, and a
+        // span-name provider set later must still be asked.
+        const string sql = "SELECT 1 + %s";
+        using (var conn = _f.Connect())
+        using (var admin = Pg.Connect(TelemetryFixture.Admin, autocommit: true))
+        {
+            for (var i = 0; i < 2; i++) { conn.Execute(sql, i); admin.Execute(sql, i); }
+            Pg.Telemetry.SpanNameProvider = op => op.QueryText == "SELECT 1 + $1" ? "named later" : null;
+            conn.Execute(sql, 9);
+        }
+        List<Activity> spans;
+        lock (_f.Spans) spans = _f.Spans.Where(s => (s.GetTagItem("db.query.text") as string) == "SELECT 1 + $1").ToList();
+        Assert.Equal([_f.Database, "postgres", _f.Database, "postgres", _f.Database], spans.Select(s => Tag(s, "db.namespace")));
+        Assert.Equal(["SELECT", "SELECT", "SELECT", "SELECT", "named later"], spans.Select(s => s.DisplayName));
+        Assert.All(spans, s => Assert.Equal("SELECT", Tag(s, "db.operation.name")));
+        Assert.All(spans, s => Assert.Equal(1L, Tag(s, "db.response.returned_rows")));
+    }
     [Fact]
     public async Task Async_execute_is_parented_under_the_callers_activity()
     {

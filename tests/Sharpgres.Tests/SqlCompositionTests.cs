@@ -18,6 +18,30 @@ public class SqlCompositionTests(DatabaseFixture db) : IClassFixture<DatabaseFix
     }
 
     [Fact]
+    public void A_literal_never_merges_with_the_text_beside_it_into_another_token()
+    {
+        // "SELECT 10-" then "-1" would be "SELECT 10--1": the rest a comment, SELECT 10 run. psycopg writes a negative
+        // number with a leading space; Sharpgres does too, and keeps quotes and words of neighbouring pieces apart.
+        using var conn = db.Connect(autocommit: true);
+        Assert.Equal(" -1", Sql.Literal(-1).AsString(conn));
+        Assert.Equal(" -1.5", Sql.Literal(-1.5m).AsString(conn));
+        Assert.Equal(" -2.5", Sql.Literal(-2.5).AsString(conn));
+        Assert.Equal(11, conn.Execute(Sql.SQL("SELECT 10-{}").Format(-1)).FetchOne<int>());
+        Assert.Equal(11.5m, conn.Execute(Sql.SQL("SELECT 10-{}").Format(Sql.Literal(-1.5m))).FetchOne<decimal>());
+        Assert.Equal("SELECT 10- -1", conn.ClientCursor().Mogrify("SELECT 10-%s", -1));
+        // Two literals side by side are two strings (a syntax error), never the one string a'b.
+        Assert.Equal("SELECT 'a' 'b'", Sql.SQL("SELECT {}{}").Format("a", "b").AsString(conn));
+        Assert.Throws<Sharpgres.Errors.SyntaxError>(() => conn.Execute(Sql.SQL("SELECT {}{}").Format("a", "b")));
+        Assert.Equal("\"a\" \"b\"", (Sql.Identifier("a") + Sql.Identifier("b")).AsString(conn));
+        Assert.Equal("SELECT b '101'", Sql.SQL("SELECT b{}").Format("101").AsString(conn));   // not the bit string b'101'
+        Assert.Equal("SELECT 1 2", Sql.SQL("SELECT {}{}").Format(1, 2).AsString(conn));
+        // Where nothing could merge the text stays exactly as written.
+        Assert.Equal("\"s\".\"t\"", Sql.SQL("{}.{}").Format(Sql.Identifier("s"), Sql.Identifier("t")).AsString(conn));
+        Assert.Equal("'x'::text", (Sql.Literal("x") + Sql.SQL("::text")).AsString(conn));
+        Assert.Equal("foobar", (Sql.SQL("foo") + Sql.SQL("bar")).AsString(conn));
+    }
+
+    [Fact]
     public void Sql_format_errors_as_python_str_format()
     {
         Assert.Throws<FormatException>(() => Sql.SQL("{} {}").Format(1));

@@ -373,6 +373,8 @@ public sealed class SharpgresDataReader : DbDataReader
     public override int GetValues(object[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        CheckOpen();
+        if (!_onRow) throw new InvalidOperationException("no current row: call Read() first (and check it returned true)");
         var n = Math.Min(values.Length, FieldCount);
         for (var i = 0; i < n; i++) values[i] = GetValue(i);
         return n;
@@ -396,7 +398,7 @@ public sealed class SharpgresDataReader : DbDataReader
             if (default(T) is null && Nullable.GetUnderlyingType(typeof(T)) is not null) return default!;
             throw new InvalidCastException($"column '{field.Name}' is NULL: check IsDBNull first or read it as a nullable type");
         }
-        return ColumnValue.Read<T>(data, length, field, _codecs[ordinal], _run.Context);
+        return ReaderConversions<T>.Read(data, length, field, _codecs[ordinal], _run.Context);
     }
 
     /// <inheritdoc />
@@ -635,8 +637,11 @@ public sealed class SharpgresDataReader : DbDataReader
     /// <summary>The PostgreSQL type name of the column (<c>int4</c>, <c>text</c>, <c>jsonb</c>, <c>_int4</c> for arrays).</summary>
     public override string GetDataTypeName(int ordinal)
     {
+        // The column's own type (varchar, not the text codec that reads it), else the codec's name for types the
+        // catalog cache doesn't name.
         var field = Field(ordinal);
-        return _codecs[ordinal]?.PgTypeName ?? _run.Context.Types.NameOf(field.TypeOid);
+        var name = _run.Context.Types.NameOf(field.TypeOid);
+        return name != "unknown" ? name : _codecs[ordinal]?.PgTypeName ?? name;
     }
 
     /// <summary>The .NET type <see cref="GetValue"/> returns for this column.</summary>

@@ -4,7 +4,8 @@ namespace Sharpgres.Data;
 
 /// <summary>
 /// ADO.NET's provider factory for Sharpgres (<c>DbProviderFactories.RegisterFactory("Sharpgres", SharpgresFactory.Instance)</c>):
-/// creates connections, commands, parameters, batches, connection string builders and data sources.
+/// creates connections, commands, parameters, batches, connection string builders, data adapters, command builders
+/// and data sources.
 /// </summary>
 public sealed class SharpgresFactory : DbProviderFactory
 {
@@ -21,6 +22,14 @@ public sealed class SharpgresFactory : DbProviderFactory
     public override DbParameter CreateParameter() => new SharpgresParameter();
     /// <inheritdoc />
     public override DbConnectionStringBuilder CreateConnectionStringBuilder() => new SharpgresConnectionStringBuilder();
+    /// <inheritdoc />
+    public override bool CanCreateCommandBuilder => true;
+    /// <inheritdoc />
+    public override DbCommandBuilder CreateCommandBuilder() => new SharpgresCommandBuilder();
+    /// <inheritdoc />
+    public override bool CanCreateDataAdapter => true;
+    /// <inheritdoc />
+    public override DbDataAdapter CreateDataAdapter() => new SharpgresDataAdapter();
     /// <inheritdoc />
     public override bool CanCreateBatch => true;
     /// <inheritdoc />

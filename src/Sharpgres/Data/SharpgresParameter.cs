@@ -61,7 +61,8 @@ public class SharpgresParameter : DbParameter
     /// <summary>The DbType set explicitly, or the one the value's .NET type maps to (Object when unknown).</summary>
     public override DbType DbType
     {
-        get => _dbType ?? (_dataTypeName is { } name ? DbTypes.FromTypeName(name) : DbTypes.FromClrType(ValueType));
+        // Without a type or a value: String, ADO.NET's default (SqlClient's; the specification suite checks it).
+        get => _dbType ?? (_dataTypeName is { } name ? DbTypes.FromTypeName(name) : ValueType is { } type ? DbTypes.FromClrType(type) : DbType.String);
         set { _dbType = value; }
     }
 
@@ -99,7 +100,16 @@ public class SharpgresParameter : DbParameter
 
     /// <summary>DataAdapter's source column.</summary>
     [AllowNull]
-    public override string SourceColumn { get; set; } = "";
+    public override string SourceColumn
+    {
+        get => _sourceColumn;
+        set => _sourceColumn = value ?? "";
+    }
+
+    private string _sourceColumn = "";
+
+    /// <summary>The collection this parameter is in (a parameter belongs to one collection at a time).</summary>
+    internal SharpgresParameterCollection? Owner { get; set; }
 
     /// <summary>DataAdapter's null mapping flag.</summary>
     public override bool SourceColumnNullMapping { get; set; }
@@ -118,6 +128,7 @@ public class SharpgresParameter : DbParameter
     public SharpgresParameter Clone()
     {
         var copy = (SharpgresParameter)MemberwiseClone();
+        copy.Owner = null;
         return copy;
     }
 

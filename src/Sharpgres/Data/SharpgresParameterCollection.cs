@@ -24,21 +24,20 @@ public sealed class SharpgresParameterCollection : DbParameterCollection, IList<
     public new SharpgresParameter this[int index]
     {
         get => _items[index];
-        set => _items[index] = value;
+        set => Replace(index, value);
     }
 
     /// <summary>The parameter named <paramref name="parameterName"/> (with or without '@').</summary>
     public new SharpgresParameter this[string parameterName]
     {
         get => _items[IndexOfOrThrow(parameterName)];
-        set => _items[IndexOfOrThrow(parameterName)] = value;
+        set => Replace(IndexOfOrThrow(parameterName), value);
     }
 
     /// <summary>Adds a parameter and returns it.</summary>
     public SharpgresParameter Add(SharpgresParameter parameter)
     {
-        ArgumentNullException.ThrowIfNull(parameter);
-        _items.Add(parameter);
+        _items.Add(Adopt(parameter));
         return parameter;
     }
 
@@ -54,7 +53,7 @@ public sealed class SharpgresParameterCollection : DbParameterCollection, IList<
     /// <summary>Adds a typed parameter: the value is written from <see cref="SharpgresParameter{T}.TypedValue"/>, unboxed.</summary>
     public SharpgresParameter<T> AddWithValue<T>(string parameterName, T value)
     {
-        var p = new SharpgresParameter<T>(parameterName, value);
+        var p = new SharpgresParameter<T>(parameterName, value) { Owner = this };
         _items.Add(p);
         return p;
     }
@@ -62,21 +61,48 @@ public sealed class SharpgresParameterCollection : DbParameterCollection, IList<
     /// <inheritdoc />
     public override int Add(object value)
     {
-        _items.Add(Cast(value));
+        _items.Add(Adopt(Cast(value)));
         return _items.Count - 1;
     }
 
     /// <inheritdoc />
     public override void AddRange(Array values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         foreach (var v in values) Add(v);
     }
 
-    private static SharpgresParameter Cast(object? value) => value as SharpgresParameter
-        ?? throw new InvalidCastException($"a SharpgresParameter is expected, got {value?.GetType().Name ?? "null"}");
+    private static SharpgresParameter Cast(object? value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value as SharpgresParameter ?? throw new InvalidCastException($"a SharpgresParameter is expected, got {value.GetType().Name}");
+    }
+
+    /// <summary>Takes a parameter in: one collection at a time (as Npgsql), so two commands never share its value by accident.</summary>
+    private SharpgresParameter Adopt(SharpgresParameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (parameter.Owner is not null)
+            throw new ArgumentException($"the parameter '{parameter.ParameterName}' is already in a parameter collection: remove it first or add a Clone()", nameof(parameter));
+        parameter.Owner = this;
+        return parameter;
+    }
+
+    private void Replace(int index, SharpgresParameter value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var old = _items[index];
+        if (ReferenceEquals(old, value)) return;
+        _items[index] = Adopt(value);
+        old.Owner = null;
+    }
 
     /// <inheritdoc />
-    public override void Clear() => _items.Clear();
+    public override void Clear()
+    {
+        foreach (var p in _items) p.Owner = null;
+        _items.Clear();
+    }
 
     /// <inheritdoc />
     public override bool Contains(object value) => value is SharpgresParameter p && _items.Contains(p);
@@ -96,6 +122,7 @@ public sealed class SharpgresParameterCollection : DbParameterCollection, IList<
     /// <inheritdoc />
     public override int IndexOf(string parameterName)
     {
+        if (parameterName is null) return -1;
         var name = Trim(parameterName);
         for (var i = 0; i < _items.Count; i++)
             if (string.Equals(_items[i].TrimmedName, name, StringComparison.Ordinal)) return i;
@@ -113,16 +140,30 @@ public sealed class SharpgresParameterCollection : DbParameterCollection, IList<
     }
 
     /// <inheritdoc />
-    public override void Insert(int index, object value) => _items.Insert(index, Cast(value));
+    public override void Insert(int index, object value)
+    {
+        var p = Cast(value);
+        if ((uint)index > (uint)_items.Count) throw new ArgumentOutOfRangeException(nameof(index));
+        _items.Insert(index, Adopt(p));
+    }
 
     /// <inheritdoc />
-    public override void Remove(object value) => _items.Remove(Cast(value));
+    public override void Remove(object value)
+    {
+        var p = Cast(value);
+        if (_items.Remove(p)) p.Owner = null;
+    }
 
     /// <inheritdoc />
-    public override void RemoveAt(int index) => _items.RemoveAt(index);
+    public override void RemoveAt(int index)
+    {
+        var p = _items[index];   // ArgumentOutOfRangeException when out of range
+        _items.RemoveAt(index);
+        p.Owner = null;
+    }
 
     /// <inheritdoc />
-    public override void RemoveAt(string parameterName) => _items.RemoveAt(IndexOfOrThrow(parameterName));
+    public override void RemoveAt(string parameterName) => RemoveAt(IndexOfOrThrow(parameterName));
 
     /// <inheritdoc />
     protected override DbParameter GetParameter(int index) => _items[index];
@@ -131,10 +172,10 @@ public sealed class SharpgresParameterCollection : DbParameterCollection, IList<
     protected override DbParameter GetParameter(string parameterName) => _items[IndexOfOrThrow(parameterName)];
 
     /// <inheritdoc />
-    protected override void SetParameter(int index, DbParameter value) => _items[index] = Cast(value);
+    protected override void SetParameter(int index, DbParameter value) => Replace(index, Cast(value));
 
     /// <inheritdoc />
-    protected override void SetParameter(string parameterName, DbParameter value) => _items[IndexOfOrThrow(parameterName)] = Cast(value);
+    protected override void SetParameter(string parameterName, DbParameter value) => Replace(IndexOfOrThrow(parameterName), Cast(value));
 
     /// <summary>The parameter an <c>@name</c> placeholder takes.</summary>
     internal SharpgresParameter ForPlaceholder(string name)
@@ -168,11 +209,16 @@ public sealed class SharpgresParameterCollection : DbParameterCollection, IList<
     internal List<SharpgresParameter> Items => _items;
 
     int IList<SharpgresParameter>.IndexOf(SharpgresParameter item) => _items.IndexOf(item);
-    void IList<SharpgresParameter>.Insert(int index, SharpgresParameter item) => _items.Insert(index, item);
-    void ICollection<SharpgresParameter>.Add(SharpgresParameter item) => _items.Add(item);
+    void IList<SharpgresParameter>.Insert(int index, SharpgresParameter item) => Insert(index, item);
+    void ICollection<SharpgresParameter>.Add(SharpgresParameter item) => Add(item);
     bool ICollection<SharpgresParameter>.Contains(SharpgresParameter item) => _items.Contains(item);
     void ICollection<SharpgresParameter>.CopyTo(SharpgresParameter[] array, int arrayIndex) => _items.CopyTo(array, arrayIndex);
-    bool ICollection<SharpgresParameter>.Remove(SharpgresParameter item) => _items.Remove(item);
+    bool ICollection<SharpgresParameter>.Remove(SharpgresParameter item)
+    {
+        if (!_items.Remove(item)) return false;
+        item.Owner = null;
+        return true;
+    }
     bool ICollection<SharpgresParameter>.IsReadOnly => false;
     IEnumerator<SharpgresParameter> IEnumerable<SharpgresParameter>.GetEnumerator() => _items.GetEnumerator();
 }

@@ -49,8 +49,12 @@ public sealed class SharpgresTransaction : DbTransaction
     /// <summary>True: PostgreSQL transactions have savepoints.</summary>
     public override bool SupportsSavepoints => true;
 
+    private bool _disposed;
+
     private SharpgresConnection Live(string what)
     {
+        // Disposed is final (ObjectDisposedException); committed or rolled back is a state (InvalidOperationException).
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var c = _connection ?? throw new InvalidOperationException($"the transaction is already completed: {what} is not possible");
         c.CheckReady(what);
         return c;
@@ -146,6 +150,7 @@ public sealed class SharpgresTransaction : DbTransaction
             try { Rollback(); }
             catch (InvalidOperationException) { _connection = null; }   // a reader is still open: Close rolls back
         }
+        _disposed = true;
         base.Dispose(disposing);
     }
 
@@ -157,5 +162,6 @@ public sealed class SharpgresTransaction : DbTransaction
             try { await RollbackAsync().ConfigureAwait(false); }
             catch (InvalidOperationException) { _connection = null; }
         }
+        _disposed = true;
     }
 }

@@ -23,6 +23,14 @@ internal static class SqlLiteral
     /// <summary>The literal without a connection (<c>Composable.AsString()</c>): the given types and quoting rule.</summary>
     public static string For(object? value, TypeRegistry types, ReadContext context, bool standardConformingStrings)
     {
+        var literal = Unspaced(value, types, context, standardConformingStrings);
+        // psycopg's rule: a negative number starts with a space, so text put right before it can't make "--" (a
+        // comment: "SELECT 10-" + "-1" would run SELECT 10) or another operator ("@-"), however the caller joins it.
+        return literal.StartsWith('-') ? " " + literal : literal;
+    }
+
+    private static string Unspaced(object? value, TypeRegistry types, ReadContext context, bool standardConformingStrings)
+    {
         switch (value)
         {
             case null or DBNull: return "NULL";

@@ -95,8 +95,31 @@ public sealed class Composed : Composable
 
     internal override void Render(System.Text.StringBuilder sql, Connection? connection, bool escapePercent)
     {
-        foreach (var part in Parts) part.Render(sql, connection, escapePercent);
+        Composable? previous = null;
+        foreach (var part in Parts)
+        {
+            var start = sql.Length;
+            part.Render(sql, connection, escapePercent);
+            // Where a literal or an identifier meets its neighbour the two must stay two tokens: 'a' then 'b' would
+            // read as the one string a'b, "x" then "y" as the identifier x"y. Two pieces of SQL text are the
+            // caller's and join exactly as written.
+            if (start > 0 && sql.Length > start && (IsQuoted(previous) || IsQuoted(part)) && Joins(sql[start - 1], sql[start]))
+                sql.Insert(start, ' ');
+            previous = part;
+        }
     }
+
+    private static bool IsQuoted(Composable? part) => part is Literal or Identifier;
+
+    /// <summary>
+    /// True when a literal or identifier written right beside its neighbour would lex as one token with it: two
+    /// quotes ('a''b', "x""y"), a word before a quote (a prefixed string: E'..', b'101', U&amp;'..'), two words (1 then
+    /// AND, a number then e5). A negative number already starts with a space (SqlLiteral).
+    /// </summary>
+    private static bool Joins(char left, char right) =>
+        (left == right && left is '\'' or '"') || (right == '\'' && (IsWord(left) || left == '&')) || (IsWord(left) && IsWord(right));
+
+    private static bool IsWord(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '$' || c > 0x7F;
 
     /// <inheritdoc/>
     public override bool Equals(Composable? other) => other is Composed c && Parts.SequenceEqual(c.Parts);

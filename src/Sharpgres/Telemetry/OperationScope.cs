@@ -89,15 +89,28 @@ internal struct OperationScope
         string? sql, int batchSize, QueryShape? shape, bool ambient)
     {
         var logger = loggers.ForOperation(kind);
-        var info = new PgOperationInfo(kind, sql, shape ?? (sql is null ? QueryShape.None : QueryShape.Of(sql)), target, batchSize);
+        // A plain statement (the common case: the same text run again and again) takes its shape, span name and start
+        // attributes from the connection's cache; batches and commands with a shape of their own build them each time.
+        var template = sql is not null && shape is null && batchSize < 2 ? target.Template(sql, CreateTemplate) : null;
+        // An Execute's info is immutable (only ExecuteMany sets its batch size later), so the template's is shared.
+        var info = kind == PgOperationKind.Execute && template is not null ? template.ExecuteInfo
+            : new PgOperationInfo(kind, sql, template?.Shape ?? shape ?? (sql is null ? QueryShape.None : QueryShape.Of(sql)), target, batchSize);
         Activity? activity = null;
         if (SharpgresTelemetry.Source.HasListeners() && (kind != PgOperationKind.Connect || options.TraceConnect) && Passes(options, info, loggers))
         {
             var previous = Activity.Current;
-            activity = SharpgresTelemetry.Source.StartActivity(SpanName(options, info, loggers), ActivityKind.Client, default(ActivityContext), StartTags(info));
+            var name = options.SpanNameProvider is null && template is not null ? template.SpanName : SpanName(options, info, loggers);
+            activity = SharpgresTelemetry.Source.StartActivity(name, ActivityKind.Client, default(ActivityContext), template?.StartTags ?? StartTags(info, target));
             if (!ambient && activity is not null) Activity.Current = previous;
         }
         return new OperationScope(info, activity, logger, options, Stopwatch.GetTimestamp());
+    }
+
+    private static SpanTemplate CreateTemplate(string sql, TelemetryTarget target)
+    {
+        var shape = QueryShape.Of(sql);
+        var info = new PgOperationInfo(PgOperationKind.Execute, sql, shape, target, 0);
+        return new SpanTemplate(shape, info, DefaultSpanName(info), StartTags(info, target));
     }
 
     private static bool Passes(PgTelemetryOptions options, PgOperationInfo info, Loggers loggers)
@@ -114,30 +127,38 @@ internal struct OperationScope
             try { if (provider(info) is { Length: > 0 } name) return name; }
             catch (Exception e) { Log.TelemetryCallbackFailed(loggers.Connection, e); }
         }
-        return info.QuerySummary ?? (info.OperationName is { } op ? $"{op} {info.CollectionName ?? info.StoredProcedureName ?? TargetName(info)}" : SharpgresTelemetry.DbSystem);
+        return DefaultSpanName(info);
     }
+
+    /// <summary>The conventions' span name: the query summary, else "{operation} {target}", else the system name.</summary>
+    private static string DefaultSpanName(PgOperationInfo info) =>
+        info.QuerySummary ?? (info.OperationName is { } op ? $"{op} {info.CollectionName ?? info.StoredProcedureName ?? TargetName(info)}" : SharpgresTelemetry.DbSystem);
 
     private static string TargetName(PgOperationInfo info) =>
         info.Database.Length > 0 ? info.Database : info.ServerPort == 5432 ? info.ServerAddress : $"{info.ServerAddress}:{info.ServerPort}";
 
-    /// <summary>The attributes the conventions want at span creation (so samplers see them).</summary>
-    private static KeyValuePair<string, object?>[] StartTags(PgOperationInfo info)
+    /// <summary>The attributes the conventions want at span creation (so samplers see them), sized exactly.</summary>
+    private static KeyValuePair<string, object?>[] StartTags(PgOperationInfo info, TelemetryTarget target)
     {
-        var tags = new List<KeyValuePair<string, object?>>(10)
-        {
-            new(SharpgresTelemetry.Tags.DbSystemName, SharpgresTelemetry.DbSystem),
-            new(SharpgresTelemetry.Tags.DbNamespace, info.Database),
-            new(SharpgresTelemetry.Tags.ServerAddress, info.ServerAddress),
-        };
-        if (info.ServerPort != 5432) tags.Add(new(SharpgresTelemetry.Tags.ServerPort, info.ServerPort));
-        if (info.QueryText is { } text) tags.Add(new(SharpgresTelemetry.Tags.DbQueryText, text));
-        if (info.OperationName is { } op) tags.Add(new(SharpgresTelemetry.Tags.DbOperationName, op));
-        if (info.CollectionName is { } collection) tags.Add(new(SharpgresTelemetry.Tags.DbCollectionName, collection));
-        if (info.StoredProcedureName is { } procedure) tags.Add(new(SharpgresTelemetry.Tags.DbStoredProcedureName, procedure));
-        if (info.QuerySummary is { } summary) tags.Add(new(SharpgresTelemetry.Tags.DbQuerySummary, summary));
-        if (info.BatchSize >= 2) tags.Add(new(SharpgresTelemetry.Tags.DbOperationBatchSize, info.BatchSize));
-        return tags.ToArray();
+        Span<KeyValuePair<string, object?>> tags = new KeyValuePair<string, object?>[10];
+        var n = 0;
+        tags[n++] = new(SharpgresTelemetry.Tags.DbSystemName, SharpgresTelemetry.DbSystem);
+        tags[n++] = new(SharpgresTelemetry.Tags.DbNamespace, info.Database);
+        tags[n++] = new(SharpgresTelemetry.Tags.ServerAddress, info.ServerAddress);
+        if (info.ServerPort != 5432) tags[n++] = new(SharpgresTelemetry.Tags.ServerPort, target.BoxedPort);
+        if (info.QueryText is { } text) tags[n++] = new(SharpgresTelemetry.Tags.DbQueryText, text);
+        if (info.OperationName is { } op) tags[n++] = new(SharpgresTelemetry.Tags.DbOperationName, op);
+        if (info.CollectionName is { } collection) tags[n++] = new(SharpgresTelemetry.Tags.DbCollectionName, collection);
+        if (info.StoredProcedureName is { } procedure) tags[n++] = new(SharpgresTelemetry.Tags.DbStoredProcedureName, procedure);
+        if (info.QuerySummary is { } summary) tags[n++] = new(SharpgresTelemetry.Tags.DbQuerySummary, summary);
+        if (info.BatchSize >= 2) tags[n++] = new(SharpgresTelemetry.Tags.DbOperationBatchSize, info.BatchSize);
+        return tags[..n].ToArray();
     }
+
+    private static readonly object[] SmallRowCounts = Enumerable.Range(0, 64).Select(i => (object)(long)i).ToArray();
+
+    /// <summary>A row count as the attribute's object: the common small counts boxed once.</summary>
+    private static object BoxedRows(long rows) => rows < SmallRowCounts.Length ? SmallRowCounts[rows] : rows;
 
     /// <summary>Records the error the operation ends with; returns false so it can sit in an exception filter.</summary>
     public bool Fail(Exception e)
@@ -207,7 +228,7 @@ internal struct OperationScope
                 { SharpgresTelemetry.Tags.DbNamespace, info.Database },
                 { SharpgresTelemetry.Tags.ServerAddress, info.ServerAddress },
             };
-            if (info.ServerPort != 5432) tags.Add(SharpgresTelemetry.Tags.ServerPort, info.ServerPort);
+            if (info.ServerPort != 5432) tags.Add(SharpgresTelemetry.Tags.ServerPort, info.Target.BoxedPort);
             if (info.OperationName is { } op) tags.Add(SharpgresTelemetry.Tags.DbOperationName, op);
             if (info.CollectionName is { } collection) tags.Add(SharpgresTelemetry.Tags.DbCollectionName, collection);
             if (statusCode is not null) tags.Add(SharpgresTelemetry.Tags.DbResponseStatusCode, statusCode);
@@ -218,7 +239,7 @@ internal struct OperationScope
         {
             if (activity.IsAllDataRequested)
             {
-                if (_returnedRows && _rows >= 0) activity.SetTag(SharpgresTelemetry.Tags.DbResponseReturnedRows, _rows);
+                if (_returnedRows && _rows >= 0) activity.SetTag(SharpgresTelemetry.Tags.DbResponseReturnedRows, BoxedRows(_rows));
                 if (statusCode is not null) activity.SetTag(SharpgresTelemetry.Tags.DbResponseStatusCode, statusCode);
                 if (errorType is not null)
                 {

@@ -19,7 +19,11 @@ public sealed class PgOperationInfo
         ServerAddress = target.Host;
         ServerPort = target.Port;
         BatchSize = batchSize;
+        Target = target;
     }
+
+    /// <summary>The connection's target (its boxed port is reused for attributes).</summary>
+    internal TelemetryTarget Target { get; }
 
     /// <summary>The public call being traced.</summary>
     public PgOperationKind Kind { get; }

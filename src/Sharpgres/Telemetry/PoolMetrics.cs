@@ -70,13 +70,17 @@ internal static class PoolMetrics
     /// <summary>Records a duration (Stopwatch ticks) on one of the histograms, tagged with the pool's name.</summary>
     public static void Record(Histogram<double> histogram, ConnectionPool pool, long ticks)
     {
+#if !SHARPGRES_NO_TELEMETRY
         if (histogram.Enabled) histogram.Record((double)ticks / Stopwatch.Frequency, PoolTag(pool));
+#endif
     }
 
     /// <summary>A request gave up waiting (PoolTimeout): the timeouts counter.</summary>
     public static void Timeout(ConnectionPool pool)
     {
+#if !SHARPGRES_NO_TELEMETRY
         if (Timeouts.Enabled) Timeouts.Add(1, PoolTag(pool));
+#endif
     }
 
     /// <summary>
@@ -85,11 +89,13 @@ internal static class PoolMetrics
     /// </summary>
     public static void WaitEvent(ConnectionPool pool, long ticks)
     {
+#if !SHARPGRES_NO_TELEMETRY
         if (Activity.Current is not { IsAllDataRequested: true } activity) return;
         activity.AddEvent(new ActivityEvent("db.client.connection.wait", tags: new ActivityTagsCollection
         {
             { SharpgresTelemetry.Tags.PoolName, pool.Name },
             { "db.client.connection.wait_time", (double)ticks / Stopwatch.Frequency },
         }));
+#endif
     }
 }

@@ -48,9 +48,18 @@ internal static class SharpgresTelemetry
         public const string ConnectionState = "db.client.connection.state";
     }
 
-    /// <summary>True when anything would record an operation: a tracer, the duration metric, or a Debug logger.</summary>
+    /// <summary>
+    /// True when anything would record an operation: a tracer, the duration metric, or a Debug logger. Every
+    /// operation's telemetry starts behind this check. A build with <c>-p:SharpgresNoTelemetry=true</c> (constant
+    /// SHARPGRES_NO_TELEMETRY) makes it the constant false, so the JIT drops the instrumentation behind it: the
+    /// "build without instrumentation" issue 15's no-cost figure is measured against (bench/README.md).
+    /// </summary>
     public static bool IsObserved(Microsoft.Extensions.Logging.ILogger logger) =>
+#if SHARPGRES_NO_TELEMETRY
+        false;
+#else
         Source.HasListeners() || OperationDuration.Enabled || logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug);
+#endif
 
     /// <summary>error.type: the SQLSTATE of a server error (as db.response.status_code), else the exception's type.</summary>
     public static string ErrorType(Exception e) => e switch

@@ -36,8 +36,11 @@ internal sealed class DateCodec : PgCodec<DateOnly>, IPgReader<DateTime>
 
     DateTime IPgReader<DateTime>.Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context)
     {
-        var date = Read(data, format, context);
-        return date == DateOnly.MaxValue ? DateTime.MaxValue : date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        // Only infinity is DateTime.MaxValue: the finite 9999-12-31 (DateOnly.MaxValue too) is that day's midnight.
+        var infinity = format == PgFormat.Binary
+            ? data.Length == 4 && BinaryPrimitives.ReadInt32BigEndian(data) == int.MaxValue
+            : data.SequenceEqual("infinity"u8);
+        return infinity ? DateTime.MaxValue : Read(data, format, context).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
     }
 
     internal override void Write(WriteBuffer buffer, DateOnly value, PgFormat format, in ReadContext context)
