@@ -29,7 +29,12 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
                 if (_current.Description is not { } shape) throw session.Unexpected(code, "CommandComplete (the statement returns no rows)");
                 try { shape.CheckRow(session.Reader.Payload); }
                 catch (InterfaceError e) { throw session.Break(e); }
-                _current.AddRow(session.Reader.Payload);
+                if (session.Reader.PayloadIsWorthTaking)
+                {
+                    var array = session.Reader.TakePayloadArray(out var offset, out var length);
+                    _current.AddRow(array, offset, length);
+                }
+                else _current.AddRow(session.Reader.Payload);
                 return true;
             case BackendMessageCode.RowDescription:
                 _current = new ResultSet(RowDescription.Parse(session.Reader.Payload), context);
@@ -53,6 +58,9 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
                 return false;
         }
     }
+
+    /// <summary>A statement's result is under way (its RowDescription, NoData or rows were read).</summary>
+    public readonly bool InResult => _current is not null;
 
     /// <summary>After an ErrorResponse the statement's partial result is dropped.</summary>
     public void Reset() => _current = null;
