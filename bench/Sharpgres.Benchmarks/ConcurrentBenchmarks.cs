@@ -33,7 +33,7 @@ public class ConcurrentBenchmarks
         _dataSource.Dispose();
     }
 
-    [Benchmark(OperationsPerInvoke = Tasks * QueriesPerTask), Workload("concurrent", Drivers.Sharpgres, "ops")]
+    [Benchmark(OperationsPerInvoke = Tasks * QueriesPerTask), Workload("concurrent", Drivers.Sharpgres, "ops", Connections = Tasks)]
     public Task Sharpgres() => Task.WhenAll(_conns.Select(conn => Task.Run(async () =>
     {
         var cur = conn.Cursor();
@@ -46,7 +46,7 @@ public class ConcurrentBenchmarks
         return sum;
     })));
 
-    [Benchmark(OperationsPerInvoke = Tasks * QueriesPerTask), Workload("concurrent", Drivers.Npgsql, "ops")]
+    [Benchmark(OperationsPerInvoke = Tasks * QueriesPerTask), Workload("concurrent", Drivers.Npgsql, "ops", Connections = Tasks)]
     public Task Npgsql() => Task.WhenAll(_npgsql.Select(conn => Task.Run(async () =>
     {
         var param = new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer };

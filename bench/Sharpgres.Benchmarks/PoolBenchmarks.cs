@@ -87,10 +87,10 @@ public class PoolBenchmarks
         return sum;
     }
 
-    [Benchmark(OperationsPerInvoke = Tasks * CheckoutsPerTask), Workload("pool_contended", Drivers.Sharpgres, "ops")]
+    [Benchmark(OperationsPerInvoke = Tasks * CheckoutsPerTask), Workload("pool_contended", Drivers.Sharpgres, "ops", Connections = PoolSize)]
     public Task SharpgresContended() => RunSharpgresContended(_contended, CheckoutsPerTask, null);
 
-    [Benchmark(OperationsPerInvoke = Tasks * CheckoutsPerTask), Workload("pool_contended", Drivers.Npgsql, "ops")]
+    [Benchmark(OperationsPerInvoke = Tasks * CheckoutsPerTask), Workload("pool_contended", Drivers.Npgsql, "ops", Connections = PoolSize)]
     public Task NpgsqlContended() => RunNpgsqlContended(_contendedSource, CheckoutsPerTask, null);
 
     /// <summary>64 tasks, <paramref name="perTask"/> checkouts each with a point query; waits (ticks) recorded when <paramref name="waits"/> is given.</summary>

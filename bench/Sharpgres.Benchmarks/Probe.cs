@@ -96,7 +96,7 @@ internal static class Probe
             foreach (var side in order) samples[side].Add(Measure(side, budgetMs));
         }
         var result = new WorkloadResult(w.Name, w.Group, w.Unit, w.X, w.Target,
-            w.Sides.Select(s => new SideResult(s.Driver, samples[s])).ToList(), loadBefore, Meters.LoadAverage());
+            w.Sides.Select(s => new SideResult(s.Driver, samples[s])).ToList(), loadBefore, Meters.LoadAverage(), w.Connections);
         Print(result);
         return result;
     }

@@ -17,7 +17,7 @@ internal static class ReportChart
 
     public static string Svg(RunResult run, List<MemoryProbe.Figure> memory)
     {
-        var rows = run.Workloads.Where(w => w.Group == "table").Select(Report.Comparison.Of).Where(c => c is not null).Select(c => c!).ToList();
+        var rows = run.Workloads.Where(w => w.Group == "table").Select(w => Report.Comparison.Of(w, Report.CoresOf(run))).Where(c => c is not null).Select(c => c!).ToList();
         const int labelWidth = 300, ratioLeft = 310, ratioWidth = 360, cpuLeft = 760, cpuWidth = 200, top = 56, barHeight = 16, gap = 8;
         var maxRatio = Math.Max(2.0, Math.Ceiling(rows.Select(c => Math.Max(c.Ratios.Max(), double.IsNaN(c.W.Target) ? 0 : c.W.Target)).DefaultIfEmpty(1).Max() * 2 + 0.3) / 2);
         var maxCpu = Math.Max(1.5, Math.Ceiling(rows.Select(c => c.CpuRatio).Where(v => !double.IsNaN(v)).DefaultIfEmpty(1).Max() * 2 + 0.3) / 2);

@@ -17,6 +17,11 @@ internal sealed class WorkloadAttribute(string name, string driver, string unit)
     /// workload that need the process in different states (a listener attached or not) set it up there.
     /// </summary>
     public string? BeforeRound { get; set; }
+    /// <summary>
+    /// Connections (so server backends) one call keeps busy at once: the report's server-bound test compares the
+    /// server's CPU with what that many backends can use on this machine (one core each, at most every core).
+    /// </summary>
+    public int Connections { get; set; } = 1;
 }
 
 internal static class Drivers

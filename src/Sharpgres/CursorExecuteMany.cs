@@ -76,12 +76,18 @@ public partial class Cursor<TRow>
             await QueueManyInPipelineAsync(pipeline, parsed, sets, returning, async, ct).ConfigureAwait(false);
             return 0;
         }
+        var scratch = new BoundParameters.Scratch();
+        var previous = default(BoundParameters);
         void Fill(List<BoundParameters> into, int count)
         {
             for (var i = 0; i < count && sets.MoveNext(); i++)
-                into.Add(BoundParameters.Create(parsed, Arrange(sets.Current, parsed), ActiveTypes));
+            {
+                previous = BoundParameters.CreateLike(parsed, Arrange(sets.Current, parsed), ActiveTypes, scratch, previous);
+                into.Add(previous);
+            }
         }
         var overlap = false;
+        List<BoundParameters>? groupSets = null;
         var multiRow = !returning && Connection.RewriteBatchedInserts && !parsed.IsRaw ? MultiRowInsert.For(parsed.Sql, parsed.ParameterCount) : null;
         while (true)
         {
@@ -90,7 +96,9 @@ public partial class Cursor<TRow>
             if (chunk.Count == 0) break;
             if (overlap)
             {
-                var group = await RunOverlappedGroupAsync(parsed.Sql, multiRow, chunk, Fill, async, ct).ConfigureAwait(false);
+                // One list for every group's sets: it grows to a group's size once instead of once per group.
+                groupSets ??= new List<BoundParameters>(chunk.Count * 2);
+                var group = await RunOverlappedGroupAsync(parsed.Sql, multiRow, chunk, groupSets, Fill, async, ct).ConfigureAwait(false);
                 if (group.Error is { } groupError)
                     await RecoverGroupAsync(parsed.Sql, group, groupError, index, async, ct).ConfigureAwait(false);
                 total += group.Rows;
@@ -308,6 +316,7 @@ public partial class Cursor<TRow>
     /// </summary>
     private static bool Compatible(uint[] parsed, in BoundParameters parameters)
     {
+        if (ReferenceEquals(parsed, parameters.Oids)) return true;   // the sets share their choice (BoundParameters.CreateLike)
         for (var i = 0; i < parsed.Length; i++)
         {
             var oid = parameters.Oids[i];
@@ -322,10 +331,17 @@ public partial class Cursor<TRow>
     private static object?[] Arrange<TParams>(TParams set, ParsedQuery parsed) => set switch
     {
         object?[] array => parsed.Arrange((object?[])array.Clone(), null),
-        ITuple tuple => parsed.Arrange(Enumerable.Range(0, tuple.Length).Select(i => tuple[i]).ToArray(), null),
+        ITuple tuple => parsed.Arrange(Items(tuple), null),
         not null when parsed.Names is not null => parsed.Arrange(null, NamedArguments.From(set)),
         _ => parsed.Arrange([set], null),
     };
+
+    private static object?[] Items(ITuple tuple)
+    {
+        var items = new object?[tuple.Length];
+        for (var i = 0; i < items.Length; i++) items[i] = tuple[i];
+        return items;
+    }
 
     private static Error Annotate(Error error, string note) =>
         error.Diagnostics is { } d ? Error.FromDiagnostics(d, error.Message + "\n" + note) : error;

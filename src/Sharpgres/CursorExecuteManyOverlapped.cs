@@ -43,7 +43,8 @@ public partial class Cursor<TRow>
         public string Name = "";
     }
 
-    private async ValueTask<GroupOutcome> RunOverlappedGroupAsync(string sql, MultiRowInsert? multiRow, List<BoundParameters> first,
+    /// <remarks><paramref name="sets"/> is the caller's list, reused from group to group: it is cleared, then holds this group's sets.</remarks>
+    private async ValueTask<GroupOutcome> RunOverlappedGroupAsync(string sql, MultiRowInsert? multiRow, List<BoundParameters> first, List<BoundParameters> sets,
         Action<List<BoundParameters>, int> fill, bool async, CancellationToken ct)
     {
         var session = Connection.Session;
@@ -53,7 +54,8 @@ public partial class Cursor<TRow>
         try
         {
             var implicitTransaction = session.TransactionStatus == TransactionStatus.Idle;
-            var sets = new List<BoundParameters>(first);
+            sets.Clear();
+            sets.AddRange(first);
             var context = ReadContext;
             var format = ResultFormats.Uniform(session.Statements.ShapeOf(sql), ActiveTypes);
             var single = new StatementChoice(sql);

@@ -54,11 +54,15 @@ public partial class Cursor<TRow>
         };
     }
 
-    /// <summary>Typed rows: the mapper is looked up once per stream, then each row maps without allocating a Row.</summary>
+    /// <summary>
+    /// Typed rows: the mapper is looked up once per stream, then each row maps without allocating a Row, through the
+    /// stream's own RowAccess (its column codecs and typed readers stay set from one row to the next).
+    /// </summary>
     private sealed class TypedProjector<[DynamicallyAccessedMembers(MappedMembers.Row)] T>
     {
         private Protocol.Backend.RowDescription? _shape;
         private RowMapper<T>? _mapper;
+        private readonly RowAccess _access = new();
 
         public T Project(RowStream s)
         {
@@ -67,7 +71,8 @@ public partial class Cursor<TRow>
                 _shape = s.Description!;
                 _mapper = RowMapper<T>.For(_shape);
             }
-            return _mapper!.Map(_shape!, s.Context, s.Current);
+            _access.LoadRow(_shape!, s.Context, s.Current);
+            return _mapper!.Map(_access);
         }
     }
 

@@ -268,4 +268,29 @@ public class ExecuteManyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         Assert.Equal(5_000, await insert.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Equal(5_000, notices);
     }
+
+    // Sets of one call share their bound codecs, formats and OIDs while those stay the same (BoundParameters.CreateLike):
+    // each change of type or NULL past the first chunk (the overlapped path) must still bind that set with its own.
+    [Fact]
+    public void Tuple_sets_whose_types_and_nulls_change_past_the_first_chunk_are_bound_each_with_its_own_types()
+    {
+        using var conn = db.Connect(autocommit: true);
+        conn.Execute("CREATE TABLE many_types (n bigint, t text, f float8)");
+        var sets = Enumerable.Range(0, 5_000).Select(i => (
+            i % 1000 == 500 ? null : i % 3 == 0 ? (object)(long)i : i,
+            i % 7 == 0 ? null : "s" + i,
+            i % 2 == 0 ? (object?)1.5 : null)).ToList();
+        var cur = conn.Cursor().ExecuteMany("INSERT INTO many_types VALUES (%s, %s, %s)", sets);
+        Assert.Equal(5_000, cur.RowCount);
+        var row = conn.Execute("SELECT count(n), sum(n), count(t), sum(length(t)), count(f), sum(f) FROM many_types").FetchOne()!;
+        var kept = Enumerable.Range(0, 5_000).Where(i => i % 1000 != 500).ToList();
+        Assert.Equal((long)kept.Count, row[0]);
+        Assert.Equal((decimal)kept.Sum(i => (long)i), row[1]);
+        var texts = Enumerable.Range(0, 5_000).Where(i => i % 7 != 0).ToList();
+        Assert.Equal((long)texts.Count, row[2]);
+        Assert.Equal((long)texts.Sum(i => ("s" + i).Length), row[3]);
+        Assert.Equal(2_500L, row[4]);
+        Assert.Equal(3_750.0, row[5]);
+        Assert.Equal("s4999", conn.Execute("SELECT t FROM many_types WHERE n = 4999").FetchOne()!.Get<string>(0));
+    }
 }

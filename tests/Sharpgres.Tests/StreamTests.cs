@@ -240,4 +240,32 @@ public class StreamTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         conn.Rollback();
         Assert.Equal(3, conn.Cursor().Stream(sql).Count());
     }
+
+    // A mapper remembers each column's typed reader (RowAccess): reading a column as another type, or a NULL after
+    // values, must not reuse what an earlier row or type left there.
+    [Fact]
+    public void A_column_read_as_other_types_and_a_null_after_values_map_right_buffered_and_streamed()
+    {
+        using var conn = db.Connect(autocommit: true);
+        using var cur = conn.Cursor();
+        const string sql = "SELECT g, CASE WHEN g = 3 THEN NULL ELSE 'v' || g END FROM generate_series(1, 4) g";
+        for (var run = 0; run < 3; run++)   // text results, then binary ones once the statement is described
+        {
+            cur.Execute(sql);
+            Assert.Equal((1, "v1"), cur.FetchOne<(int, string?)>());
+            Assert.Equal((2L, "v2"), cur.FetchOne<(long, string?)>());
+            Assert.Equal((3, (string?)null), cur.FetchOne<(int, string?)>());
+            Assert.Equal(("4", "v4"), cur.FetchOne<(string, string?)>());
+            Assert.Equal(new[] { "v1", "v2", null, "v4" }, cur.Stream<(int, string?)>(sql).Select(r => r.Item2).ToArray());
+            Assert.Equal(new long?[] { 1, 2, 3, 4 }, cur.Stream<long?>(sql).ToArray());
+        }
+        // A NULL in an int column after three values read as int is still refused for a non-nullable int.
+        var seen = new List<int>();
+        Assert.Throws<InvalidCastException>(() =>
+        {
+            foreach (var n in cur.Stream<int>("SELECT CASE WHEN g = 4 THEN NULL ELSE g END FROM generate_series(1, 5) g")) seen.Add(n);
+        });
+        Assert.Equal([1, 2, 3], seen);
+        Assert.Equal(1, conn.Execute("SELECT 1").FetchOne()!.Get<int>(0));
+    }
 }

@@ -83,7 +83,10 @@ internal static class Catalog
             if (NpgsqlFrom.TryGetValue(group.Key, out var from) && sides.All(s => s.Driver != Drivers.Npgsql))
                 sides.AddRange(methods.Where(x => x.Workload!.Name == from && x.Workload.Driver == Drivers.Npgsql).Select(SideOf));
             var name = group.Key + suffix;
-            workloads.Add(new WorkloadSpec(name, group.First().Workload!.Unit, sides, target: Targets.GetValueOrDefault(group.Key, double.NaN)));
+            workloads.Add(new WorkloadSpec(name, group.First().Workload!.Unit, sides, target: Targets.GetValueOrDefault(group.Key, double.NaN))
+            {
+                Connections = group.Max(x => x.Workload!.Connections),
+            });
             if (group.Key == "point (sync)" && Pgbench.Available) sides.Add(Pgbench.Side(transport ?? "tcp"));
         }
         return new Suite(type.Name + suffix, Actions(type, instance, typeof(GlobalSetupAttribute)) ?? (() => { }),
@@ -128,6 +131,7 @@ internal static class Catalog
             ["benchmarkdotnet"] = typeof(BenchmarkRunner).Assembly.GetName().Version?.ToString(3) ?? "?",
             ["pgbench"] = Pgbench.Version ?? "not found",
             ["machine"] = Machine(),
+            ["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["commit"] = Environment.GetEnvironmentVariable("SHARPGRES_BENCH_COMMIT") ?? "?",
         };
     }

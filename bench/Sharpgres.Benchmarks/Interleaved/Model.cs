@@ -17,7 +17,7 @@ internal sealed record SideResult(string Driver, List<Sample> Rounds);
 /// with the load average just before its first round and just after its last.
 /// </summary>
 internal sealed record WorkloadResult(string Name, string Group, string Unit, double X, double Target, List<SideResult> Sides,
-    double LoadBefore, double LoadAfter);
+    double LoadBefore, double LoadAfter, int Connections = 1);
 
 /// <summary>One condition's run ("quiet" or "loaded"), as the report reads it.</summary>
 internal sealed record RunResult(string Condition, string Started, string Ended, double LoadBefore, double LoadAfter, int Rounds,
@@ -46,6 +46,8 @@ internal sealed class WorkloadSpec(string name, string unit, List<Side> sides, s
     public string Group { get; } = group;
     public double X { get; } = x;
     public double Target { get; set; } = target;
+    /// <summary>Server backends the workload keeps busy at once (WorkloadAttribute.Connections).</summary>
+    public int Connections { get; init; } = 1;
     public List<Side> Sides { get; } = sides;
 }
 

@@ -11,7 +11,8 @@ namespace Sharpgres.Protocol;
 /// The spin is bounded by the round-trip times this connection has seen: it lasts at most twice the recent typical
 /// round trip and never more than <see cref="MaxSpin"/>, and stops altogether when the typical round trip is longer
 /// than that (long queries, a loaded machine), so a slow server costs no CPU. One spin in <see cref="ProbeEvery"/>
-/// requests still tries the full bound, so a connection whose server became fast again starts spinning again.
+/// requests still tries the full bound, so a connection whose server became fast again starts spinning again; each
+/// probe that misses doubles that interval (up to <see cref="ProbeEveryAtMost"/>), a hit brings it back.
 /// </summary>
 internal sealed class ReplyWait
 {
@@ -20,6 +21,8 @@ internal sealed class ReplyWait
     /// <summary>Round trips longer than this count as this much, so one long query doesn't stop spinning for long.</summary>
     private static readonly long SampleCap = MaxSpin * 4;
     private const int ProbeEvery = 64;
+    /// <summary>A probe that misses doubles the wait for the next one, up to this many requests.</summary>
+    private const int ProbeEveryAtMost = 4096;
 
     /// <summary>
     /// Off for connections opened while this is false (benchmarks compare both ways in one process); the
@@ -32,6 +35,7 @@ internal sealed class ReplyWait
     private long _sentAt;         // Stopwatch timestamp of the last send whose answer hasn't started arriving; 0: none
     private long _typical = MaxSpin / 2;   // moving average of the time from a send to its first answer bytes
     private int _sinceProbe;
+    private int _probeEvery = ProbeEvery;
 
     /// <summary>Spins done and spins that saw the answer arrive (for the benchmarks' notes).</summary>
     internal long Spins { get; private set; }
@@ -49,15 +53,27 @@ internal sealed class ReplyWait
         var sentAt = _sentAt;
         if (!_enabled || sentAt == 0) return false;   // mid-result, or nothing asked: the server isn't about to answer
         long budget;
+        var probing = false;
         if (_typical <= MaxSpin) budget = Math.Min(_typical * 2, MaxSpin);
-        else if (++_sinceProbe >= ProbeEvery) { _sinceProbe = 0; budget = MaxSpin; }
+        else if (++_sinceProbe >= _probeEvery) { _sinceProbe = 0; budget = MaxSpin; probing = true; }
         else return false;
         Spins++;
         var deadline = sentAt + budget;
         while (true)
         {
-            if (socket.Available > 0) { SpinHits++; return true; }
-            if (Stopwatch.GetTimestamp() >= deadline) return false;
+            if (socket.Available > 0)
+            {
+                SpinHits++;
+                if (probing) _probeEvery = ProbeEvery;
+                return true;
+            }
+            if (Stopwatch.GetTimestamp() >= deadline)
+            {
+                // Many connections sharing a few cores (each answer waits its turn), or a slow server: a probe that
+                // keeps missing burns up to 50 µs of a core the server needs, so the probes thin out while they miss.
+                if (probing) _probeEvery = Math.Min(_probeEvery * 2, ProbeEveryAtMost);
+                return false;
+            }
             Thread.SpinWait(8);
         }
     }

@@ -54,6 +54,9 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
         }
     }
 
+    /// <summary>A statement's result is under way (its RowDescription, NoData or rows were read).</summary>
+    public readonly bool InResult => _current is not null;
+
     /// <summary>After an ErrorResponse the statement's partial result is dropped.</summary>
     public void Reset() => _current = null;
 }

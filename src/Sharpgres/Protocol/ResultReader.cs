@@ -71,6 +71,14 @@ internal static class ResultReader
         while (done < count)
         {
             var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);
+            if (code == BackendMessageCode.CommandComplete && !assembler.InResult)
+            {
+                // A statement without rows and without Describe (ExecuteMany's overlapped chunks): only its count
+                // is wanted, so no ResultSet is made for each of the thousands of sets.
+                done++;
+                rows += Math.Max(0, CommandComplete.RowCountOf(session.CommandTag()));
+                continue;
+            }
             if (assembler.Accept(session, code, out var completed))
             {
                 if (completed is null) continue;

@@ -227,6 +227,10 @@ internal sealed class RowAccess
     private PgCodec?[] _codecs = new PgCodec?[16];
     private RowDescription? _codecShape;
     private TypeRegistry? _codecTypes;
+    // Each column's typed reader (a DirectRead<TValue>) once the column was read as a type its codec reads itself:
+    // a mapper reads the same columns as the same types row after row, so ColumnValue.Read's interface checks (a
+    // variant-interface cast per value) run once per column and shape, not once per value. Reset with the codecs.
+    private object?[] _direct = new object?[16];
 
     public static RowAccess Rent(ResultSet result, int index)
     {
@@ -240,11 +244,20 @@ internal sealed class RowAccess
     {
         var access = _spare ?? new RowAccess();
         _spare = null;
-        access._result = null;
-        access._chunk = [];
-        access._bytes = dataRow;
-        access.Load(shape, context);
+        access.LoadRow(shape, context, dataRow);
         return access;
+    }
+
+    /// <summary>
+    /// Points an access its caller owns (a typed stream keeps one for all its rows, instead of renting the thread's
+    /// spare per row) at a DataRow body outside a buffered result; the bytes must stay valid while it is read.
+    /// </summary>
+    public void LoadRow(RowDescription shape, in ReadContext context, ReadOnlyMemory<byte> dataRow)
+    {
+        _result = null;
+        _chunk = [];
+        _bytes = dataRow;
+        Load(shape, context);
     }
 
     public static void Return(RowAccess access)
@@ -274,7 +287,8 @@ internal sealed class RowAccess
 
     private void LookUpCodecs(RowDescription shape, TypeRegistry types)
     {
-        if (_codecs.Length < shape.Count) _codecs = new PgCodec?[shape.Count];
+        if (_codecs.Length < shape.Count) { _codecs = new PgCodec?[shape.Count]; _direct = new object?[shape.Count]; }
+        else Array.Clear(_direct);
         for (var i = 0; i < shape.Count; i++) _codecs[i] = types.ForOid(shape.Fields[i].TypeOid);
         _codecShape = shape;
         _codecTypes = types;
@@ -295,6 +309,18 @@ internal sealed class RowAccess
         var data = length <= 0 ? default
             : _result is not null ? new ReadOnlySpan<byte>(_chunk, _offset + start, length)   // buffered: straight from the chunk
             : _bytes.Span.Slice(start, length);
-        return ColumnValue.Read<TValue>(data, length, _shape.Fields[ordinal], _codecs[ordinal], _context);
+        if (length >= 0 && _direct[ordinal] is DirectRead<TValue> direct) return direct.Reader.Read(data, direct.Format, _context);
+        var field = _shape.Fields[ordinal];
+        var codec = _codecs[ordinal];
+        if (length >= 0 && codec is IPgReader<TValue> reader && ReadTraits<TValue>.IsOwnReader(codec))
+            _direct[ordinal] = new DirectRead<TValue>(reader, (PgFormat)field.FormatCode);   // what ColumnValue.Read would pick, every time
+        return ColumnValue.Read<TValue>(data, length, field, codec, _context);
     }
+}
+
+/// <summary>A column's own typed reader and format, remembered by RowAccess for the rows after the first.</summary>
+internal sealed class DirectRead<TValue>(IPgReader<TValue> reader, PgFormat format)
+{
+    public IPgReader<TValue> Reader { get; } = reader;
+    public PgFormat Format { get; } = format;
 }

@@ -149,6 +149,29 @@ internal readonly struct BoundParameters
         return new BoundParameters(values, codecs, formats, oids);
     }
 
+    /// <summary>
+    /// One set of many (ExecuteMany): the codecs, formats and OIDs are chosen in <paramref name="scratch"/>, and when
+    /// they are those of <paramref name="previous"/> (the sets of one call nearly always bind the same types) its arrays
+    /// are shared instead of three new ones per set. Nothing writes to these arrays once they are bound.
+    /// </summary>
+    public static BoundParameters CreateLike(Queries.ParsedQuery query, object?[] values, TypeRegistry types, Scratch scratch, in BoundParameters previous)
+    {
+        var chosen = Create(query, values, types, scratch);
+        if (chosen.Count == 0) return chosen;
+        if (previous.Values is { } before && before.Length == chosen.Count
+            && chosen.Oids.AsSpan().SequenceEqual(previous.Oids) && chosen.Formats.AsSpan().SequenceEqual(previous.Formats)
+            && SameCodecs(chosen.Codecs, previous.Codecs))
+            return new BoundParameters(values, previous.Codecs, previous.Formats, previous.Oids);
+        return new BoundParameters(values, (PgCodec?[])chosen.Codecs.Clone(), (PgFormat[])chosen.Formats.Clone(), (uint[])chosen.Oids.Clone());
+    }
+
+    private static bool SameCodecs(PgCodec?[] a, PgCodec?[] b)
+    {
+        for (var i = 0; i < a.Length; i++)
+            if (!ReferenceEquals(a[i], b[i])) return false;
+        return true;
+    }
+
     /// <summary>A value PostgreSQL can't take (over 1 GB) is refused before it is copied into the send buffer.</summary>
     private static void CheckSize(object value, int index)
     {
