@@ -261,6 +261,12 @@ public sealed partial class Connection : IDisposable, IAsyncDisposable
     }
 
     /// <summary>True when the next statement must open a transaction first (psycopg's implicit BEGIN).</summary>
+    /// <summary>
+    /// Set when an ADO.NET connection gave this pooled session back (unless No Reset On Close=true): the next ADO.NET
+    /// command sends <see cref="Data.SessionReset.Sql"/> before its own statements, in the same round trip.
+    /// </summary>
+    internal bool AdoResetPending { get => Session.AdoResetPending; set => Session.AdoResetPending = value; }
+
     internal bool NeedsBegin => !_autocommit && (ActivePipeline is { } p ? !p.InTransaction : Session.TransactionStatus == TransactionStatus.Idle);
 
     /// <summary>Commits the current transaction; does nothing when none is open.</summary>

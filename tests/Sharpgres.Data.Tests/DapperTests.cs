@@ -181,6 +181,22 @@ public sealed class DapperTests : IClassFixture<AdoFixture>
     }
 
     [Fact]
+    public async Task An_empty_IN_list_matches_nothing_and_NOT_IN_an_empty_list_matches_everything()
+    {
+        // Dapper rewrites "IN @ids" for an empty list to "IN (SELECT @ids WHERE 1 = 0)" with @ids = DBNull: an
+        // untyped NULL the server must type from the comparison, for every column type.
+        using var c = _db.Open();
+        var none = Array.Empty<int>();
+        Assert.Empty(c.Query<int>("SELECT id FROM fortune WHERE id IN @ids", new { ids = none }));
+        Assert.Equal(c.ExecuteScalar<long>("SELECT count(*) FROM fortune"), c.ExecuteScalar<long>("SELECT count(*) FROM fortune WHERE id NOT IN @ids", new { ids = none }));
+        Assert.Empty(c.Query<string>("SELECT message FROM fortune WHERE message IN @names", new { names = new List<string>() }));
+        Assert.Empty(await c.QueryAsync<int>("SELECT id FROM fortune WHERE id IN @ids AND id > @min", new { ids = new long[0], min = 0 }));
+        Assert.Empty(c.Query<int>("SELECT 1 WHERE gen_random_uuid() IN @ids", new { ids = new Guid[0] }));
+        Assert.Empty(c.Query<int>("SELECT 1 WHERE now() IN @ids", new { ids = new DateTime[0] }));
+        Assert.Equal(new[] { 1, 2 }, c.Query<int>("SELECT id FROM fortune WHERE id IN @ids ORDER BY id", new { ids = new[] { 1, 2 } }));
+    }
+
+    [Fact]
     public void In_lists_and_arrays_bind()
     {
         using var c = _db.Open();

@@ -65,36 +65,13 @@ public class HostileInputTests(DatabaseFixture db) : IClassFixture<DatabaseFixtu
         var (back, first) = RoundTrip();   // first execution: the result comes as text (hex: 200 MB on the wire)
         var (_, later) = RoundTrip();      // prepared shape known: binary
         Console.WriteLine($"100 MB bytea round trip allocated {first >> 20} MB (first, text result), {later >> 20} MB (binary)");
-        // Measured (docs/reliability.md): about 710 MB and 455 MB (900 and 530 while the result copied the row). The
-        // parameter is sent from one buffer sized to it; what remains is receiving the row (buffer growth, x4 per
-        // step; the result then keeps that array, no copy) and decoding it. Nothing of it stays cached: arrays over
-        // 1 MB are left to the GC, not ArrayPool.
-        Assert.True(first < 8L * value.Length, $"first round trip allocated {first >> 20} MB");
-        Assert.True(later < 5L * value.Length, $"second round trip allocated {later >> 20} MB");
+        // Measured (docs/reliability.md): about 900 MB and 530 MB. The parameter is sent from one buffer sized to it;
+        // what remains is receiving the row (buffer growth, x4 per step), the result's copy of it, and decoding.
+        // Nothing of it stays cached: arrays over 1 MB are left to the GC, not ArrayPool.
+        Assert.True(first < 10L * value.Length, $"first round trip allocated {first >> 20} MB");
+        Assert.True(later < 6L * value.Length, $"second round trip allocated {later >> 20} MB");
         Assert.Equal(value.Length, back.Length);
         Assert.True(value.AsSpan().SequenceEqual(back));
-        AssertUsable(conn);
-    }
-
-    [Fact]
-    public void Huge_rows_among_small_ones_read_back_intact()
-    {
-        // A row over 1 MB is kept in the receive array it arrived in (no copy) and the rows after it are copied into
-        // that array's free end or new chunks: every row must still read back whole, first row huge or not.
-        using var conn = db.Connect(autocommit: true);
-        const string sql = "SELECT i, repeat(chr(64 + i), CASE WHEN i %% 2 = %s THEN (2 + i) << 20 ELSE 10 END) FROM generate_series(1, 7) i ORDER BY i";
-        foreach (var hugeParity in new[] { 0, 1 })
-        {
-            var rows = Scenario.Run("huge rows among small ones", Bound, () => conn.Execute(sql, hugeParity).FetchAll());
-            Assert.Equal(7, rows.Count);
-            for (var i = 1; i <= 7; i++)
-            {
-                var text = rows[i - 1].Get<string>(1);
-                Assert.Equal(i, rows[i - 1].Get<int>(0));
-                Assert.Equal(i % 2 == hugeParity ? (2 + i) << 20 : 10, text.Length);
-                Assert.True(text.AsSpan().IndexOfAnyExcept((char)(64 + i)) < 0, $"row {i} holds other bytes");
-            }
-        }
         AssertUsable(conn);
     }
 

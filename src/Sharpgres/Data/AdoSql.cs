@@ -11,7 +11,7 @@ namespace Sharpgres.Data;
 /// Quoted strings and identifiers, dollar quotes and comments are left untouched; <c>::casts</c>, <c>@&gt;</c> and
 /// other operators are not placeholders.
 /// </summary>
-internal sealed class AdoSql
+internal sealed partial class AdoSql
 {
     private static readonly ConcurrentDictionary<string, AdoSql> Cache = new();
     private const int CacheLimit = 2048;
@@ -70,6 +70,12 @@ internal sealed class AdoSql
                 continue;
             }
             if (c == ';') { EndStatement(); i++; continue; }
+            if (c == '(' && DapperEmptyList().Match(text, i) is { Success: true } empty && RewriteEmptyIn(sql))
+            {
+                hasCode = true;
+                i += empty.Length;
+                continue;
+            }
             if (c == '@' && i + 1 < text.Length && IsNameStart(text[i + 1]) && !FollowsIdentifier(text, i))
             {
                 var end = i + 1;
@@ -105,6 +111,40 @@ internal sealed class AdoSql
         if (usedNamed && usedPositional)
             throw new ArgumentException("the command mixes @name and $n placeholders: use one style");
         return new AdoSql(statements.ToArray(), usedNamed);
+    }
+
+    /// <summary>
+    /// Dapper's stand-in for an empty list: <c>x IN @ids</c> with no ids becomes <c>x IN (SELECT @ids WHERE 1 = 0)</c>
+    /// with @ids = DBNull. PostgreSQL types that sub-select's untyped NULL as text, so <c>int_column IN (...)</c> fails
+    /// ("operator does not exist: integer = text"); the same empty set written <c>= ANY ('{}')</c> (<c>&lt;&gt; ALL ('{}')</c>
+    /// for NOT IN) takes its type from the left side. Matching nothing whatever @ids holds, the rewrite needs no value.
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\G\(\s*SELECT\s+@[\p{L}_][\p{L}\p{N}_$]*\s+WHERE\s+1\s*=\s*0\s*\)", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex DapperEmptyList();
+
+    /// <summary>Replaces the <c>IN</c> / <c>NOT IN</c> just written by the empty-array form; false when it isn't there.</summary>
+    private static bool RewriteEmptyIn(StringBuilder sql)
+    {
+        var end = sql.Length;
+        while (end > 0 && char.IsWhiteSpace(sql[end - 1])) end--;
+        if (!EndsWithWord(sql, end, "IN")) return false;
+        var start = end - 2;
+        var beforeIn = start;
+        while (beforeIn > 0 && char.IsWhiteSpace(sql[beforeIn - 1])) beforeIn--;
+        var negated = beforeIn < start && EndsWithWord(sql, beforeIn, "NOT");
+        if (negated) start = beforeIn - 3;
+        sql.Length = start;
+        sql.Append(negated ? "<> ALL ('{}')" : "= ANY ('{}')");
+        return true;
+    }
+
+    private static bool EndsWithWord(StringBuilder sql, int end, string word)
+    {
+        var start = end - word.Length;
+        if (start < 0) return false;
+        for (var k = 0; k < word.Length; k++)
+            if (char.ToUpperInvariant(sql[start + k]) != word[k]) return false;
+        return start == 0 || !(char.IsLetterOrDigit(sql[start - 1]) || sql[start - 1] is '_' or '$' or '"');
     }
 
     private static bool IsNameStart(char c) => char.IsLetter(c) || c == '_';

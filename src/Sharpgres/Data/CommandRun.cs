@@ -25,7 +25,7 @@ internal sealed class CommandRun
     private readonly RowDescription?[] _descriptions;
     private readonly string?[] _tags;
     private readonly ReadContext _context;
-    private bool _beginPending;
+    private int _prefixPending;   // simple queries written before the statements (reset, BEGIN): their answers are skipped
     private CancellationTokenRegistration _registration;
     private CancellationToken _token;
     private Error? _error;
@@ -93,10 +93,16 @@ internal sealed class CommandRun
         {
             try
             {
+                // A pooled session's reset goes first, in its own implicit transaction (never inside the BEGIN below).
+                if (connection.AdoResetPending)
+                {
+                    session.Writer.WriteQuery(SessionReset.Sql);
+                    run._prefixPending++;
+                }
                 if (connection.NeedsBegin)
                 {
                     session.Writer.WriteQuery(connection.BeginStatement());
-                    run._beginPending = true;
+                    run._prefixPending++;
                 }
                 Cursor<Row>.WritePendingCloses(session);
                 for (var i = 0; i < statements.Count; i++)
@@ -110,6 +116,7 @@ internal sealed class CommandRun
                     if (syncEach && i < statements.Count - 1) session.Writer.WriteSync();
                 }
                 session.Writer.WriteSync();
+                connection.AdoResetPending = false;   // written: it goes out with this flush
             }
             catch
             {
@@ -147,6 +154,8 @@ internal sealed class CommandRun
                 var code = await session.ReadMessageAsync(async, default, StreamRowsAbove).ConfigureAwait(false);
                 switch (code)
                 {
+                    case BackendMessageCode.DataRow or BackendMessageCode.RowDescription when _prefixPending > 0:
+                        continue;   // the reset's SELECT pg_advisory_unlock_all()
                     case BackendMessageCode.DataRow:
                         if (_descriptions[Statement] is null) throw session.Unexpected(code, "RowDescription");
                         _rowCount++;
@@ -158,7 +167,7 @@ internal sealed class CommandRun
                         or BackendMessageCode.ParameterDescription or BackendMessageCode.CloseComplete:
                         continue;
                     case BackendMessageCode.CommandComplete or BackendMessageCode.EmptyQueryResponse:
-                        if (_beginPending) continue;
+                        if (_prefixPending > 0) continue;
                         _tags[Statement] = code == BackendMessageCode.CommandComplete ? session.CommandTag() : "";
                         Statement++;
                         return RunEvent.StatementDone;
@@ -167,9 +176,9 @@ internal sealed class CommandRun
                         if (_error is null)
                         {
                             _error = error;
-                            FailedStatement = _beginPending ? 0 : Statement;
+                            FailedStatement = _prefixPending > 0 ? 0 : Statement;
                         }
-                        if (_errors is not null) _errors[_beginPending ? 0 : Statement] ??= error;
+                        if (_errors is not null) _errors[_prefixPending > 0 ? 0 : Statement] ??= error;
                         return RunEvent.Failed;
                     case BackendMessageCode.CopyInResponse:
                         session.Writer.WriteCopyFail("COPY FROM STDIN is not supported by SharpgresCommand: use Connection.Cursor().Copy()");
@@ -180,7 +189,7 @@ internal sealed class CommandRun
                         continue;
                     case BackendMessageCode.ReadyForQuery:
                         session.OnReadyForQuery();
-                        if (_beginPending) { _beginPending = false; continue; }
+                        if (_prefixPending > 0) { _prefixPending--; continue; }
                         if (_errors is not null && ++_syncsRead < _plans.Length)
                         {
                             if (_errors[Statement] is not null) Statement++;   // a failed statement's answers end at its Sync

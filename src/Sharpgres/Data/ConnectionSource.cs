@@ -23,6 +23,9 @@ internal abstract class ConnectionSource : IDisposable, IAsyncDisposable
     /// <summary>The pool the sessions come from; null for a connection string with Pooling=false.</summary>
     public virtual Sharpgres.Pool.ConnectionPool? Pool => null;
 
+    /// <summary>Whether a session given back is reset before its next ADO.NET use (pooled, No Reset On Close=false).</summary>
+    public virtual bool ResetOnReturn => false;
+
     public virtual void Dispose() { }
     public virtual ValueTask DisposeAsync() { Dispose(); return ValueTask.CompletedTask; }
 

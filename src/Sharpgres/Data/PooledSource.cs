@@ -15,11 +15,15 @@ internal sealed class PooledSource : ConnectionSource
         : base(settings, loggerFactory)
     {
         Pool = CreatePool(settings, Info);
+        ResetOnReturn = settings.Pooling && !settings.NoResetOnClose;
         if (loggerFactory is not null) Pool.UseLoggerFactory(loggerFactory);
         Pool.Open();
     }
 
     public override ConnectionPool Pool { get; }
+
+    /// <summary>Whether a returned session is reset before its next ADO.NET use (see <see cref="SessionReset"/>).</summary>
+    public override bool ResetOnReturn { get; }
 
     /// <summary>
     /// Npgsql's pool keys in psycopg_pool's terms. Timeout is both the connect timeout and the wait for a free

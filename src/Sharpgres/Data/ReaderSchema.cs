@@ -109,6 +109,7 @@ internal static class ReaderSchema
         List<Row> rows;
         if (sessionFree)
         {
+            SessionReset.Flush(owner.Inner);
             using var cur = owner.Inner.Cursor();
             rows = cur.Execute(sql).FetchAll().ToList();
         }

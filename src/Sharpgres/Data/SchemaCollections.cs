@@ -70,6 +70,7 @@ internal static class SchemaCollections
 
     private static DataTable Query(SharpgresConnection connection, string tableName, string sql, object?[] args)
     {
+        SessionReset.Flush(connection.Inner);
         using var cur = connection.Inner.Cursor();
         cur.Execute(sql, args);
         var table = new DataTable(tableName);

@@ -16,6 +16,7 @@ public sealed class SharpgresConnection : DbConnection
     private string _connectionString = "";
     private SharpgresConnectionStringBuilder? _settings;
     private ConnectionSource? _source;
+    private long _flushesAtOpen;   // the session's send count at checkout: unchanged at Close means nothing to reset
     private readonly SharpgresDataSource? _dataSource;
     private Connection? _inner;
     private readonly bool _borrowed;   // From(Connection): the session belongs to the caller
@@ -58,7 +59,15 @@ public sealed class SharpgresConnection : DbConnection
     }
 
     /// <summary>The psycopg-style Connection of this open connection (same session, same transaction).</summary>
-    public Connection AsSharpgres() => _inner ?? throw new InvalidOperationException("the connection is not open");
+    public Connection AsSharpgres()
+    {
+        var inner = _inner ?? throw new InvalidOperationException("the connection is not open");
+        SessionReset.Flush(inner);   // the psycopg face doesn't send the ADO.NET face's pending reset: send it now
+        return inner;
+    }
+
+    /// <summary>The Connection underneath without sending a pending reset (tests look at the session as it is).</summary>
+    internal Connection AsSharpgresUnchecked() => Inner;
 
     internal Connection Inner => _inner ?? throw new InvalidOperationException("the connection is not open");
 
@@ -145,6 +154,7 @@ public sealed class SharpgresConnection : DbConnection
         try
         {
             _inner = await source.OpenAsync(async, ct).ConfigureAwait(false);
+            _flushesAtOpen = _inner.Session.Flushes;
             _inner.TelemetryOverride = _dataSource?.Telemetry;
         }
         catch
@@ -194,7 +204,9 @@ public sealed class SharpgresConnection : DbConnection
                     if (!inner.Closed && !inner.Autocommit) await RestoreAutocommitAsync(inner, async).ConfigureAwait(false);
                 }
                 catch (Error) { /* a broken session is closed below */ }
-                await _source!.ReturnAsync(inner, async).ConfigureAwait(false);
+                // Reset before the next ADO.NET use, lazily (SessionReset), if this checkout sent anything at all.
+                if (_source!.ResetOnReturn && !inner.Closed && inner.Session.Flushes != _flushesAtOpen) inner.AdoResetPending = true;
+                await _source.ReturnAsync(inner, async).ConfigureAwait(false);
             }
         }
         SetState(ConnectionState.Closed);

@@ -181,6 +181,11 @@ public sealed class SharpgresConnectionStringBuilder : DbConnectionStringBuilder
     public int CommandTimeout { get => Get<int>("Command Timeout"); set => this["Command Timeout"] = value; }
     /// <summary>Whether connections come from a pool shared by equal connection strings (default true).</summary>
     public bool Pooling { get => Get<bool>("Pooling"); set => this["Pooling"] = value; }
+    /// <summary>
+    /// Whether a pooled connection keeps its session state (SETs, temporary tables, LISTENs, advisory locks) for the
+    /// next Open of the same pool (default false: it is reset, as Npgsql does).
+    /// </summary>
+    public bool NoResetOnClose { get => Get<bool>("No Reset On Close"); set => this["No Reset On Close"] = value; }
     /// <summary>The pool's minimum size (psycopg_pool's min_size), 0 by default.</summary>
     public int MinPoolSize { get => Get<int>("Minimum Pool Size"); set => this["Minimum Pool Size"] = value; }
     /// <summary>The pool's maximum size (psycopg_pool's max_size), 100 by default.</summary>

@@ -77,6 +77,7 @@ public sealed class SharpgresTransaction : DbTransaction
         ct.ThrowIfCancellationRequested();
         var connection = Live(command);
         var inner = connection.Inner;
+        await SessionReset.FlushAsync(inner, async).ConfigureAwait(false);   // Open, BeginTransaction, Commit with no command between
         var failed = inner.TransactionStatus == TransactionStatus.InError;
         try
         {
@@ -132,14 +133,16 @@ public sealed class SharpgresTransaction : DbTransaction
     public override Task ReleaseAsync(string savepointName, CancellationToken cancellationToken = default) =>
         SavepointAsync("RELEASE SAVEPOINT", savepointName, true, cancellationToken).AsTask();
 
-    private ValueTask SavepointAsync(string command, string name, bool async, CancellationToken ct)
+    private async ValueTask SavepointAsync(string command, string name, bool async, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ct.ThrowIfCancellationRequested();
         var inner = Live(command).Inner;
+        // A pending reset is its own query: in one with the BEGIN it would join (and roll back with) the transaction.
+        await SessionReset.FlushAsync(inner, async).ConfigureAwait(false);
         var sql = command + " " + ServerCursor.QuoteIdentifier(name);
         if (inner.NeedsBegin) sql = inner.BeginStatement() + "; " + sql;
-        return inner.RunCommandAsync(sql, async, ct);
+        await inner.RunCommandAsync(sql, async, ct).ConfigureAwait(false);
     }
 
     /// <summary>Rolls back unless committed.</summary>

@@ -45,6 +45,7 @@ internal static class StoredProcedures
         {
             if (cache.TryGetValue(name, out var known)) return known;
         }
+        SessionReset.Flush(connection);   // the lookup runs on the session: a pending reset goes first
         using var cur = connection.Cursor();
         // regproc accepts schema-qualified and quoted names and follows the search_path, as the call itself will.
         var row = cur.Execute("SELECT prokind::text FROM pg_proc WHERE proname = split_part(%s, '.', -1) AND (strpos(%s, '.') = 0 OR pronamespace = split_part(%s, '.', 1)::regnamespace) ORDER BY pronamespace = 'pg_catalog'::regnamespace LIMIT 1",

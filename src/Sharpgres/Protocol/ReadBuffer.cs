@@ -239,29 +239,6 @@ internal sealed class ReadBuffer : IDisposable
         _end = unread;
     }
 
-    /// <summary>
-    /// True when the current message is one huge payload (past what the array pool keeps) that fills most of the
-    /// buffer: handing the whole array over (<see cref="TakePayloadArray"/>) then saves copying it.
-    /// </summary>
-    public bool PayloadIsWorthTaking =>
-        _payloadLength > BufferArrays.PooledLimit && _payloadLength >= _buffer.Length / 2 && PartialRemaining == 0;
-
-    /// <summary>
-    /// Gives the caller the array that holds the current message's payload, to keep (a 100 MB row then lives in the
-    /// array it arrived in rather than in a copy). The buffer goes on in a fresh array holding whatever followed the
-    /// message; <see cref="Payload"/> is empty afterwards.
-    /// </summary>
-    public byte[] TakePayloadArray(out int offset, out int length)
-    {
-        var taken = _buffer;
-        (offset, length) = (_payloadStart, _payloadLength);
-        var unread = _end - _start;
-        _buffer = BufferArrays.Rent(Math.Max(DefaultSize, unread));
-        Buffer.BlockCopy(taken, _start, _buffer, 0, unread);
-        (_start, _end, _payloadStart, _payloadLength) = (0, unread, 0, 0);
-        return taken;   // never returned to the pool: it is the caller's now (and too big to pool anyway)
-    }
-
     /// <summary>Drops an oversized buffer once its big message is consumed, so one huge row doesn't pin memory.</summary>
     public void ShrinkIfIdle()
     {

@@ -29,12 +29,7 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
                 if (_current.Description is not { } shape) throw session.Unexpected(code, "CommandComplete (the statement returns no rows)");
                 try { shape.CheckRow(session.Reader.Payload); }
                 catch (InterfaceError e) { throw session.Break(e); }
-                if (session.Reader.PayloadIsWorthTaking)
-                {
-                    var array = session.Reader.TakePayloadArray(out var offset, out var length);
-                    _current.AddRow(array, offset, length);
-                }
-                else _current.AddRow(session.Reader.Payload);
+                _current.AddRow(session.Reader.Payload);
                 return true;
             case BackendMessageCode.RowDescription:
                 _current = new ResultSet(RowDescription.Parse(session.Reader.Payload), context);

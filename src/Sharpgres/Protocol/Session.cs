@@ -241,6 +241,9 @@ internal sealed partial class Session : IDisposable
         }
     }
 
+    /// <summary>An ADO.NET reset owed before the next ADO.NET command (see Data.SessionReset); kept by the session, which outlives the pool's Connection objects.</summary>
+    public bool AdoResetPending { get; set; }
+
     /// <summary>How many flushes (sends) this session made: tests count round trips with it.</summary>
     public long Flushes { get; private set; }
 

@@ -60,21 +60,6 @@ internal sealed class ResultSet : IRowSource
     }
 
     /// <summary>
-    /// Adds a row that stays where it is: <paramref name="array"/> (the receive buffer a huge row arrived in, handed
-    /// over) becomes a chunk of this result, with the row's body at <paramref name="offset"/>. Later rows may be
-    /// copied into its free end, as into any chunk.
-    /// </summary>
-    public void AddRow(byte[] array, int offset, int length)
-    {
-        if (Count == 0) _first = array;
-        else (_more ??= []).Add(array);
-        _current = array;
-        if (Count >= _rows.Length) Array.Resize(ref _rows, Math.Max(4, Count * 2));
-        _rows[Count++] = ((long)(_more?.Count ?? 0) << 32) | (uint)offset;
-        _used = offset + length;
-    }
-
-    /// <summary>
     /// Ends the result with its command tag. RowCount follows psycopg 3: a statement that returns rows (SELECT, SHOW,
     /// EXPLAIN, VALUES, FETCH, ... RETURNING) counts its rows, whatever its tag says ("SHOW" and "EXPLAIN" carry no
     /// count); any other statement reports its tag's count, or -1.
