@@ -343,36 +343,6 @@ public partial class Cursor<TRow>
         return items;
     }
 
-    /// <summary>
-    /// A ClientCursor's ExecuteMany, as psycopg's: each set merged into the query and executed in turn; RowCount is
-    /// the total, and with <paramref name="returning"/> each statement's rows are a result reached with NextSet().
-    /// </summary>
-    private async ValueTask ExecuteManyClientSideAsync<TParams>(string query, IEnumerable<TParams> parameterSets, bool returning,
-        bool async, CancellationToken ct)
-    {
-        ResetResults();
-        var parsed = ParsedQuery.Get(query);
-        var all = new List<ResultSet>();
-        long total = 0;
-        var index = 0;
-        foreach (var set in parameterSets)
-        {
-            var sql = SqlLiteral.MergeValues(query, parsed, Arrange(set, parsed), Connection);
-            try
-            {
-                await ExecuteCoreAsync(sql, null, null, null, async, ct).ConfigureAwait(false);
-            }
-            catch (Error e)
-            {
-                throw Annotate(e, $"ExecuteMany: parameter set {index} (0-based) failed");
-            }
-            total += Math.Max(0, _rowCount);
-            if (returning && _current is { } result) all.Add(result);
-            index++;
-        }
-        SetResults(all, total);
-    }
-
     private static Error Annotate(Error error, string note) =>
         error.Diagnostics is { } d ? Error.FromDiagnostics(d, error.Message + "\n" + note) : error;
 }
