@@ -21,10 +21,10 @@ internal sealed class CommandRun
 {
     private readonly Connection _connection;
     private readonly Session _session;
-    private readonly StatementPlan[] _plans;
-    private readonly RowDescription?[] _descriptions;
-    private readonly string?[] _tags;
-    private readonly ReadContext _context;
+    private StatementPlan[] _plans;
+    private RowDescription?[] _descriptions;
+    private string?[] _tags;
+    private ReadContext _context;
     private int _prefixPending;   // simple queries written before the statements (reset, BEGIN): their answers are skipped
     private CancellationTokenRegistration _registration;
     private CancellationToken _token;
@@ -43,6 +43,45 @@ internal sealed class CommandRun
         _tags = new string?[count];
         _context = connection.ReadContext;
     }
+
+    /// <summary>
+    /// A finished run of the same session made ready for the next execution (its arrays kept when the statement count
+    /// is the same): a point query then allocates no run of its own.
+    /// </summary>
+    private void Reuse(int count)
+    {
+        if (_plans.Length == count)
+        {
+            Array.Clear(_plans);
+            Array.Clear(_descriptions);
+            Array.Clear(_tags);
+        }
+        else
+        {
+            _plans = new StatementPlan[count];
+            _descriptions = new RowDescription?[count];
+            _tags = new string?[count];
+        }
+        _context = _connection.ReadContext;
+        _prefixPending = 0;
+        _registration = default;
+        _token = default;
+        _error = null;
+        _errors = null;
+        _syncsRead = 0;
+        _op = default;
+        _rowCount = 0;
+        Statement = 0;
+        Finished = false;
+        FailedStatement = -1;
+        TimedOut = false;
+        TimeoutSeconds = 0;
+        BatchCommands = null;
+        StreamRowsAbove = int.MaxValue;
+    }
+
+    /// <summary>True when this run may be reused for the next execution on <paramref name="connection"/>.</summary>
+    public bool ReusableOn(Connection connection) => Finished && ReferenceEquals(_connection, connection);
 
     public ReadContext Context => _context;
     public int StatementCount => _plans.Length;
@@ -80,9 +119,11 @@ internal sealed class CommandRun
     /// <summary>Writes and sends every statement. The caller has checked the connection is free.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<CommandRun> StartAsync(Connection connection, IReadOnlyList<(string Sql, BoundParameters Parameters)> statements,
-        bool prepare, PgOperationKind kind, bool async, CancellationToken ct, bool syncEach = false)
+        bool prepare, PgOperationKind kind, bool async, CancellationToken ct, bool syncEach = false, CommandRun? reuse = null)
     {
-        var run = new CommandRun(connection, statements.Count);
+        CommandRun run;
+        if (reuse is not null && reuse.ReusableOn(connection)) { run = reuse; run.Reuse(statements.Count); }
+        else run = new CommandRun(connection, statements.Count);
         if (syncEach) run._errors = new Error?[statements.Count];
         if (statements.Count > 0 && OperationScope.IsObservedOn(connection, kind)) run.StartScope(kind, statements);
         var session = connection.Session;

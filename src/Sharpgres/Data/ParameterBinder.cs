@@ -24,14 +24,21 @@ internal sealed class ParameterBinder(Connection connection)
 {
     private TypeRegistry Types => connection.Types;
 
-    public BoundParameters Bind(AdoStatement statement, SharpgresParameterCollection parameters, bool named)
+    public Connection Connection => connection;
+
+    /// <summary>A statement's placeholders bound, into <paramref name="scratch"/>'s arrays when given (see CommandScratch).</summary>
+    public BoundParameters Bind(AdoStatement statement, SharpgresParameterCollection parameters, bool named, CommandScratch? scratch = null)
     {
         var count = statement.ParameterCount;
         if (count == 0) return BoundParameters.Empty;
-        var taken = new SharpgresParameter[count];
+        var bound = scratch?.Parameters(count)
+            ?? new BoundParameters(new object?[count], new PgCodec?[count], new PgFormat[count], new uint[count]);
         for (var i = 0; i < count; i++)
-            taken[i] = named ? parameters.ForPlaceholder(statement.Names[i]) : parameters.AtPosition(statement.Positions[i]);
-        return Bind(taken);
+        {
+            var p = named ? parameters.ForPlaceholder(statement.Names[i]) : parameters.AtPosition(statement.Positions[i]);
+            (bound.Values[i], bound.Codecs[i], bound.Formats[i], bound.Oids[i]) = p.Bind(this);
+        }
+        return bound;
     }
 
     /// <summary>Parameters given in order, for generated statements (CALL, function calls).</summary>

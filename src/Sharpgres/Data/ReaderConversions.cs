@@ -33,7 +33,7 @@ internal static class ReaderConversions<T>
     {
         // The codec's own readers are the common (and allocation-free) case: taken straight, except text readers of
         // non-text types (a uuid or inet read as string), which ADO.NET refuses.
-        if (codec is null || (Target != Kind.Text && Underlying is null && codec is IPgReader<T>))
+        if (codec is null || (Target == Kind.Text ? codec.ClrType == typeof(string) : Underlying is null && codec is IPgReader<T>))
             return ColumnValue.Read<T>(data, length, field, codec, context);
         if (!Allowed(codec))
             throw new InvalidCastException($"column '{field.Name}' ({codec.PgTypeName}) can't be read as {typeof(T).Name}");

@@ -37,7 +37,8 @@ public sealed class SharpgresCommand : DbCommand
     public SharpgresCommand(string? commandText, SharpgresConnection? connection, SharpgresTransaction? transaction)
         : this(commandText, connection) => Transaction = transaction;
 
-    private bool ReaderOpen => _reader is { IsClosed: false };
+    // The connection's reader is reused by its next command: it is this command's only while it says so.
+    private bool ReaderOpen => _reader is { IsClosed: false } r && ReferenceEquals(r.Command, this);
 
     /// <summary>The SQL (or procedure / table name); can't change while this command's reader is open.</summary>
     [AllowNull]
@@ -211,15 +212,24 @@ public sealed class SharpgresCommand : DbCommand
         ct.ThrowIfCancellationRequested();
         var connection = CheckExecutable();
         connection.CheckReady("ExecuteReader");
-        var statements = BuildStatements(connection);
-        var reader = await Execution.StartAsync(connection, this, statements, _prepared, behavior, CommandTimeout, async, ct).ConfigureAwait(false);
-        _reader = reader;
-        return reader;
+        var scratch = connection.Scratch;
+        try
+        {
+            var statements = BuildStatements(connection, scratch);
+            var reader = await Execution.StartAsync(connection, this, statements, _prepared, behavior, CommandTimeout, async, ct).ConfigureAwait(false);
+            _reader = reader;
+            return reader;
+        }
+        finally
+        {
+            scratch.Release();
+        }
     }
 
-    private List<(string Sql, BoundParameters Parameters)> BuildStatements(SharpgresConnection connection)
+    /// <summary>The statements to send; with <paramref name="scratch"/> (sent at once) in the connection's reused list and arrays.</summary>
+    private List<(string Sql, BoundParameters Parameters)> BuildStatements(SharpgresConnection connection, CommandScratch? scratch = null)
     {
-        var binder = new ParameterBinder(connection.Inner);
+        var binder = scratch?.Binder(connection.Inner) ?? new ParameterBinder(connection.Inner);
         switch (CommandType)
         {
             case CommandType.StoredProcedure:
@@ -228,9 +238,11 @@ public sealed class SharpgresCommand : DbCommand
                 return [("SELECT * FROM " + _text, BoundParameters.Empty)];
             default:
                 var parsed = AdoSql.Get(_text);
-                var statements = new List<(string, BoundParameters)>(parsed.Statements.Length);
+                // One statement can use the scratch arrays; several need an array set each.
+                var single = scratch is not null && parsed.Statements.Length == 1 ? scratch : null;
+                var statements = single?.Statements() ?? new List<(string, BoundParameters)>(parsed.Statements.Length);
                 foreach (var statement in parsed.Statements)
-                    statements.Add((statement.Sql, binder.Bind(statement, Parameters, parsed.Named)));
+                    statements.Add((statement.Sql, binder.Bind(statement, Parameters, parsed.Named, single)));
                 return statements;
         }
     }
@@ -300,10 +312,11 @@ internal static class Execution
         var inner = connection.Inner;
         if ((behavior & CommandBehavior.SchemaOnly) != 0) statements = SchemaOnly(statements);
         CommandRun run;
+        var spare = connection.SpareReader;
         try
         {
             run = await CommandRun.StartAsync(inner, statements, prepare, batchCommands is null ? PgOperationKind.Command : PgOperationKind.Batch,
-                async, ct).ConfigureAwait(false);
+                async, ct, reuse: spare?.Run).ConfigureAwait(false);
             run.BatchCommands = batchCommands;
         }
         catch (InterfaceError e) when (e.Message.Contains("already in progress", StringComparison.Ordinal))
@@ -311,7 +324,9 @@ internal static class Execution
             throw new InvalidOperationException("a command is already in progress on this connection", e);
         }
         connection.StartTimeout(run, timeout);
-        var reader = new SharpgresDataReader(connection, command, run, behavior);
+        SharpgresDataReader reader;
+        if (spare is not null && ReferenceEquals(spare.Run, run)) { reader = spare; reader.Reuse(command, run, behavior); }
+        else reader = new SharpgresDataReader(connection, command, run, behavior);
         connection.ReaderOpened(reader);
         try
         {

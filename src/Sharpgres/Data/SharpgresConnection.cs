@@ -15,6 +15,8 @@ public sealed class SharpgresConnection : DbConnection
 {
     private string _connectionString = "";
     private SharpgresConnectionStringBuilder? _settings;
+    private string? _safeConnectionString;   // the open connection's string without its password, built once per _settings
+    private SharpgresConnectionStringBuilder? _safeFor;
     private ConnectionSource? _source;
     private long _flushesAtOpen;   // the session's send count at checkout: unchanged at Close means nothing to reset
     private readonly SharpgresDataSource? _dataSource;
@@ -83,7 +85,11 @@ public sealed class SharpgresConnection : DbConnection
         get
         {
             if (_state == ConnectionState.Open && _settings is { PersistSecurityInfo: false } s && s.ContainsKey("Password"))
-                return s.ToString();
+            {
+                // Dapper reads ConnectionString on every call (its cache identity): rebuilding it each time cost 3 KB a query.
+                if (!ReferenceEquals(_safeFor, s)) (_safeConnectionString, _safeFor) = (s.ToString(), s);
+                return _safeConnectionString!;
+            }
             return _connectionString;
         }
         set
@@ -290,7 +296,16 @@ public sealed class SharpgresConnection : DbConnection
     {
         if (ReferenceEquals(CurrentReader, reader)) CurrentReader = null;
         StopTimeout(reader.Run);
+        _spareReader = reader;
     }
+
+    /// <summary>The last reader, closed: the next command reuses it and its run (see SharpgresDataReader.Reuse).</summary>
+    internal SharpgresDataReader? SpareReader => _spareReader is { IsClosed: true } r && r.Run.ReusableOn(Inner) ? r : null;
+    private SharpgresDataReader? _spareReader;
+
+    /// <summary>The statement list and bound-value arrays commands reuse until their messages are written.</summary>
+    internal CommandScratch Scratch => _scratch ??= new CommandScratch();
+    private CommandScratch? _scratch;
 
     /// <summary>The ADO.NET "one command at a time" check, before anything is sent.</summary>
     internal void CheckReady(string what)

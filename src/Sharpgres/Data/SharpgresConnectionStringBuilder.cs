@@ -58,6 +58,10 @@ public sealed class SharpgresConnectionStringBuilder : DbConnectionStringBuilder
         Alias("TargetSessionAttributes", "Target Session Attributes"); Alias("IncludeErrorDetail", "Include Error Detail");
         Alias("Include Error Details", "Include Error Detail"); Alias("SSL Root Cert", "Root Certificate");
         Alias("Server Compatibility Mode", "Options");
+        // Canonical names as written too: the typed properties (CommandTimeout and PersistSecurityInfo are read on
+        // every command) then find their key without squashing (which allocates).
+        foreach (var key in AllKeys)
+            if (ReferenceEquals(map[Squash(key.Name)], key)) map[key.Name] = key;
         return map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
@@ -140,22 +144,25 @@ public sealed class SharpgresConnectionStringBuilder : DbConnectionStringBuilder
     private static Key Resolve(string keyword)
     {
         ArgumentNullException.ThrowIfNull(keyword);
-        if (ByAlias.TryGetValue(Squash(keyword.Trim()), out var key)) return key;
+        if (Find(keyword, out var key)) return key;
         throw new ArgumentException($"connection string key '{keyword}' is not supported by Sharpgres", nameof(keyword));
     }
 
+    private static bool Find(string keyword, out Key key) =>
+        ByAlias.TryGetValue(keyword, out key!) || ByAlias.TryGetValue(Squash(keyword.Trim()), out key!);
+
     /// <summary>True when <paramref name="keyword"/> is a key of a value set in this builder.</summary>
     public override bool ContainsKey(string keyword) =>
-        ByAlias.TryGetValue(Squash(keyword.Trim()), out var key) && base.ContainsKey(key.Name);
+        Find(keyword, out var key) && base.ContainsKey(key.Name);
 
     /// <summary>Removes a key by any of its names.</summary>
     public override bool Remove(string keyword) =>
-        ByAlias.TryGetValue(Squash(keyword.Trim()), out var key) && base.Remove(key.Name);
+        Find(keyword, out var key) && base.Remove(key.Name);
 
     /// <summary>The value of a key set in this builder, by any of its names.</summary>
     public override bool TryGetValue(string keyword, out object value)
     {
-        if (ByAlias.TryGetValue(Squash(keyword.Trim()), out var key) && base.TryGetValue(key.Name, out value!)) return true;
+        if (Find(keyword, out var key) && base.TryGetValue(key.Name, out value!)) return true;
         value = null!;
         return false;
     }

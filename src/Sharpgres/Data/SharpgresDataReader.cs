@@ -19,9 +19,9 @@ namespace Sharpgres.Data;
 public sealed class SharpgresDataReader : DbDataReader
 {
     private readonly SharpgresConnection _owner;
-    private readonly SharpgresCommand? _command;
-    private readonly CommandRun _run;
-    private readonly CommandBehavior _behavior;
+    private SharpgresCommand? _command;
+    private CommandRun _run;
+    private CommandBehavior _behavior;
     private bool _closed;
     private bool _hasResult;        // positioned on a result set (a statement with rows or a row description)
     private bool _onRow;
@@ -35,7 +35,7 @@ public sealed class SharpgresDataReader : DbDataReader
     private (int Start, int Length)[] _ranges = [];
     private long _rangesRow = -1;
     private long _rowSerial;
-    private readonly StreamedRow? _streamed;   // SequentialAccess: long rows are read in pieces
+    private StreamedRow? _streamed;            // SequentialAccess: long rows are read in pieces (made at the first one)
     private bool _streamedRow;                  // the current row is one of them
     private ColumnStream? _columnStream;
     private StreamReader? _charReader;
@@ -51,19 +51,45 @@ public sealed class SharpgresDataReader : DbDataReader
         _command = command;
         _run = run;
         _behavior = behavior;
-        if ((behavior & CommandBehavior.SequentialAccess) != 0)
-        {
-            run.StreamRowsAbove = StreamRowsAbove;
-            _streamed = new StreamedRow(owner.Inner.Session);
-        }
+        if ((behavior & CommandBehavior.SequentialAccess) != 0) run.StreamRowsAbove = StreamRowsAbove;
+    }
+
+    /// <summary>
+    /// The connection's last reader, closed, made the reader of its next command (Npgsql recycles its reader the same
+    /// way): a point query then allocates no reader, no run and no column arrays. A reference kept to the closed reader
+    /// sees the new command's results.
+    /// </summary>
+    internal void Reuse(SharpgresCommand? command, CommandRun run, CommandBehavior behavior)
+    {
+        _command = command;
+        _run = run;
+        _behavior = behavior;
+        _closed = false;
+        _hasResult = false;
+        _onRow = false;
+        _rowPending = false;
+        _resultDone = false;
+        _resultCount = 0;
+        _resultStatement = -1;
+        _rowsInResult = 0;
+        _errorRaised = false;
+        _rangesRow = -1;
+        _streamedRow = false;
+        _columnStream = null;
+        _charReader = null;
+        _charOrdinal = -1;
+        _charPosition = 0;
+        if ((behavior & CommandBehavior.SequentialAccess) != 0) run.StreamRowsAbove = StreamRowsAbove;
     }
 
     /// <summary>A DataRow arrived: whole in the receive buffer, or (SequentialAccess, a long one) as its header only.</summary>
     private void RowArrived()
     {
-        _streamedRow = _streamed is not null && _run.RowIsPartial;
+        _streamedRow = _run.RowIsPartial;
         if (!_streamedRow) return;
-        _streamed!.Reset();
+        // Dapper asks SequentialAccess for every query: the row streamer is made only when a long row comes.
+        _streamed ??= new StreamedRow(_owner.Inner.Session);
+        _streamed.Reset();
         _columnStream = null;
         _charReader = null;
         _charOrdinal = -1;
