@@ -117,7 +117,7 @@ internal sealed class ReadBuffer : IDisposable
         if (Socket is { } socket)
         {
             // While an answer is due, a short spin may see it arrive; the receive then returns at once, sync or async.
-            if (Wait.SpinUntilReadable(socket) || !async) return new(socket.Receive(_buffer.AsSpan(_end), SocketFlags.None));
+            if (Wait.SpinUntilReadable(socket, async) || !async) return new(socket.Receive(_buffer.AsSpan(_end), SocketFlags.None));
             return socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
         }
         return async ? Stream.ReadAsync(_buffer.AsMemory(_end), ct) : new(Stream.Read(_buffer, _end, _buffer.Length - _end));

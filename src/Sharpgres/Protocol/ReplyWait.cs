@@ -46,12 +46,15 @@ internal sealed class ReplyWait
 
     /// <summary>
     /// Called before a read that would block: spins until bytes are readable or the bound passes. True when bytes
-    /// arrived (the read then completes without blocking, and an async read completes inline).
+    /// arrived (the read then completes without blocking, and an async read completes inline). An async read doesn't
+    /// spin while the thread pool has work waiting: many connections on a few cores (each answer then waits behind
+    /// the others anyway), where the spin would take the core from that work and from the server.
     /// </summary>
-    public bool SpinUntilReadable(Socket socket)
+    public bool SpinUntilReadable(Socket socket, bool async)
     {
         var sentAt = _sentAt;
         if (!_enabled || sentAt == 0) return false;   // mid-result, or nothing asked: the server isn't about to answer
+        if (async && ThreadPool.PendingWorkItemCount > 0) return false;
         long budget;
         var probing = false;
         if (_typical <= MaxSpin) budget = Math.Min(_typical * 2, MaxSpin);
