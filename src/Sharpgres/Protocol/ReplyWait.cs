@@ -67,7 +67,14 @@ internal sealed class ReplyWait
             if (socket.Available > 0)
             {
                 SpinHits++;
-                if (probing) _probeEvery = ProbeEvery;
+                if (probing)
+                {
+                    // The server answers within a spin again. The moving average can't show it by itself: every
+                    // sample taken while not spinning includes the blocked thread's wake-up, so one fast sample in
+                    // 64 never pulls it back under the bound. Start again from what this probe saw.
+                    _probeEvery = ProbeEvery;
+                    _typical = Stopwatch.GetTimestamp() - sentAt;
+                }
                 return true;
             }
             if (Stopwatch.GetTimestamp() >= deadline)
