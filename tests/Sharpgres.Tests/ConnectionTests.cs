@@ -163,6 +163,19 @@ public class ConnectionTests(DatabaseFixture db) : IClassFixture<DatabaseFixture
     }
 
     [Fact]
+    public async Task A_connect_given_up_by_its_token_closes_its_socket()
+    {
+        // The server got the startup packet but its answer is held back: the attempt is mid-handshake when the token
+        // fires. A socket left open here kept its backend alive until the finalizer ran (a closing pool's filler).
+        using var tap = new WireTap(db.ConnString);
+        tap.HoldReplies = true;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var info = ConnectionInfo.Parse(tap.ConnString);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Pg.ConnectAsync(info, cancellationToken: cts.Token));
+        Db.WaitUntil(() => tap.OpenClients == 0, TimeSpan.FromSeconds(5), "the abandoned attempt's socket to close");
+    }
+
+    [Fact]
     public async Task Two_operations_at_once_get_an_interface_error()
     {
         await using var conn = await db.ConnectAsync(autocommit: true);

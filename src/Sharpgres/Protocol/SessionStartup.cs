@@ -47,7 +47,14 @@ internal sealed partial class Session
                         await session.CloseAsync(async).ConfigureAwait(false);
                         break;
                     }
-                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        // The caller gave up (a closing pool, a user's token): the half-open socket must not outlive
+                        // the attempt, or its backend lingers until the finalizer runs.
+                        await session.CloseAsync(async).ConfigureAwait(false);
+                        throw;
+                    }
+                    catch (Exception e)
                     {
                         await session.CloseAsync(async).ConfigureAwait(false);
                         if (MeansHostDown(e)) HostStates.Record(target, HostKind.Down);

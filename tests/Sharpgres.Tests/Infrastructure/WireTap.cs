@@ -52,6 +52,13 @@ public sealed class WireTap : IDisposable
 
     public int Count(char type) => Messages.Count(m => m.Type == type);
 
+    /// <summary>While true, the server's bytes are read but not passed on: the driver waits on an answer that never comes.</summary>
+    public bool HoldReplies { get; set; }
+
+    /// <summary>Driver-side sockets the relay still has open (a driver that closed its socket is gone from here).</summary>
+    public int OpenClients => Volatile.Read(ref _openClients);
+    private int _openClients;
+
     private async Task AcceptLoopAsync(string host, int port)
     {
         while (!_stop.IsCancellationRequested)
@@ -62,6 +69,7 @@ public sealed class WireTap : IDisposable
             _ = Task.Run(async () =>
             {
                 using var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                Interlocked.Increment(ref _openClients);
                 using (client)
                 {
                     try
@@ -73,6 +81,7 @@ public sealed class WireTap : IDisposable
                     }
                     catch { /* either side went away */ }
                 }
+                Interlocked.Decrement(ref _openClients);
             });
         }
     }
@@ -84,6 +93,7 @@ public sealed class WireTap : IDisposable
         {
             var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
             if (n == 0) { to.Shutdown(SocketShutdown.Send); return; }
+            if (HoldReplies) continue;
             await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stop.Token);
         }
     }
