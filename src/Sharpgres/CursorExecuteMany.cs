@@ -139,17 +139,29 @@ public partial class Cursor<TRow>
             outcome = await RunChunkAsync(sql, chunk, returning, async, ct).ConfigureAwait(false);
         }
         if (outcome.Error is not { } error) return outcome.Results;
-        var failed = index + outcome.Results.Count;
-        if (outcome.ImplicitTransaction && IsCancellation(error, ct)) throw CancelledAt(error, failed, index);
-        var committed = "";
-        if (outcome.ImplicitTransaction)
-        {
-            // The failing chunk was rolled back as a whole: run again the sets that had succeeded in it.
-            var before = chunk.GetRange(0, outcome.Results.Count);
-            if (before.Count > 0) await RunChunkAsync(sql, before, returning, async, ct).ConfigureAwait(false);
-            committed = $"; the {failed} parameter set(s) before it were committed";
-        }
-        throw Annotate(error, $"ExecuteMany: parameter set {failed} (0-based) failed{committed}");
+        var succeeded = outcome.Results.Count;
+        throw await ChunkFailedAsync(error, index, succeeded, outcome.ImplicitTransaction,
+            async () => (await RunChunkAsync(sql, chunk.GetRange(0, succeeded), returning, async, ct).ConfigureAwait(false)).Error, ct)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The error to raise for a chunk whose set <paramref name="index"/> + <paramref name="succeeded"/> failed. In
+    /// autocommit the chunk was rolled back as a whole, so the sets that had succeeded in it run again
+    /// (<paramref name="replay"/>); only when that replay succeeds are they reported committed. A replay that fails
+    /// (a concurrent writer, a lost connection) is rolled back too: its error is raised, saying that only the sets of
+    /// the earlier chunks are committed.
+    /// </summary>
+    private static async ValueTask<Error> ChunkFailedAsync(Error error, int index, int succeeded, bool implicitTransaction,
+        Func<ValueTask<Error?>> replay, CancellationToken ct)
+    {
+        var failed = index + succeeded;
+        if (!implicitTransaction) return Annotate(error, $"ExecuteMany: parameter set {failed} (0-based) failed");
+        if (IsCancellation(error, ct)) return CancelledAt(error, failed, index);
+        if (succeeded > 0 && await replay().ConfigureAwait(false) is { } again)
+            return Annotate(again, $"ExecuteMany: parameter set {failed} (0-based) failed ({error.SqlState}: {error.Diagnostics?.MessagePrimary ?? error.Message}), "
+                + $"then running again the {succeeded} set(s) before it in its chunk failed too: only the {index} parameter set(s) before {index} are committed");
+        return Annotate(error, $"ExecuteMany: parameter set {failed} (0-based) failed; the {failed} parameter set(s) before it were committed");
     }
 
     /// <summary>

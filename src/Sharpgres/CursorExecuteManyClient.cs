@@ -59,17 +59,10 @@ public partial class Cursor<TRow>
     {
         var outcome = await SendClientChunkAsync(chunk, async, ct).ConfigureAwait(false);
         if (outcome.Error is not { } error) return outcome.Results;
-        var failed = index + outcome.Results.Count;
-        if (outcome.ImplicitTransaction && IsCancellation(error, ct)) throw CancelledAt(error, failed, index);
-        var committed = "";
-        if (outcome.ImplicitTransaction)
-        {
-            // The failing chunk was rolled back as a whole: run again the sets that had succeeded in it.
-            var before = chunk.GetRange(0, outcome.Results.Count);
-            if (before.Count > 0 && (await SendClientChunkAsync(before, async, ct).ConfigureAwait(false)).Error is { } again) throw again;
-            committed = $"; the {failed} parameter set(s) before it were committed";
-        }
-        throw Annotate(error, $"ExecuteMany: parameter set {failed} (0-based) failed{committed}");
+        var succeeded = outcome.Results.Count;
+        throw await ChunkFailedAsync(error, index, succeeded, outcome.ImplicitTransaction,
+            async () => (await SendClientChunkAsync(chunk.GetRange(0, succeeded), async, ct).ConfigureAwait(false)).Error, ct)
+            .ConfigureAwait(false);
     }
 
     /// <summary>[BEGIN] then Parse/Bind/Describe/Execute per statement, one Sync, one flush; results asked in text (each text is new to the server).</summary>

@@ -186,6 +186,33 @@ public class ExecuteManyTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
         Assert.Equal(40_000L, conn.Execute($"SELECT count(*) FROM {table}").FetchOne()!.Get<long>(0));
     }
 
+    // In autocommit a failing chunk is rolled back as a whole and the sets before the failing one are run again. Here
+    // the replay fails too (the sequence moved on, as a concurrent writer could make it): nothing of the chunk is
+    // committed, and the error must not say that the sets before the failing one were.
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task A_replay_that_fails_is_raised_and_nothing_is_reported_committed(bool client, bool async)
+    {
+        await using var conn = await db.ConnectAsync(autocommit: true);
+        var table = $"many_replay_{(client ? "client" : "server")}_{(async ? "async" : "sync")}";
+        await conn.ExecuteAsync($"CREATE SEQUENCE {table}_n");
+        // First run: n = 1..4 and the fourth set breaks x <> 3; the replay of the first three gets n = 5, 6, 7.
+        await conn.ExecuteAsync($"CREATE TABLE {table} (x int CHECK (x <> 3), n int DEFAULT nextval('{table}_n') CHECK (n <> 6))");
+        Cursor cur = client ? conn.ClientCursor() : conn.Cursor();
+        var sets = new[] { 0, 1, 2, 3 }.Select(x => new object?[] { x });
+        var sql = $"INSERT INTO {table} (x) VALUES (%s)";
+        var e = async
+            ? await Assert.ThrowsAsync<CheckViolation>(() => cur.ExecuteManyAsync(sql, sets))
+            : Assert.Throws<CheckViolation>(() => cur.ExecuteMany(sql, sets));
+        Assert.Contains("only the 0 parameter set(s) before 0 are committed", e.Message);
+        Assert.DoesNotContain("were committed", e.Message);
+        Assert.Equal(0L, (await conn.ExecuteAsync($"SELECT count(*) FROM {table}")).FetchOne()!.Get<long>(0));
+        Assert.Equal(TransactionStatus.Idle, conn.TransactionStatus);
+    }
+
     [Fact]
     public async Task Overlapped_chunks_in_a_transaction_fail_as_a_whole_and_succeed_with_the_total_row_count()
     {
