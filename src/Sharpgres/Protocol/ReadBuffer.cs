@@ -141,12 +141,12 @@ internal sealed class ReadBuffer : IDisposable
     public bool StreamMayHaveMore { get; private set; }
 
     /// <summary>One receive into the buffer, however much it brings (the caller knows bytes are waiting).</summary>
-    public async ValueTask ReceiveOnceAsync(bool async)
+    public async ValueTask ReceiveOnceAsync(bool async, CancellationToken ct = default)
     {
         var needed = 5;
         if (_end - _start >= 5) needed = Growth(BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1L);
         MakeRoom(needed);
-        Received(await ReceiveAsync(async, CancellationToken.None).ConfigureAwait(false));
+        Received(await ReceiveAsync(async, ct).ConfigureAwait(false));
     }
 
     // ---- a message read in pieces (a long DataRow under SequentialAccess) ------------------------------------------

@@ -42,7 +42,16 @@ internal sealed partial class Session
             {
                 try
                 {
-                    await Reader.ReceiveOnceAsync(async).ConfigureAwait(false);   // readable: EOF and errors come out here
+                    // Readable, but the read may still wait: over TLS the bytes that woke us can be a record with no
+                    // application data in it. The caller's token bounds that wait too (a Notifies loop whose token
+                    // fired hung here in CI). A cancelled socket read consumed nothing; a cancelled TLS read may have
+                    // taken part of a record, so that session is marked broken.
+                    await Reader.ReceiveOnceAsync(async, ct).ConfigureAwait(false);   // EOF and errors come out here
+                }
+                catch (OperationCanceledException e) when (ct.IsCancellationRequested && Reader.Socket is null)
+                {
+                    Break(e);
+                    throw;
                 }
                 catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
                 {
