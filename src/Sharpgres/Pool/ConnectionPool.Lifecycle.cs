@@ -14,7 +14,6 @@ namespace Sharpgres.Pool;
 public partial class ConnectionPool
 {
     private Channel<Func<Task>>? _jobs;
-    private Task[] _workers = [];
     private Task? _maintenance;
     private CancellationTokenSource _stopping = new();
     private CancellationTokenSource _kick = new();
@@ -53,8 +52,11 @@ public partial class ConnectionPool
             if (_opened) throw new OperationalError($"pool '{Name}' has already been opened/closed and cannot be reused");
             _checkIsBuiltin = _check?.Method == typeof(ConnectionPool).GetMethod(nameof(CheckConnection));
             _jobs = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
-            _workers = new Task[NumWorkers];
-            for (var i = 0; i < NumWorkers; i++) _workers[i] = Task.Run(() => WorkAsync(_jobs.Reader));
+            for (var i = 0; i < NumWorkers; i++)
+            {
+                var reader = _jobs.Reader;
+                new Thread(() => Work(reader)) { IsBackground = true, Name = "Sharpgres pool worker" }.Start();
+            }
             _closed = false;
             _opened = true;
             if (!_null)
@@ -293,15 +295,25 @@ public partial class ConnectionPool
     private void EnqueueAdd(Backoff? attempt, bool growing)
     {
         if (attempt is null) _size++;
-        _jobs!.Writer.TryWrite(() => AddConnectionAsync(attempt, growing));
+        _jobs!.Writer.TryWrite(() => AddConnectionAsync(attempt, growing, async: false));
     }
 
-    private async Task WorkAsync(ChannelReader<Func<Task>> jobs)
+    /// <summary>
+    /// A worker thread (psycopg_pool's workers are threads too): runs the queued jobs, which open connections
+    /// synchronously. A socket that never saw an async operation stays a blocking socket outside the runtime's socket
+    /// engine, so a pooled connection used synchronously (Dapper, most ADO.NET code) waits for each answer in the
+    /// kernel, with no epoll wake-up and thread-pool work item per received packet as on a socket connected
+    /// asynchronously. An async user's first async call joins the engine then, as with any connection.
+    /// </summary>
+    private void Work(ChannelReader<Func<Task>> jobs)
     {
-        await foreach (var job in jobs.ReadAllAsync().ConfigureAwait(false))
+        while (jobs.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            try { await job().ConfigureAwait(false); }
-            catch (Exception e) { PoolLog.TaskFailed(_logger, Name, e); }
+            while (jobs.TryRead(out var job))
+            {
+                try { job().GetAwaiter().GetResult(); }
+                catch (Exception e) { PoolLog.TaskFailed(_logger, Name, e); }
+            }
         }
     }
 

@@ -30,7 +30,7 @@ internal sealed class ReadBuffer : IDisposable
     /// between), wait for an answer as <see cref="Wait"/> says, and an async read whose bytes are already there
     /// completes inline instead of going through the socket engine's completion.
     /// </summary>
-    public Socket? Socket { get; set; }
+    public SocketStream? Socket { get; set; }
 
     /// <summary>The adaptive spin before a blocking read (only with <see cref="Socket"/>).</summary>
     public ReplyWait Wait { get; } = new();
@@ -117,8 +117,8 @@ internal sealed class ReadBuffer : IDisposable
         if (Socket is { } socket)
         {
             // While an answer is due, a short spin may see it arrive; the receive then returns at once, sync or async.
-            if (Wait.SpinUntilReadable(socket, async) || !async) return new(socket.Receive(_buffer.AsSpan(_end), SocketFlags.None));
-            return socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+            if (Wait.SpinUntilReadable(socket.Socket, async) || !async) return new(socket.Receive(_buffer.AsSpan(_end)));
+            return socket.ReceiveAsync(_buffer.AsMemory(_end), ct);
         }
         return async ? Stream.ReadAsync(_buffer.AsMemory(_end), ct) : new(Stream.Read(_buffer, _end, _buffer.Length - _end));
     }

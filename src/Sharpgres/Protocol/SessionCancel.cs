@@ -30,12 +30,12 @@ internal sealed partial class Session
     {
         if (IsClosed) return;
         using var socket = await Transport.ConnectSocketAsync(Target, Settings.ConnectTimeout ?? TimeSpan.FromSeconds(10), async, CancellationToken.None).ConfigureAwait(false);
-        using var stream = new NetworkStream(socket, ownsSocket: false);
+        using var stream = new SocketStream(socket);
         using var buffer = new WriteBuffer { Stream = stream };
         buffer.WriteCancelRequest(ProcessId, SecretKey);
         await buffer.FlushAsync(async, CancellationToken.None).ConfigureAwait(false);
         // The server closes the socket once it has read the request; waiting for that orders it before what follows.
-        socket.ReceiveTimeout = 5000;
+        stream.TimeoutMs = 5000;
         var one = new byte[1];
         try
         {

@@ -131,8 +131,9 @@ internal sealed partial class Session
         if (Settings.ConnectTimeout is { } t) timeout.CancelAfter(t);
         _socket = await Transport.ConnectSocketAsync(Target, Settings.ConnectTimeout, async, timeout.Token).ConfigureAwait(false);
         Transport.ApplyTcpOptions(_socket, Settings);
-        if (Settings.ConnectTimeout is { } st) _socket.ReceiveTimeout = (int)st.TotalMilliseconds;
-        _stream = new NetworkStream(_socket, ownsSocket: false);
+        var socketStream = new SocketStream(_socket);
+        if (Settings.ConnectTimeout is { } st) socketStream.TimeoutMs = (int)st.TotalMilliseconds;
+        _stream = socketStream;
         Reader.Stream = Writer.Stream = _stream;
 
         if (_useTls) await NegotiateTlsAsync(async, timeout.Token).ConfigureAwait(false);
@@ -148,9 +149,9 @@ internal sealed partial class Session
         {
             throw new TimeoutException("timeout expired", e);
         }
-        _socket.ReceiveTimeout = 0;
+        socketStream.TimeoutMs = 0;
         // Without TLS the buffers talk to the socket itself from here on (see ReadBuffer.Socket).
-        if (_stream is NetworkStream) Reader.Socket = Writer.Socket = _socket;
+        if (_stream == socketStream) Reader.Socket = Writer.Socket = socketStream;
     }
 
     private IEnumerable<KeyValuePair<string, string>> StartupParameters()

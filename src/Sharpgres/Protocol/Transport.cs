@@ -74,6 +74,11 @@ internal static class Transport
         return async ? await Dns.GetHostAddressesAsync(name, ct).ConfigureAwait(false) : Dns.GetHostAddresses(name);
     }
 
+    /// <summary>
+    /// Connects, bounded by <paramref name="timeout"/>. The socket comes back blocking only from a synchronous connect
+    /// without a timeout; otherwise its descriptor is non-blocking (an async connect makes it so, and a timeout needs
+    /// it), which .NET keeps for good on Unix, and <c>Socket.Blocking</c> is false to say so: see SocketStream.
+    /// </summary>
     private static async ValueTask ConnectWithTimeoutAsync(Socket socket, EndPoint endPoint, TimeSpan? timeout, bool async, CancellationToken ct)
     {
         if (async)
@@ -82,6 +87,7 @@ internal static class Transport
             if (timeout is { } t) cts.CancelAfter(t);
             try { await socket.ConnectAsync(endPoint, cts.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { throw new TimeoutException("timeout expired"); }
+            socket.Blocking = false;
             return;
         }
         if (timeout is null) { socket.Connect(endPoint); return; }
@@ -98,7 +104,6 @@ internal static class Transport
             var error = (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
             if (error != 0) throw new SocketException(error);
         }
-        finally { socket.Blocking = true; }
     }
 
     /// <summary>Wraps the socket in TLS with libpq's sslmode meanings for certificate checks.</summary>

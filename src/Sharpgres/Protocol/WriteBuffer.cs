@@ -16,7 +16,7 @@ internal sealed class WriteBuffer : IDisposable
 
     public Stream Stream { get; set; } = Stream.Null;
     /// <summary>The socket itself once the session is up without TLS: sends go straight to it.</summary>
-    public Socket? Socket { get; set; }
+    public SocketStream? Socket { get; set; }
     public int Length => _position;
 
     public void StartMessage(byte code)
@@ -106,12 +106,8 @@ internal sealed class WriteBuffer : IDisposable
         if (_position == 0) return;
         if (Socket is { } socket)
         {
-            for (var sent = 0; sent < _position;)
-            {
-                sent += async
-                    ? await socket.SendAsync(_buffer.AsMemory(sent, _position - sent), SocketFlags.None, ct).ConfigureAwait(false)
-                    : socket.Send(_buffer.AsSpan(sent, _position - sent), SocketFlags.None);
-            }
+            if (async) await socket.SendAsync(_buffer.AsMemory(0, _position), ct).ConfigureAwait(false);
+            else socket.Send(_buffer.AsSpan(0, _position));
         }
         else if (async)
         {
