@@ -39,9 +39,12 @@ public class TelemetryBenchmarks
         _cur = _conn.Cursor();
         var conninfo = BenchServer.Conninfo + " sslmode=disable";
         var shipped = new IsolatedBuild(IsolatedBuild.ShippedPath);
-        var bare = new IsolatedBuild(IsolatedBuild.UninstrumentedPath);
+        // SHARPGRES_BENCH_SAME_BUILD=1 loads the shipped build on both sides (each in its own context, as usual): an A/A
+        // run, whose ratios show what the harness itself scatters on this machine (bench/notes.md, issue 15 §4).
+        var sameBuild = Environment.GetEnvironmentVariable("SHARPGRES_BENCH_SAME_BUILD") == "1";
+        var bare = new IsolatedBuild(sameBuild ? IsolatedBuild.ShippedPath : IsolatedBuild.UninstrumentedPath);
         // A comparison of one build with itself would prove nothing: check each copy is what its side says.
-        if (!shipped.Call<bool>(nameof(IsolatedPoint.Instrumented), "") || bare.Call<bool>(nameof(IsolatedPoint.Instrumented), ""))
+        if (!sameBuild && (!shipped.Call<bool>(nameof(IsolatedPoint.Instrumented), "") || bare.Call<bool>(nameof(IsolatedPoint.Instrumented), "")))
             throw new InvalidOperationException($"{IsolatedBuild.UninstrumentedPath} is not an uninstrumented build (or the shipped one is)");
         (_shippedSync, _bareSync) = (shipped.Call<Func<int>>(nameof(IsolatedPoint.Sync), conninfo), bare.Call<Func<int>>(nameof(IsolatedPoint.Sync), conninfo));
         (_shippedAsync, _bareAsync) = (shipped.Call<Func<Task<int>>>(nameof(IsolatedPoint.Async), conninfo), bare.Call<Func<Task<int>>>(nameof(IsolatedPoint.Async), conninfo));
