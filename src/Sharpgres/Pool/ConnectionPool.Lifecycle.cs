@@ -6,7 +6,7 @@ using Sharpgres.Protocol;
 namespace Sharpgres.Pool;
 
 /// <summary>
-/// Opening, background work and closing: numWorkers tasks open connections from a queue of jobs (never a thread per
+/// Opening, background work and closing: numWorkers threads open connections from a queue of jobs (never a thread per
 /// connection); one maintenance task enforces max_lifetime / max_idle / min_size; failed connection attempts are
 /// retried with exponential backoff and jitter, and woken early when a request queues so the pool serves again as soon
 /// as the server is back (psycopg_pool issues #370/#438 were pools that stayed empty).

@@ -40,7 +40,7 @@ public partial class ConnectionPool : IDisposable, IAsyncDisposable
     /// <param name="maxLifetime">Connections are replaced after this long, cut by a random 0-5% so they don't all expire together.</param>
     /// <param name="maxIdle">Idle connections above <paramref name="minSize"/> are closed after this long unused.</param>
     /// <param name="reconnectTimeout">How long reconnection is attempted before <paramref name="reconnectFailed"/> runs (requests keep retrying).</param>
-    /// <param name="numWorkers">Background tasks opening connections.</param>
+    /// <param name="numWorkers">Background threads opening connections (synchronously, so a connection used synchronously keeps a blocking socket).</param>
     /// <param name="name">The pool's name in messages and logs (default pool-N).</param>
     /// <param name="open">Open at once (start filling to <paramref name="minSize"/>), or wait for <see cref="Open"/>.</param>
     /// <param name="autocommit">The autocommit of every connection handed out.</param>
