@@ -300,10 +300,12 @@ public partial class ConnectionPool
 
     /// <summary>
     /// A worker thread (psycopg_pool's workers are threads too): runs the queued jobs, which open connections
-    /// synchronously. A socket that never saw an async operation stays a blocking socket outside the runtime's socket
-    /// engine, so a pooled connection used synchronously (Dapper, most ADO.NET code) waits for each answer in the
-    /// kernel, with no epoll wake-up and thread-pool work item per received packet as on a socket connected
-    /// asynchronously. An async user's first async call joins the engine then, as with any connection.
+    /// synchronously. A socket that never saw an async operation stays outside the runtime's socket engine (blocking,
+    /// or with a connect_timeout non-blocking and waited on in poll(2): see SocketStream), so a pooled connection used
+    /// synchronously (Dapper, most ADO.NET code) waits for each answer in the kernel, with no epoll wake-up and
+    /// thread-pool work item per received packet as on a socket connected asynchronously. An async user's first async
+    /// call joins the engine then, as with any connection. The threads end when the pool closes (its job queue
+    /// completes); a pool that is never closed keeps them, as psycopg_pool's.
     /// </summary>
     private void Work(ChannelReader<Func<Task>> jobs)
     {
