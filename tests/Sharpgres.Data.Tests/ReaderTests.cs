@@ -37,6 +37,42 @@ public sealed class ReaderTests(AdoFixture db) : IClassFixture<AdoFixture>
     }
 
     [Fact]
+    public void A_column_read_as_other_types_between_rows_and_results_reads_right_each_time()
+    {
+        // The reader remembers each column's typed reader after the first read (SharpgresDataReader._direct): reading
+        // the same ordinal as another type, a NULL after values, and a next result with other types must not reuse it.
+        using var c = db.Open();
+        using var r = Query(c, "SELECT * FROM (VALUES (1, 'a'::text), (NULL, 'b'), (3, NULL)) v(n, t); SELECT 2.5::float8, 7::int8");
+        Assert.True(r.Read());
+        Assert.Equal(1, r.GetInt32(0));
+        Assert.Equal(1L, r.GetInt64(0));
+        Assert.Equal(1, r.GetFieldValue<int>(0));
+        Assert.Equal(1, r.GetFieldValue<int?>(0));
+        Assert.Equal(1, r.GetValue(0));
+        Assert.Equal("a", r.GetString(1));
+        Assert.Equal('a', r.GetChar(1));
+        Assert.Throws<InvalidCastException>(() => r.GetInt32(1));
+        Assert.True(r.Read());
+        Assert.Throws<InvalidCastException>(() => r.GetInt32(0));
+        Assert.Null(r.GetFieldValue<int?>(0));
+        Assert.Equal("b", r.GetFieldValue<string>(1));
+        Assert.True(r.Read());
+        Assert.Equal(3, r.GetInt32(0));
+        Assert.Throws<InvalidCastException>(() => r.GetString(1));
+        Assert.True(r.IsDBNull(1));
+        Assert.False(r.Read());
+        Assert.True(r.NextResult());
+        Assert.True(r.Read());
+        Assert.Equal(2.5, r.GetDouble(0));
+        Assert.Throws<InvalidCastException>(() => r.GetInt32(0));
+        Assert.Equal(7L, r.GetInt64(1));
+        Assert.Equal(7, r.GetInt32(1));
+        Assert.Throws<IndexOutOfRangeException>(() => r.GetInt32(2));
+        r.Close();
+        Assert.Throws<InvalidOperationException>(() => r.GetInt32(0));
+    }
+
+    [Fact]
     public void Column_metadata_names_types_and_ordinals()
     {
         using var c = db.Open();

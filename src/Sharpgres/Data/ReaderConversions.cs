@@ -29,6 +29,19 @@ internal static class ReaderConversions<T>
         return Kind.Other;
     }
 
+    /// <summary>
+    /// True when <see cref="Read"/> of a non-NULL value of this codec always ends in the codec's own typed reader
+    /// (<paramref name="reader"/>): its first branch, and ColumnValue.Read's own-reader case within it.
+    /// </summary>
+    public static bool IsDirect(PgCodec? codec, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPgReader<T>? reader)
+    {
+        reader = null;
+        if (codec is null || !(Target == Kind.Text ? codec.ClrType == typeof(string) : Underlying is null)) return false;
+        if (codec is not IPgReader<T> own || !ReadTraits<T>.IsOwnReader(codec)) return false;
+        reader = own;
+        return true;
+    }
+
     public static T Read(ReadOnlySpan<byte> data, int length, FieldDescription field, PgCodec? codec, in ReadContext context)
     {
         // The codec's own readers are the common (and allocation-free) case: taken straight, except text readers of
