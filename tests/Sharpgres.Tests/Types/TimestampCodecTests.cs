@@ -134,6 +134,25 @@ public class TimestampTzCodecTests
         Assert.Equal(new DateTime(2042, 7, 1, 12, 0, 0), Read<DateTime>(Codec, "2042-07-01 14:00:00+02", InRome));
     }
 
+    [Theory]
+    [InlineData("UTC", 0)]
+    [InlineData("Etc/GMT-3", 180)]      // POSIX sign: GMT-3 is three hours east, +03:00
+    [InlineData("Etc/GMT+5", -300)]
+    [InlineData("Europe/Rome", 120)]    // summer time; the same instant in winter below
+    public void Binary_reads_take_the_session_zones_offset_fixed_or_not(string zoneId, int offsetMinutes)
+    {
+        // Zones whose offset never changes skip the TimeZoneInfo lookup (ZoneSeconds' fixed offset): same answers.
+        var context = CtxIn(TimeZoneInfo.FindSystemTimeZoneById(zoneId));
+        for (var i = 0; i < 3; i++)
+        {
+            var summer = ReadHex<DateTimeOffset>(Codec, "0004c3c36bb67000", context);   // 2042-07-01 12:00Z
+            Assert.Equal(new DateTimeOffset(2042, 7, 1, 12, 0, 0, TimeSpan.Zero), summer);
+            Assert.Equal(TimeSpan.FromMinutes(offsetMinutes), summer.Offset);
+            var winter = ReadHex<DateTimeOffset>(Codec, "0004b58a52717240", context);   // 2042-01-01 12:00:00.123456Z
+            Assert.Equal(TimeSpan.FromMinutes(zoneId == "Europe/Rome" ? 60 : offsetMinutes), winter.Offset);
+        }
+    }
+
     // SET TIME ZONE 'Asia/Kolkata' / 'America/New_York' / 'UTC'; SELECT '2042-07-01 12:00Z'::timestamptz::text,
     // and '1850-01-01 12:00Z' in New York (local mean time, an offset with seconds).
     [Theory]
