@@ -267,4 +267,32 @@ public sealed class CommandTests(AdoFixture db) : IClassFixture<AdoFixture>
         using var cmd = new SharpgresCommand("SELECT 1", c, t);
         Assert.Throws<InvalidOperationException>(() => cmd.ExecuteScalar());
     }
+    [Theory]
+    [InlineData(UpdateRowSource.Both)]
+    [InlineData(UpdateRowSource.FirstReturnedRecord)]
+    [InlineData(UpdateRowSource.OutputParameters)]
+    [InlineData(UpdateRowSource.None)]
+    public void UpdatedRowSource_decides_what_a_DataAdapter_insert_writes_back_into_the_row(UpdateRowSource source)
+    {
+        using var c = db.Open();
+        var table = "urs_" + source.ToString().ToLowerInvariant();
+        new SharpgresCommand($"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} (id serial PRIMARY KEY, name text, stamp text DEFAULT 'server')", c).ExecuteNonQuery();
+        var insert = new SharpgresCommand($"INSERT INTO {table} (name) VALUES (@name) RETURNING id, stamp", c) { UpdatedRowSource = source };
+        insert.Parameters.Add(new SharpgresParameter("name", DbType.String) { SourceColumn = "name" });
+        insert.Parameters.Add(new SharpgresParameter("id", DbType.Int32) { Direction = ParameterDirection.Output, SourceColumn = "id" });
+        using var adapter = new SharpgresDataAdapter(new SharpgresCommand($"SELECT id, name, stamp FROM {table}", c)) { InsertCommand = insert };
+        var data = new DataTable();
+        adapter.Fill(data);
+        data.Columns["id"]!.AllowDBNull = true;
+        data.Columns["stamp"]!.AllowDBNull = true;
+        var row = data.Rows.Add(DBNull.Value, "ada", DBNull.Value);
+        Assert.Equal(1, adapter.Update(data));
+        // The server assigned id 1 and stamp 'server'; what reaches the DataRow depends on UpdatedRowSource.
+        var fromRecord = source is UpdateRowSource.Both or UpdateRowSource.FirstReturnedRecord;
+        var fromOutputs = source is UpdateRowSource.Both or UpdateRowSource.OutputParameters;
+        Assert.Equal(fromRecord || fromOutputs ? 1 : DBNull.Value, row["id"]);
+        Assert.Equal(fromRecord ? "server" : DBNull.Value, row["stamp"]);
+        Assert.Equal(1L, new SharpgresCommand($"SELECT count(*) FROM {table} WHERE name = 'ada' AND stamp = 'server'", c).ExecuteScalar());
+    }
 }
+

@@ -35,19 +35,20 @@ internal static class ReaderConversions<T>
     /// </summary>
     public static bool IsDirect(PgCodec? codec, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPgReader<T>? reader)
     {
-        reader = null;
-        if (codec is null || !(Target == Kind.Text ? codec.ClrType == typeof(string) : Underlying is null)) return false;
-        if (codec is not IPgReader<T> own || !ReadTraits<T>.IsOwnReader(codec)) return false;
-        reader = own;
-        return true;
+        reader = codec is not null && TakesCodecReader(codec) && codec is IPgReader<T> own && ReadTraits<T>.IsOwnReader(codec) ? own : null;
+        return reader is not null;
     }
+
+    /// <summary>
+    /// The codec's own readers are the common (and allocation-free) case: taken straight, except text readers of
+    /// non-text types (a uuid or inet read as string), which ADO.NET refuses.
+    /// </summary>
+    private static bool TakesCodecReader(PgCodec codec) =>
+        Target == Kind.Text ? codec.ClrType == typeof(string) : Underlying is null && codec is IPgReader<T>;
 
     public static T Read(ReadOnlySpan<byte> data, int length, FieldDescription field, PgCodec? codec, in ReadContext context)
     {
-        // The codec's own readers are the common (and allocation-free) case: taken straight, except text readers of
-        // non-text types (a uuid or inet read as string), which ADO.NET refuses.
-        if (codec is null || (Target == Kind.Text ? codec.ClrType == typeof(string) : Underlying is null && codec is IPgReader<T>))
-            return ColumnValue.Read<T>(data, length, field, codec, context);
+        if (codec is null || TakesCodecReader(codec)) return ColumnValue.Read<T>(data, length, field, codec, context);
         if (!Allowed(codec))
             throw new InvalidCastException($"column '{field.Name}' ({codec.PgTypeName}) can't be read as {typeof(T).Name}");
         try

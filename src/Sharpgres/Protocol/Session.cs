@@ -14,6 +14,7 @@ internal sealed partial class Session : IDisposable
 {
     private readonly ILogger _logger;
     private Socket? _socket;
+    private SocketStream? _socketStream;   // over _socket; TLS, when used, reads through it
     private Stream? _stream;
     private int _busy;
     private OperationalError? _brokenBy;

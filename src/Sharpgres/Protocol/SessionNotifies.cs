@@ -92,7 +92,7 @@ internal sealed partial class Session
                 using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
                 try
                 {
-                    socket.Blocking = false;   // the descriptor is non-blocking from here on anyway (see SocketStream)
+                    _socketStream!.MarkNonBlocking();   // the async receive makes the descriptor non-blocking for good
                     await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, linked?.Token ?? ct).ConfigureAwait(false);
                     return true;
                 }

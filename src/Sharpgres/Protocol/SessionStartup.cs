@@ -131,7 +131,7 @@ internal sealed partial class Session
         if (Settings.ConnectTimeout is { } t) timeout.CancelAfter(t);
         _socket = await Transport.ConnectSocketAsync(Target, Settings.ConnectTimeout, async, timeout.Token).ConfigureAwait(false);
         Transport.ApplyTcpOptions(_socket, Settings);
-        var socketStream = new SocketStream(_socket);
+        var socketStream = _socketStream = new SocketStream(_socket);
         if (Settings.ConnectTimeout is { } st) socketStream.TimeoutMs = (int)st.TotalMilliseconds;
         _stream = socketStream;
         Reader.Stream = Writer.Stream = _stream;
