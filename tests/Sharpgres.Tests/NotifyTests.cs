@@ -254,6 +254,33 @@ public class NotifyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_TLS_record_that_stalls_half_way_ends_the_loop_at_its_timeout_and_marks_the_connection_broken(bool async)
+    {
+        // The wait said "readable" (a record began), but the read after it needs the rest of the record: the loop's
+        // timeout bounds that read too, sync and async (a sync loop over TLS used to outlive its timeout).
+        using var tap = new WireTap(db.ConnString, tls: true);
+        using var listener = Pg.Connect(tap.ConnString, autocommit: true);
+        Assert.True(listener.Info.IsSecure);
+        listener.Execute("LISTEN chan_tls_stall");
+        using var sender = db.Connect(autocommit: true);
+        tap.StallNextReplyAfter = 10;   // the record's 5-byte header and 5 bytes of its body
+        sender.Execute("NOTIFY chan_tls_stall, 'never whole'");
+        var timeout = TimeSpan.FromMilliseconds(800);
+        var watch = Stopwatch.StartNew();
+        var name = $"a TLS record stalls half way under a Notifies loop ({(async ? "async" : "sync")})";
+        var e = async
+            ? await Scenario.RunAsync(name, TimeSpan.FromSeconds(10), async () =>
+                await Assert.ThrowsAsync<OperationalError>(async () => { await foreach (var _ in listener.NotifiesAsync(timeout: timeout)) { } }))
+            : Scenario.Run(name, TimeSpan.FromSeconds(10), () => Assert.Throws<OperationalError>(() => listener.Notifies(timeout: timeout).ToList()));
+        Assert.InRange(watch.Elapsed, timeout - TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5));
+        Assert.Contains("TLS record", e.Message);
+        Assert.True(listener.Broken);
+        Assert.Throws<OperationalError>(() => listener.Execute("SELECT 1"));
+    }
+
     private sealed class ListLogger : ILogger
     {
         public List<(LogLevel Level, string Message)> Entries { get; } = [];

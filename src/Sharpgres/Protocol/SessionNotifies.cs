@@ -35,28 +35,13 @@ internal sealed partial class Session
         EnterOperation();
         try
         {
+            var deadline = wait is { } w ? Stopwatch.GetTimestamp() + (long)(w.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
             CheckNothingElse(await PollMessageAsync(async).ConfigureAwait(false));
             if (Backlog.Count > 0) return;
             if (!await WaitReadableAsync(wait, async, ct).ConfigureAwait(false)) return;
             do
             {
-                try
-                {
-                    // Readable, but the read may still wait: over TLS the bytes that woke us can be a record with no
-                    // application data in it. The caller's token bounds that wait too (a Notifies loop whose token
-                    // fired hung here in CI). A cancelled socket read consumed nothing; a cancelled TLS read may have
-                    // taken part of a record, so that session is marked broken.
-                    await Reader.ReceiveOnceAsync(async, ct).ConfigureAwait(false);   // EOF and errors come out here
-                }
-                catch (OperationCanceledException e) when (ct.IsCancellationRequested && Reader.Socket is null)
-                {
-                    Break(e);
-                    throw;
-                }
-                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
-                {
-                    throw Break(e);
-                }
+                await ReceiveWithinAsync(deadline, async, ct).ConfigureAwait(false);
                 CheckNothingElse(await PollMessageAsync(async).ConfigureAwait(false));
             }
             // Over TLS a read that filled the buffer may have left decrypted data in the SslStream, which the socket
@@ -66,6 +51,61 @@ internal sealed partial class Session
         finally
         {
             ExitOperation();
+        }
+    }
+
+    /// <summary>
+    /// The read after the socket looked readable. It may still wait: over TLS the bytes that woke us can be part of a
+    /// record, or a record with no application data, and a read that exactly filled the buffer says "may have more"
+    /// when nothing is left. The caller's token and the loop's deadline bound that wait (a Notifies loop whose token
+    /// fired hung here in CI; a sync loop over TLS outlived its timeout until the server's next bytes). A socket read
+    /// cut short consumed nothing; a TLS read may have taken part of a record, so that session is marked broken and
+    /// the loop raises OperationalError — bounded, and never mis-framed later.
+    /// </summary>
+    private async ValueTask ReceiveWithinAsync(long deadline, bool async, CancellationToken ct)
+    {
+        var tls = Reader.Socket is null;
+        var bounded = tls && deadline != long.MaxValue;
+        CancellationTokenSource? timeout = null;
+        var token = ct;
+        if (bounded)
+        {
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            var ms = (int)Math.Clamp(Math.Ceiling(left.TotalMilliseconds), 1, int.MaxValue);
+            if (async)
+            {
+                timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(ms);
+                token = timeout.Token;
+            }
+            else
+            {
+                _socketStream!.TimeoutMs = ms;
+            }
+        }
+        try
+        {
+            await Reader.ReceiveOnceAsync(async, token).ConfigureAwait(false);   // EOF and errors come out here
+        }
+        catch (OperationCanceledException e) when (ct.IsCancellationRequested && tls)
+        {
+            Break(e);
+            throw;
+        }
+        catch (Exception e) when (bounded && Stopwatch.GetTimestamp() >= deadline
+                                  && e is OperationCanceledException or IOException or SocketException)
+        {
+            throw Break(new OperationalError(
+                "the Notifies loop's timeout passed while a TLS record from the server was still incomplete: the connection is closed", null, e));
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
+        {
+            throw Break(e);
+        }
+        finally
+        {
+            timeout?.Dispose();
+            if (bounded && !async && !IsClosed && _socketStream is { } stream) stream.TimeoutMs = 0;   // a broken session closed it
         }
     }
 

@@ -9,7 +9,8 @@ namespace Sharpgres.Tests.Infrastructure;
 /// A loopback relay between the driver and the real test server that records the frontend messages going through
 /// it, so a test can see what was actually put on the wire (Bind's parameter format codes, Parse's OIDs, how many
 /// Syncs a batch carried). It forwards every byte unchanged both ways: the server's behaviour is the real one.
-/// Plaintext only (connect through <see cref="ConnString"/>, which sets sslmode=disable).
+/// Plaintext by default (connect through <see cref="ConnString"/>, which sets sslmode=disable); a tap made with
+/// <c>tls: true</c> relays a TLS session (sslmode=require) without reading it, for faults in the middle of a record.
 /// </summary>
 public sealed class WireTap : IDisposable
 {
@@ -17,11 +18,13 @@ public sealed class WireTap : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<FrontendMessage> _messages = [];
     private readonly string _baseConnString;
+    private readonly bool _tls;
 
     /// <summary>A relay to the server of <paramref name="connString"/> (its host and port).</summary>
-    public WireTap(string connString)
+    public WireTap(string connString, bool tls = false)
     {
         _baseConnString = connString;
+        _tls = tls;
         var info = ConnectionInfo.Parse(connString);
         var host = info.Host ?? "127.0.0.1";
         var port = int.Parse(info.Port ?? "5432");
@@ -32,7 +35,7 @@ public sealed class WireTap : IDisposable
     /// <summary>The conninfo to connect through the tap.</summary>
     public string ConnString => ConnectionInfo.Parse(_baseConnString)
         .With("host", "127.0.0.1").With("port", ((IPEndPoint)_listener.LocalEndpoint).Port.ToString())
-        .With("sslmode", "disable").With("gssencmode", "disable").ToConnectionString(includePassword: true);
+        .With("sslmode", _tls ? "require" : "disable").With("gssencmode", "disable").ToConnectionString(includePassword: true);
 
     /// <summary>The frontend messages seen so far, in order (startup packet excluded).</summary>
     public IReadOnlyList<FrontendMessage> Messages { get { lock (_messages) return _messages.ToArray(); } }
@@ -54,6 +57,13 @@ public sealed class WireTap : IDisposable
 
     /// <summary>While true, the server's bytes are read but not passed on: the driver waits on an answer that never comes.</summary>
     public bool HoldReplies { get; set; }
+
+    /// <summary>
+    /// Set to N: of the server's next chunk only the first N bytes are passed on, then replies are held
+    /// (<see cref="HoldReplies"/>): over TLS, the driver sees a record begin that never ends.
+    /// </summary>
+    public int? StallNextReplyAfter { get => _stallAfter < 0 ? null : _stallAfter; set => _stallAfter = value ?? -1; }
+    private volatile int _stallAfter = -1;
 
     /// <summary>Driver-side sockets the relay still has open (a driver that closed its socket is gone from here).</summary>
     public int OpenClients => Volatile.Read(ref _openClients);
@@ -94,6 +104,12 @@ public sealed class WireTap : IDisposable
             var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
             if (n == 0) { to.Shutdown(SocketShutdown.Send); return; }
             if (HoldReplies) continue;
+            if (_stallAfter >= 0)
+            {
+                n = Math.Min(n, _stallAfter);
+                HoldReplies = true;
+                _stallAfter = -1;
+            }
             await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stop.Token);
         }
     }
@@ -109,8 +125,11 @@ public sealed class WireTap : IDisposable
             var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
             if (n == 0) { to.Shutdown(SocketShutdown.Send); return; }
             Interlocked.Increment(ref _chunks);
-            pending.AddRange(buffer.AsSpan(0, n));
-            while (TryTake(pending, ref startup)) { }
+            if (!_tls)
+            {
+                pending.AddRange(buffer.AsSpan(0, n));
+                while (TryTake(pending, ref startup)) { }
+            }
             await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stop.Token);
         }
     }
