@@ -29,29 +29,42 @@ internal sealed partial class Session
     /// Reads what the server sends within <paramref name="wait"/> (null: until it sends something) into the backlog.
     /// Returns early when nothing is due; a dead connection (EOF, a keepalive failure, the server's FATAL) raises
     /// OperationalError; any message but a notification, a notice or a parameter status is a protocol violation.
+    /// Every read here goes through <see cref="ReceiveWithinAsync"/>, bounded by the one deadline the wait uses too:
+    /// a general "poll what the server sent" read is unbounded, and over TLS a half record that was already in the
+    /// socket when the loop began held it there past its timeout (sync and async; seen first as a CI hang).
     /// </summary>
     public async ValueTask ReceiveNotificationsAsync(TimeSpan? wait, bool async, CancellationToken ct)
     {
         EnterOperation();
         try
         {
+            if (IsClosed) throw ClosedError();
             var deadline = wait is { } w ? Stopwatch.GetTimestamp() + (long)(w.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
-            CheckNothingElse(await PollMessageAsync(async).ConfigureAwait(false));
+            CheckNothingElse(BufferedMessage());
             if (Backlog.Count > 0) return;
-            if (!await WaitReadableAsync(wait, async, ct).ConfigureAwait(false)) return;
+            if (!await WaitReadableAsync(deadline, wait == TimeSpan.Zero, async, ct).ConfigureAwait(false)) return;
             do
             {
                 await ReceiveWithinAsync(deadline, async, ct).ConfigureAwait(false);
-                CheckNothingElse(await PollMessageAsync(async).ConfigureAwait(false));
+                CheckNothingElse(BufferedMessage());
             }
-            // Over TLS a read that filled the buffer may have left decrypted data in the SslStream, which the socket
-            // doesn't show: read on until a read comes back short (10,000 notifications stalled at 9,595 without it).
-            while (Reader.StreamMayHaveMore && Backlog.Count == 0);
+            // Read on while more is known to be there: over TLS a read that filled the buffer may have left decrypted
+            // data in the SslStream, which the socket doesn't show (10,000 notifications stalled at 9,595 without it).
+            // A message still partial with nothing more arrived yet goes back to the loop, which waits for it.
+            while (Backlog.Count == 0 && (Reader.StreamMayHaveMore || _socket is { Available: > 0 }));
         }
         finally
         {
             ExitOperation();
         }
+    }
+
+    /// <summary>The next whole buffered message that isn't a notification, notice or parameter status; null when none is.</summary>
+    private BackendMessageCode? BufferedMessage()
+    {
+        while (TryReadBuffered(out var code))
+            if (!HandleAsynchronousMessage(code)) return code;
+        return null;
     }
 
     /// <summary>
@@ -92,8 +105,11 @@ internal sealed partial class Session
             Break(e);
             throw;
         }
-        catch (Exception e) when (bounded && Stopwatch.GetTimestamp() >= deadline
-                                  && e is OperationCanceledException or IOException or SocketException)
+        // Ours: the linked source's timer (which may fire a hair before the Stopwatch deadline) or the sync receive
+        // timeout, which surfaces as an IOException over a SocketException TimedOut.
+        catch (Exception e) when (bounded && (e is OperationCanceledException
+                                              || e is IOException or SocketException && Stopwatch.GetTimestamp() >= deadline
+                                              || e is IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } }))
         {
             throw Break(new OperationalError(
                 "the Notifies loop's timeout passed while a TLS record from the server was still incomplete: the connection is closed", null, e));
@@ -116,19 +132,22 @@ internal sealed partial class Session
         throw Unexpected(c, "notifications");
     }
 
-    /// <summary>True when the socket has bytes to read (or is at EOF / in error), false when <paramref name="wait"/> passed first.</summary>
-    private async ValueTask<bool> WaitReadableAsync(TimeSpan? wait, bool async, CancellationToken ct)
+    /// <summary>
+    /// True when the socket has bytes to read (or is at EOF / in error), false when <paramref name="deadline"/>
+    /// (<see cref="Stopwatch"/> ticks; long.MaxValue: none) passed first. <paramref name="once"/>: look without waiting.
+    /// </summary>
+    private async ValueTask<bool> WaitReadableAsync(long deadline, bool once, bool async, CancellationToken ct)
     {
         var socket = _socket ?? throw ClosedError();
         try
         {
             if (socket.Available > 0 || Reader.StreamMayHaveMore) return true;
-            if (wait == TimeSpan.Zero) return socket.Poll(0, SelectMode.SelectRead);
+            if (once) return socket.Poll(0, SelectMode.SelectRead);
             if (async)
             {
                 // A zero-byte receive completes when data arrives without consuming any, so cancelling it (timeout
                 // or the caller's token) leaves the stream, TLS included, exactly as it was.
-                using var timeout = wait is { } w ? new CancellationTokenSource(w) : null;
+                using var timeout = deadline == long.MaxValue ? null : new CancellationTokenSource(TimeLeft(deadline));
                 using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
                 try
                 {
@@ -141,12 +160,10 @@ internal sealed partial class Session
                     return false;
                 }
             }
-            var deadline = wait is { } span ? Stopwatch.GetTimestamp() + (long)(span.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
             while (true)
             {
                 if (IsClosed) throw ClosedError();
-                var left = deadline == long.MaxValue ? SyncWaitSlice : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-                if (left < TimeSpan.Zero) left = TimeSpan.Zero;
+                var left = deadline == long.MaxValue ? SyncWaitSlice : TimeLeft(deadline);
                 var slice = left < SyncWaitSlice ? left : SyncWaitSlice;
                 if (socket.Poll(slice, SelectMode.SelectRead)) return true;
                 if (Stopwatch.GetTimestamp() >= deadline) return false;
@@ -156,5 +173,12 @@ internal sealed partial class Session
         {
             throw Break(e);
         }
+    }
+
+    /// <summary>The time until <paramref name="deadline"/>, zero once it has passed.</summary>
+    private static TimeSpan TimeLeft(long deadline)
+    {
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        return left < TimeSpan.Zero ? TimeSpan.Zero : left;
     }
 }
