@@ -41,6 +41,41 @@ public sealed class PoolFaultTests(DatabaseFixture db) : IClassFixture<DatabaseF
         Assert.True(pool.GetStats()["returns_bad"] >= 1);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Half_a_TLS_record_on_an_idle_pooled_connection_costs_the_checkout_a_second_not_a_hang(bool async)
+    {
+        // The idle check reads what the server sent while the session sat in the pool; over TLS that can be the start
+        // of a record whose rest never comes (the network stalled). The read is bounded: the session is given up and
+        // the caller gets another one (the check's read used to wait for the rest of the record, past any timeout:
+        // both cases hit the 10 s bound).
+        using var tap = new WireTap(db.ConnString, tls: true);
+        await using var pool = new ConnectionPool(tap.ConnString, minSize: 0, maxSize: 1, timeout: Bound, autocommit: true);
+        Protocol.Session stalled;
+        int pid;
+        using (var conn = pool.Connection())
+        {
+            Assert.True(conn.Info.IsSecure);
+            conn.Execute("LISTEN pool_tls_stall");
+            (stalled, pid) = (conn.Session, conn.Info.BackendPid);
+        }
+        tap.StallNextReplyAfter = 10;   // the notification's record: its 5-byte header and 5 bytes of its body
+        using (var sender = db.Connect(autocommit: true)) sender.Execute("NOTIFY pool_tls_stall, 'never whole'");
+        Db.WaitUntil(() => stalled.HasUnreadInput);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var next = await Scenario.RunAsync($"pool: half a TLS record on an idle connection ({(async ? "async" : "sync")})", TimeSpan.FromSeconds(10),
+            async () => async ? await pool.ConnectionAsync() : pool.Connection());
+        using (next)
+        {
+            Assert.InRange(watch.Elapsed, Protocol.Session.IdleReadBound - TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(8));
+            Assert.NotEqual(pid, next.Info.BackendPid);
+            Assert.Equal(1, next.Execute("SELECT 1").FetchOne<int>());
+        }
+        Assert.True(stalled.IsClosed);
+        Assert.True(pool.GetStats()["connections_lost"] >= 1);
+    }
+
     [Fact]
     public async Task A_token_cancelling_a_pooled_statement_raises_QueryCanceled_and_the_connection_is_reused()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -203,6 +204,9 @@ internal sealed partial class Session : IDisposable
     /// Between two users (a pooled session waiting in its pool) the server may have spoken: a notice, a parameter
     /// status, a notification, or the FATAL ErrorResponse of pg_terminate_backend or a shutdown. Reads what is there
     /// without waiting (one FIONREAD when nothing is); false when the session is broken or out of step.
+    /// Each read is bounded by <see cref="IdleReadBound"/>: over TLS the bytes there may be half a record (a network
+    /// that stalled mid-record), and an unbounded read held the checkout past the pool's timeout; such a session is
+    /// broken and the pool hands out another.
     /// </summary>
     public async ValueTask<bool> CheckIdleInputAsync(bool async)
     {
@@ -210,12 +214,24 @@ internal sealed partial class Session : IDisposable
         if (_socket is not { Available: > 0 }) return FatalError is null && !IsOnWrongKindOfServer;
         try
         {
-            if (await PollMessageAsync(async).ConfigureAwait(false) is { } code && FatalError is null)
-                Break(new InterfaceError($"unexpected message '{(char)code}' from the server on an idle connection"));
+            var deadline = Stopwatch.GetTimestamp() + (long)(IdleReadBound.TotalSeconds * Stopwatch.Frequency);
+            while (true)
+            {
+                if (BufferedMessage() is { } code)
+                {
+                    if (FatalError is null) Break(new InterfaceError($"unexpected message '{(char)code}' from the server on an idle connection"));
+                    break;
+                }
+                if (_socket is not { Available: > 0 }) break;
+                await ReceiveWithinAsync(deadline, async, CancellationToken.None, "the idle check's bound").ConfigureAwait(false);
+            }
         }
         catch (Error) { return false; }
         return FatalError is null && !IsClosed && !IsOnWrongKindOfServer;
     }
+
+    /// <summary>How long the idle check waits for the rest of what the server began to send before giving the session up.</summary>
+    internal static readonly TimeSpan IdleReadBound = TimeSpan.FromSeconds(1);
 
 
     /// <summary>

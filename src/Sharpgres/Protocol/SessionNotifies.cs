@@ -75,7 +75,8 @@ internal sealed partial class Session
     /// cut short consumed nothing; a TLS read may have taken part of a record, so that session is marked broken and
     /// the loop raises OperationalError — bounded, and never mis-framed later.
     /// </summary>
-    private async ValueTask ReceiveWithinAsync(long deadline, bool async, CancellationToken ct)
+    /// <paramref name="bound"/> names the deadline in the error ("the Notifies loop's timeout").
+    private async ValueTask ReceiveWithinAsync(long deadline, bool async, CancellationToken ct, string bound = "the Notifies loop's timeout")
     {
         var tls = Reader.Socket is null;
         var bounded = tls && deadline != long.MaxValue;
@@ -112,7 +113,7 @@ internal sealed partial class Session
                                               || e is IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } }))
         {
             throw Break(new OperationalError(
-                "the Notifies loop's timeout passed while a TLS record from the server was still incomplete: the connection is closed", null, e));
+                $"{bound} passed while a TLS record from the server was still incomplete: the connection is closed", null, e));
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
         {

@@ -59,11 +59,12 @@ public sealed class WireTap : IDisposable
     public bool HoldReplies { get; set; }
 
     /// <summary>
-    /// Set to N: of the server's next chunk only the first N bytes are passed on, then replies are held
-    /// (<see cref="HoldReplies"/>): over TLS, the driver sees a record begin that never ends.
+    /// Set to N: of the server's next chunk only the first N bytes are passed on, then that connection's replies are
+    /// held (as <see cref="HoldReplies"/>, for it alone): over TLS, the driver sees a record begin that never ends,
+    /// while connections opened later through the tap work.
     /// </summary>
-    public int? StallNextReplyAfter { get => _stallAfter < 0 ? null : _stallAfter; set => _stallAfter = value ?? -1; }
-    private volatile int _stallAfter = -1;
+    public int? StallNextReplyAfter { get => Volatile.Read(ref _stallAfter) is >= 0 and var n ? n : null; set => Volatile.Write(ref _stallAfter, value ?? -1); }
+    private int _stallAfter = -1;
 
     /// <summary>Driver-side sockets the relay still has open (a driver that closed its socket is gone from here).</summary>
     public int OpenClients => Volatile.Read(ref _openClients);
@@ -99,16 +100,16 @@ public sealed class WireTap : IDisposable
     private async Task PumpAsync(Socket from, Socket to)
     {
         var buffer = new byte[16384];
+        var stalled = false;
         while (true)
         {
             var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
             if (n == 0) { to.Shutdown(SocketShutdown.Send); return; }
-            if (HoldReplies) continue;
-            if (_stallAfter >= 0)
+            if (HoldReplies || stalled) continue;
+            if (Interlocked.Exchange(ref _stallAfter, -1) is >= 0 and var after)
             {
-                n = Math.Min(n, _stallAfter);
-                HoldReplies = true;
-                _stallAfter = -1;
+                n = Math.Min(n, after);
+                stalled = true;
             }
             await to.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stop.Token);
         }
