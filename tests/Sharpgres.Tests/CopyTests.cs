@@ -404,4 +404,31 @@ public class CopyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
         Assert.Contains("line 3", e.Diagnostics!.Context);
         Assert.Equal(0L, cur.Execute("SELECT count(*) FROM chatty").FetchOne()![0]);
     }
+    [Fact]
+    public async Task A_token_ends_a_copy_in_whose_server_stalled_half_way_through_a_TLS_record()
+    {
+        // Between sends the COPY reads what the server said (here a notice per row). Over TLS the bytes it sees may be
+        // half a record whose rest never comes; that read takes the write's token, so the call ends when it fires
+        // (it waited for the rest of the record, token or not). The session may have taken part of the record: broken.
+        using var tap = new WireTap(db.ConnString, tls: true);
+        await using var conn = await Pg.ConnectAsync(tap.ConnString, autocommit: true);
+        Assert.True(conn.Info.IsSecure);
+        await using var cur = conn.Cursor();
+        await cur.ExecuteAsync("CREATE TEMP TABLE stalled_copy (a int, b text)");
+        await cur.ExecuteAsync("""
+            CREATE FUNCTION pg_temp.stalled_notice() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE NOTICE 'row %', NEW.a; RETURN NEW; END $$
+            """);
+        await cur.ExecuteAsync("CREATE TRIGGER stalled_notice BEFORE INSERT ON stalled_copy FOR EACH ROW EXECUTE FUNCTION pg_temp.stalled_notice()");
+        var copy = await cur.CopyAsync("COPY stalled_copy FROM STDIN");
+        tap.StallNextReplyAfter = 10;   // the first notice's record: its 5-byte header and 5 bytes of its body
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Scenario.RunAsync("a copy-in over TLS whose server stalls half way through a record, with a token", TimeSpan.FromSeconds(10), async () =>
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                for (var i = 0; i < 10_000_000; i++) await copy.WriteRowAsync([i, "some text to send"], cts.Token);
+            }));
+        Assert.True(conn.Broken);
+        await copy.DisposeAsync();
+    }
 }

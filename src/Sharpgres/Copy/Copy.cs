@@ -276,7 +276,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         if (_session.Writer.Position < MessageSize) return;
         CloseMessage();
         await _session.FlushAsync(async, ct).ConfigureAwait(false);
-        await HearServerAsync(async).ConfigureAwait(false);
+        await HearServerAsync(async, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -284,11 +284,11 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     /// (bad data a few rows in) means the server has dropped the COPY and ignores the rest, so it is raised now,
     /// after its ReadyForQuery, instead of after sending everything.
     /// </summary>
-    private async ValueTask HearServerAsync(bool async)
+    private async ValueTask HearServerAsync(bool async, CancellationToken ct)
     {
         try
         {
-            while (!Finished && await _session.PollMessageAsync(async).ConfigureAwait(false) is { } code)
+            while (!Finished && await _session.PollMessageAsync(async, ct).ConfigureAwait(false) is { } code)
             {
                 HandleEndMessage(code);
                 if (_error is null) continue;

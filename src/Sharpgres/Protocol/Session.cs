@@ -233,13 +233,14 @@ internal sealed partial class Session : IDisposable
     /// <summary>How long the idle check waits for the rest of what the server began to send before giving the session up.</summary>
     internal static readonly TimeSpan IdleReadBound = TimeSpan.FromSeconds(1);
 
-
     /// <summary>
     /// The next message the server has already sent, without waiting for one: notices and parameter statuses are
     /// handled, null when nothing else is there. COPY FROM STDIN polls between sends, so a server that talks during
     /// the COPY (a notice per row from a trigger, an early error) is heard, and never left blocked on a full socket.
+    /// <paramref name="ct"/> bounds a read that waits all the same (over TLS, half a record already there); it breaks
+    /// the session, as such a read may have taken part of the record.
     /// </summary>
-    public async ValueTask<BackendMessageCode?> PollMessageAsync(bool async)
+    public async ValueTask<BackendMessageCode?> PollMessageAsync(bool async, CancellationToken ct = default)
     {
         if (IsClosed) throw ClosedError();
         while (true)
@@ -249,7 +250,12 @@ internal sealed partial class Session : IDisposable
             if (_socket is not { Available: > 0 }) return null;
             try
             {
-                await Reader.ReceiveOnceAsync(async).ConfigureAwait(false);
+                await Reader.ReceiveOnceAsync(async, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (ct.IsCancellationRequested)
+            {
+                Break(e);
+                throw;
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InterfaceError)
             {
