@@ -8,21 +8,33 @@ namespace Sharpgres.Protocol;
 /// readable byte count before blocking. On a virtual machine the sleep and wake-up of a blocked read cost as much as
 /// a fast query itself (libpq's pgbench spends ≈ 25 µs of system time per <c>SELECT 1</c> here), so when the server
 /// usually answers within a few tens of microseconds, watching for the answer is cheaper than sleeping through it.
-/// The spin is bounded by the round-trip times this connection has seen: it lasts at most twice the recent typical
-/// round trip and never more than <see cref="MaxSpin"/>, and stops altogether when the typical round trip is longer
-/// than that (long queries, a loaded machine), so a slow server costs no CPU. One spin in <see cref="ProbeEvery"/>
-/// requests still tries the full bound, so a connection whose server became fast again starts spinning again; each
-/// probe that misses doubles that interval (up to <see cref="ProbeEveryAtMost"/>), a hit brings it back.
+/// <para>
+/// The spin lasts at most twice the round trip this connection's spins have seen, and never more than
+/// <see cref="MaxSpin"/>. It stops after <see cref="MissesBeforeStop"/> spins in a row missed the answer (long
+/// queries, a slow or loaded server), so a slow server costs no CPU; then one request in <see cref="ProbeEvery"/>
+/// still tries the full bound, each probe that misses doubling that interval (up to <see cref="ProbeEveryAtMost"/>),
+/// and a hit starts spinning again. Round trips are sampled only from requests that spun: the others include the
+/// blocked thread's wake-up, and let one hiccup of the server stop the spin for many requests (it did, when a moving
+/// average of every request decided: a single slow answer cost the next 64 requests the slow path).
+/// </para>
+/// <para>
+/// At most half the cores (at least one) spin at once, process-wide: many connections on a few cores each wait their
+/// turn anyway, and spinners would take the cores from the server and from each other. An async read also doesn't
+/// spin while the thread pool has more work queued than it has cores (it is backed up: the spin would delay that work).
+/// </para>
 /// </summary>
 internal sealed class ReplyWait
 {
     /// <summary>The longest spin, in Stopwatch ticks (50 µs).</summary>
     private static readonly long MaxSpin = Stopwatch.Frequency * 50 / 1_000_000;
-    /// <summary>Round trips longer than this count as this much, so one long query doesn't stop spinning for long.</summary>
+    /// <summary>A round trip longer than this counts as this much, so one long answer doesn't shape the bound for long.</summary>
     private static readonly long SampleCap = MaxSpin * 4;
+    private const int MissesBeforeStop = 4;
     private const int ProbeEvery = 64;
     /// <summary>A probe that misses doubles the wait for the next one, up to this many requests.</summary>
     private const int ProbeEveryAtMost = 4096;
+    private static readonly int MaxSpinners = Math.Max(1, Environment.ProcessorCount / 2);
+    private static int s_spinners;
 
     /// <summary>
     /// Off for connections opened while this is false (benchmarks compare both ways in one process); the
@@ -33,67 +45,92 @@ internal sealed class ReplyWait
 
     private readonly bool _enabled = EnabledByDefault;
     private long _sentAt;         // Stopwatch timestamp of the last send whose answer hasn't started arriving; 0: none
-    private long _typical = MaxSpin / 2;   // moving average of the time from a send to its first answer bytes
+    private long _typical = MaxSpin / 2;   // moving average of the time from a send to its first answer bytes, over spun requests
+    private bool _spun;           // the current request's wait spun: its round trip is a sample
+    private int _misses;          // spins in a row that missed the answer
     private int _sinceProbe;
     private int _probeEvery = ProbeEvery;
 
-    /// <summary>Spins done and spins that saw the answer arrive (for the benchmarks' notes).</summary>
+    /// <summary>
+    /// Spins done and spins that saw the answer arrive; waits that didn't spin (stopped, a probe not due, too many
+    /// spinners); reads whose answer was there before any spin (the thread was preempted by the server's reply); reads
+    /// with no request outstanding. For the benchmarks' notes and the tests.
+    /// </summary>
     internal long Spins { get; private set; }
     internal long SpinHits { get; private set; }
+    internal long Skipped { get; private set; }
+    internal long Immediate { get; private set; }
+    internal long NotAsked { get; private set; }
 
     /// <summary>A request has just been sent: the next read is the first of its answer.</summary>
-    public void Sent() => _sentAt = Stopwatch.GetTimestamp();
+    public void Sent()
+    {
+        _sentAt = Stopwatch.GetTimestamp();
+        _spun = false;
+    }
 
     /// <summary>
     /// Called before a read that would block: spins until bytes are readable or the bound passes. True when bytes
-    /// arrived (the read then completes without blocking, and an async read completes inline). An async read doesn't
-    /// spin while the thread pool has work waiting: many connections on a few cores (each answer then waits behind
-    /// the others anyway), where the spin would take the core from that work and from the server.
+    /// arrived (the read then completes without blocking, and an async read completes inline).
     /// </summary>
     public bool SpinUntilReadable(Socket socket, bool async)
     {
         var sentAt = _sentAt;
-        if (!_enabled || sentAt == 0) return false;   // mid-result, or nothing asked: the server isn't about to answer
-        if (async && ThreadPool.PendingWorkItemCount > 0) return false;
+        if (!_enabled || sentAt == 0) { NotAsked++; return false; }   // mid-result, or nothing asked: the server isn't about to answer
+        if (socket.Available > 0) { Immediate++; return Hit(sentAt, probing: false); }
         long budget;
         var probing = false;
-        if (_typical <= MaxSpin) budget = Math.Min(_typical * 2, MaxSpin);
+        if (_misses < MissesBeforeStop) budget = Math.Min(_typical * 2, MaxSpin);
         else if (++_sinceProbe >= _probeEvery) { _sinceProbe = 0; budget = MaxSpin; probing = true; }
-        else return false;
-        Spins++;
-        var deadline = sentAt + budget;
-        while (true)
+        else { Skipped++; return false; }
+        if (async && ThreadPool.PendingWorkItemCount > Environment.ProcessorCount) { Skipped++; return false; }
+        if (Interlocked.Increment(ref s_spinners) > MaxSpinners)
         {
-            if (socket.Available > 0)
+            Interlocked.Decrement(ref s_spinners);
+            Skipped++;
+            return false;
+        }
+        try
+        {
+            Spins++;
+            _spun = true;
+            var deadline = sentAt + budget;
+            while (true)
             {
-                SpinHits++;
-                if (probing)
+                Thread.SpinWait(8);
+                if (socket.Available > 0) return Hit(sentAt, probing);
+                if (Stopwatch.GetTimestamp() >= deadline)
                 {
-                    // The server answers within a spin again. The moving average can't show it by itself: every
-                    // sample taken while not spinning includes the blocked thread's wake-up, so one fast sample in
-                    // 64 never pulls it back under the bound. Start again from what this probe saw.
-                    _probeEvery = ProbeEvery;
-                    _typical = Stopwatch.GetTimestamp() - sentAt;
+                    _misses++;
+                    // A slow server, or many connections sharing a few cores (each answer waits its turn): a probe that
+                    // keeps missing burns up to 50 µs of a core the server needs, so the probes thin out while they miss.
+                    if (probing) _probeEvery = Math.Min(_probeEvery * 2, ProbeEveryAtMost);
+                    return false;
                 }
-                return true;
             }
-            if (Stopwatch.GetTimestamp() >= deadline)
-            {
-                // Many connections sharing a few cores (each answer waits its turn), or a slow server: a probe that
-                // keeps missing burns up to 50 µs of a core the server needs, so the probes thin out while they miss.
-                if (probing) _probeEvery = Math.Min(_probeEvery * 2, ProbeEveryAtMost);
-                return false;
-            }
-            Thread.SpinWait(8);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_spinners);
         }
     }
 
-    /// <summary>Bytes were received: the first ones after a send give a round-trip sample.</summary>
+    private bool Hit(long sentAt, bool probing)
+    {
+        if (_spun) SpinHits++;
+        _misses = 0;
+        // The server answers within a spin again: start the bound from what this probe saw.
+        if (probing) { _probeEvery = ProbeEvery; _typical = Stopwatch.GetTimestamp() - sentAt; }
+        return true;
+    }
+
+    /// <summary>Bytes were received: the first ones after a send give a round-trip sample, when that wait spun.</summary>
     public void Received()
     {
         var sentAt = _sentAt;
         if (sentAt == 0) return;
         _sentAt = 0;
+        if (!_spun) return;
         var sample = Math.Min(Stopwatch.GetTimestamp() - sentAt, SampleCap);
         _typical += (sample - _typical) / 8;
     }
