@@ -53,14 +53,13 @@ internal sealed class ReplyWait
 
     /// <summary>
     /// Spins done and spins that saw the answer arrive; waits that didn't spin (stopped, a probe not due, too many
-    /// spinners); reads whose answer was there before any spin (the thread was preempted by the server's reply); reads
-    /// with no request outstanding. For the benchmarks' notes and the tests.
+    /// spinners); reads whose answer was there before any spin (the thread was preempted by the server's reply). For
+    /// the benchmarks' notes and the tests.
     /// </summary>
     internal long Spins { get; private set; }
     internal long SpinHits { get; private set; }
     internal long Skipped { get; private set; }
     internal long Immediate { get; private set; }
-    internal long NotAsked { get; private set; }
 
     /// <summary>A request has just been sent: the next read is the first of its answer.</summary>
     public void Sent()
@@ -76,7 +75,7 @@ internal sealed class ReplyWait
     public bool SpinUntilReadable(Socket socket, bool async)
     {
         var sentAt = _sentAt;
-        if (!_enabled || sentAt == 0) { NotAsked++; return false; }   // mid-result, or nothing asked: the server isn't about to answer
+        if (!_enabled || sentAt == 0) return false;   // mid-result, or nothing asked: the server isn't about to answer
         if (socket.Available > 0) { Immediate++; return Hit(sentAt, probing: false); }
         long budget;
         var probing = false;

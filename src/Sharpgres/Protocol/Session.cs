@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -214,7 +213,7 @@ internal sealed partial class Session : IDisposable
         if (_socket is not { Available: > 0 }) return FatalError is null && !IsOnWrongKindOfServer;
         try
         {
-            var deadline = Stopwatch.GetTimestamp() + (long)(IdleReadBound.TotalSeconds * Stopwatch.Frequency);
+            var deadline = DeadlineAfter(IdleReadBound);
             while (true)
             {
                 if (BufferedMessage() is { } code)
@@ -245,8 +244,7 @@ internal sealed partial class Session : IDisposable
         if (IsClosed) throw ClosedError();
         while (true)
         {
-            while (TryReadBuffered(out var code))
-                if (!HandleAsynchronousMessage(code)) return code;
+            if (BufferedMessage() is { } code) return code;
             if (_socket is not { Available: > 0 }) return null;
             try
             {

@@ -39,7 +39,7 @@ internal sealed partial class Session
         try
         {
             if (IsClosed) throw ClosedError();
-            var deadline = wait is { } w ? Stopwatch.GetTimestamp() + (long)(w.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+            var deadline = wait is { } w ? DeadlineAfter(w) : long.MaxValue;
             CheckNothingElse(BufferedMessage());
             if (Backlog.Count > 0) return;
             if (!await WaitReadableAsync(deadline, wait == TimeSpan.Zero, async, ct).ConfigureAwait(false)) return;
@@ -175,6 +175,9 @@ internal sealed partial class Session
             throw Break(e);
         }
     }
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp <paramref name="span"/> from now.</summary>
+    private static long DeadlineAfter(TimeSpan span) => Stopwatch.GetTimestamp() + (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>The time until <paramref name="deadline"/>, zero once it has passed.</summary>
     private static TimeSpan TimeLeft(long deadline)
