@@ -25,8 +25,14 @@ namespace Sharpgres.Protocol;
 /// </summary>
 internal sealed class ReplyWait
 {
-    /// <summary>The longest spin, in Stopwatch ticks (50 µs).</summary>
-    private static readonly long MaxSpin = Stopwatch.Frequency * 50 / 1_000_000;
+    /// <summary>
+    /// The longest spin, in Stopwatch ticks (100 µs). When this VM is in one of its slow-wake-up spells (pgbench at
+    /// 3.7–6.7k q/s) an answer that a spinning client sees in 40–70 µs costs a blocked one 130+ µs: a 50 µs bound
+    /// missed, stopped spinning and fell to the blocked rate (0.43× Npgsql); 100 µs held 1.40–1.65× at half Npgsql's CPU.
+    /// 200 µs did as well for sync reads but not for async ones (0.33–0.72×, 127–254 µs CPU per query, reason not
+    /// found). bench/notes.md has the figures.
+    /// </summary>
+    private static readonly long MaxSpin = Stopwatch.Frequency * 100 / 1_000_000;
     /// <summary>A round trip longer than this counts as this much, so one long answer doesn't shape the bound for long.</summary>
     private static readonly long SampleCap = MaxSpin * 4;
     private const int MissesBeforeStop = 4;
@@ -102,7 +108,7 @@ internal sealed class ReplyWait
                 {
                     _misses++;
                     // A slow server, or many connections sharing a few cores (each answer waits its turn): a probe that
-                    // keeps missing burns up to 50 µs of a core the server needs, so the probes thin out while they miss.
+                    // keeps missing burns up to 100 µs of a core the server needs, so the probes thin out while they miss.
                     if (probing) _probeEvery = Math.Min(_probeEvery * 2, ProbeEveryAtMost);
                     return false;
                 }
