@@ -66,6 +66,29 @@ public class CopyTests(DatabaseFixture db) : IClassFixture<DatabaseFixture>
     }
 
     [Fact]
+    public void A_text_column_whose_values_change_type_row_to_row_writes_each_with_its_own_codec()
+    {
+        // Codecs are remembered per column while the value type repeats: a change of type must change the codec.
+        using var conn = db.Connect(autocommit: true);
+        using var cur = conn.Cursor();
+        cur.Execute("CREATE TEMP TABLE mixed_text (t text, n numeric)");
+        object?[][] rows =
+        [
+            [1, 1], ["tab\there", 2L], [2.5, 2.5m], [new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc), (short)7], [null, null],
+            [true, 1.25f], ["line\nbreak", 3],
+        ];
+        using (var copy = cur.Copy("COPY mixed_text (t, n) FROM STDIN"))
+            foreach (var row in rows) copy.WriteRow(row);
+        var stored = cur.Execute("SELECT t, n::text FROM mixed_text").FetchAll().Select(r => r.ToArray()).ToArray();
+        object?[][] expected =
+        [
+            ["1", "1"], ["tab\there", "2"], ["2.5", "2.5"], ["2020-01-02 03:04:05.000000+00", "7"], [null, null],
+            ["t", "1.25"], ["line\nbreak", "3"],
+        ];
+        Assert.Equal(expected, stored);
+    }
+
+    [Fact]
     public void Binary_copy_writes_an_int_into_a_bigint_column_with_set_types()
     {
         using var conn = db.Connect(autocommit: true);

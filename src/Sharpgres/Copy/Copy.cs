@@ -43,6 +43,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     private readonly Session _session;
     private readonly Action<string?, long, Exception?> _onEnd;
     private PgCodec?[]? _codecs;
+    private readonly CopyColumnCodecs _writeCodecs;
     private uint[]? _oids;
     private RowDescription? _readShape;
     private int _messageLength = -1;   // position of the open CopyData's length field; -1 when none is open
@@ -60,6 +61,7 @@ public sealed class Copy : IDisposable, IAsyncDisposable
     {
         _connection = connection;
         _session = connection.Session;
+        _writeCodecs = new CopyColumnCodecs(connection.Types);
         Direction = direction;
         Binary = binary;
         ColumnCount = columns;
@@ -153,19 +155,28 @@ public sealed class Copy : IDisposable, IAsyncDisposable
             throw new NotSupportedError($"no codec for type oid {oids[missing]}: binary COPY can't write it (use text COPY)");
         _oids = oids;
         _codecs = codecs;
+        _writeCodecs.Declare(codecs);
         _readShape = null;
     }
 
     // ---- FROM STDIN ----------------------------------------------------------------------------------------------
 
     /// <summary>Writes one row, encoded in the COPY's format with the codecs of the values (or of SetTypes).</summary>
-    public void WriteRow(params object?[] values) => WriteRowCoreAsync(values, false, default).GetAwaiter().GetResult();
+    public void WriteRow(params object?[] values)
+    {
+        EncodeRow(values);
+        // Only a full buffer needs the I/O path: a million rows don't each run an async state machine.
+        if (_session.Writer.Position >= MessageSize) FlushIfFullAsync(false, default).GetAwaiter().GetResult();
+    }
 
     /// <summary>Async twin of <see cref="WriteRow"/>: encodes one row in the COPY's format and sends it when the buffer fills; cancelling sends a CancelRequest.</summary>
-    public ValueTask WriteRowAsync(object?[] values, CancellationToken cancellationToken = default) =>
-        WriteRowCoreAsync(values, true, cancellationToken);
+    public ValueTask WriteRowAsync(object?[] values, CancellationToken cancellationToken = default)
+    {
+        EncodeRow(values);
+        return _session.Writer.Position >= MessageSize ? FlushIfFullAsync(true, cancellationToken) : ValueTask.CompletedTask;
+    }
 
-    private async ValueTask WriteRowCoreAsync(object?[] values, bool async, CancellationToken ct)
+    private void EncodeRow(object?[] values)
     {
         CheckWritable();
         // A row of the wrong length goes as it is, as psycopg: the server rejects it as BadCopyFileFormat (a
@@ -177,15 +188,14 @@ public sealed class Copy : IDisposable, IAsyncDisposable
         try
         {
             var context = _connection.ReadContext;
-            if (Binary) CopyBinaryFormat.WriteRow(w, values, _codecs, _connection.Types, context);
-            else CopyTextFormat.WriteRow(w, values, _codecs, _connection.Types, context);
+            if (Binary) CopyBinaryFormat.WriteRow(w, values, _writeCodecs, context);
+            else CopyTextFormat.WriteRow(w, values, _writeCodecs, context);
         }
         catch
         {
             w.Truncate(rowStart);   // a value that can't be encoded leaves nothing of its row behind
             throw;
         }
-        await FlushIfFullAsync(async, ct).ConfigureAwait(false);
     }
 
     /// <summary>Sends raw COPY data (text, CSV or binary, as the statement says), e.g. lines of a CSV file.</summary>

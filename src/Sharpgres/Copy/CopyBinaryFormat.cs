@@ -26,7 +26,7 @@ internal static class CopyBinaryFormat
 
     public static void WriteTrailer(WriteBuffer w) => w.WriteInt16(-1);
 
-    public static void WriteRow(WriteBuffer w, object?[] values, PgCodec?[]? codecs, TypeRegistry types, in ReadContext context)
+    public static void WriteRow(WriteBuffer w, object?[] values, CopyColumnCodecs codecs, in ReadContext context)
     {
         w.WriteInt16((short)values.Length);
         for (var i = 0; i < values.Length; i++)
@@ -34,7 +34,7 @@ internal static class CopyBinaryFormat
             var value = values[i];
             if (value is null or DBNull) { w.WriteInt32(-1); continue; }
             // Binary values must match the column's type exactly (an int4 is not an int8): SetTypes says which.
-            var codec = (codecs is not null && i < codecs.Length ? codecs[i] : null) ?? types.ForParameter(value);
+            var codec = codecs.For(i, value);
             var at = w.ReserveLength();
             codec.WriteObject(w, CopyValues.Convert(value, codec), PgFormat.Binary, context);
             w.PatchLength(at);
@@ -109,7 +109,7 @@ internal static class CopyValues
         // The json codec writes unwrapped values as jsonb (version byte first); a json column needs the Json wrapper.
         if (codec.Oid == Oids.Json && value is not Json) return new Json(value);
         var target = codec.ClrType;
-        if (target.IsInstanceOfType(value)) return value;
+        if (value.GetType() == target || target.IsInstanceOfType(value)) return value;
         if (value is IConvertible && typeof(IConvertible).IsAssignableFrom(target) && target != typeof(string))
         {
             try { return System.Convert.ChangeType(value, target, CultureInfo.InvariantCulture); }

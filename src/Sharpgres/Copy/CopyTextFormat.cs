@@ -14,7 +14,7 @@ internal static class CopyTextFormat
 {
     private static readonly SearchValues<byte> MustEscape = SearchValues.Create("\\\t\n\r"u8);
 
-    public static void WriteRow(WriteBuffer w, object?[] values, PgCodec?[]? codecs, TypeRegistry types, in ReadContext context)
+    public static void WriteRow(WriteBuffer w, object?[] values, CopyColumnCodecs codecs, in ReadContext context)
     {
         for (var i = 0; i < values.Length; i++)
         {
@@ -30,8 +30,10 @@ internal static class CopyTextFormat
             }
             else
             {
-                var codec = (codecs is not null && i < codecs.Length ? codecs[i] : null) ?? types.ForParameter(value);
+                var codec = codecs.For(i, value);
                 codec.WriteObject(w, CopyValues.Convert(value, codec), PgFormat.Text, context);
+                // Numbers and timestamps never hold a tab, newline or backslash: only other types' text is scanned.
+                if (value is int or long or short or double or float or decimal or DateTime or DateTimeOffset) continue;
             }
             Escape(w, start);
         }

@@ -61,7 +61,17 @@ internal sealed class FloatCodec<T>(uint oid, string name) : PgCodec<T>, IPgRead
     internal override void Write(WriteBuffer buffer, T value, PgFormat format, in ReadContext context)
     {
         var d = double.CreateTruncating(value);
-        if (format == PgFormat.Text) { buffer.WriteUtf8(Format(d)); return; }
+        if (format == PgFormat.Text)
+        {
+            if (!double.IsFinite(d)) { buffer.WriteUtf8(Format(d)); return; }
+            // The shortest round-trip form ("R"), formatted straight into the buffer: no string per value.
+            var span = buffer.GetSpan(32);
+            var written = IsSingle ? ((float)d).TryFormat(span, out var n, default, CultureInfo.InvariantCulture)
+                : d.TryFormat(span, out n, default, CultureInfo.InvariantCulture);
+            if (!written) throw new InvalidOperationException("a float8 formatted to more than 32 bytes");
+            buffer.Advance(n);
+            return;
+        }
         // NaN goes out as the server's own NaN bits (.NET's double.NaN has the sign bit set).
         if (IsSingle) buffer.WriteInt32(double.IsNaN(d) ? 0x7FC00000 : BitConverter.SingleToInt32Bits((float)d));
         else buffer.WriteInt64(double.IsNaN(d) ? 0x7FF8000000000000 : BitConverter.DoubleToInt64Bits(d));

@@ -1,0 +1,34 @@
+using Sharpgres.Types;
+
+namespace Sharpgres;
+
+/// <summary>
+/// The codec that writes each column of a COPY FROM's rows: the one <see cref="Copy.SetTypes(uint[])"/> named, else the
+/// registry's codec for the value's .NET type — remembered per column while the rows keep passing the same type, so a
+/// million rows cost one registry lookup per column rather than one per value (5 % of a text COPY's client time).
+/// </summary>
+internal sealed class CopyColumnCodecs(TypeRegistry types)
+{
+    private PgCodec?[]? _declared;
+    private Type?[] _seenTypes = [];
+    private PgCodec?[] _seenCodecs = [];
+
+    /// <summary>The codecs SetTypes gave (null entries: no codec for that OID), or null to go by the values.</summary>
+    public void Declare(PgCodec?[]? codecs) => _declared = codecs;
+
+    public PgCodec For(int column, object value)
+    {
+        if (_declared is { } declared && column < declared.Length && declared[column] is { } named) return named;
+        if (column >= _seenTypes.Length)
+        {
+            Array.Resize(ref _seenTypes, column + 1);
+            Array.Resize(ref _seenCodecs, column + 1);
+        }
+        var type = value.GetType();
+        if (ReferenceEquals(_seenTypes[column], type)) return _seenCodecs[column]!;
+        var codec = types.ForParameter(value);
+        _seenTypes[column] = type;
+        _seenCodecs[column] = codec;
+        return codec;
+    }
+}
