@@ -56,8 +56,9 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     {
         get
         {
-            var (start, length) = RangeOf(index);
-            return ColumnValue.ReadObject(length > 0 ? Data.Slice(start, length) : default, length, Shape.Fields[index], CodecAt(index), Context);
+            var data = Data;   // found once per access: the buffered row's bytes are a lookup in its result
+            var (start, length) = RangeOf(index, data);
+            return ColumnValue.ReadObject(length > 0 ? data.Slice(start, length) : default, length, Shape.Fields[index], CodecAt(index), Context);
         }
     }
 
@@ -73,8 +74,9 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     /// <summary>Reads a column as <typeparamref name="T"/> straight from the row's bytes, without boxing.</summary>
     public T Get<T>(int index)
     {
-        var (start, length) = RangeOf(index);
-        var data = length > 0 ? Data.Slice(start, length) : default;
+        var row = Data;
+        var (start, length) = RangeOf(index, row);
+        var data = length > 0 ? row.Slice(start, length) : default;
         return ColumnValue.Read<T>(data, length, Shape.Fields[index], CodecAt(index), Context);
     }
 
@@ -82,15 +84,14 @@ public sealed class Row : IReadOnlyList<object?>, IEquatable<Row>
     public T Get<T>(string column) => Get<T>(Ordinal(column));
 
     /// <summary>Whether column <paramref name="index"/> is SQL NULL, without decoding it.</summary>
-    public bool IsNull(int index) => RangeOf(index).Length < 0;
+    public bool IsNull(int index) => RangeOf(index, Data).Length < 0;
 
     /// <summary>Where a column's bytes are in the DataRow: walked to for narrow rows, cached for wide ones.</summary>
-    private (int Start, int Length) RangeOf(int index)
+    private (int Start, int Length) RangeOf(int index, ReadOnlySpan<byte> data)
     {
         var count = Shape.Count;
         if ((uint)index >= (uint)count) throw new IndexOutOfRangeException($"column index {index} out of range: the row has {count} columns");
         if (_ranges is { } ranges) return ranges[index];
-        var data = Data;
         if (count > WalkedColumns)
         {
             ranges = new (int, int)[count];
