@@ -44,29 +44,49 @@ public partial class Cursor<TRow>
     }
 
     /// <summary>psycopg's <c>await acur.execute(query, params)</c>: %s placeholders bound to <paramref name="args"/> (or one object or dictionary for %(name)s); cancelling the token sends a CancelRequest.</summary>
-    public async Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
+    public Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args = null, CancellationToken cancellationToken = default)
     {
-        await ExecuteAsync(query, args, null, true, cancellationToken).ConfigureAwait(false);
-        return this;
+        try { return Returning(ExecuteAsync(query, args, null, true, cancellationToken)); }
+        catch (Exception e) { return Task.FromException<Cursor<TRow>>(e); }   // an argument error, as an async method would report it
     }
 
     /// <summary>Async execute with named parameters (an object or a dictionary).</summary>
-    public async Task<Cursor<TRow>> ExecuteAsync(string query, object namedArgs, CancellationToken cancellationToken = default)
+    public Task<Cursor<TRow>> ExecuteAsync(string query, object namedArgs, CancellationToken cancellationToken = default)
     {
-        await ExecuteCoreAsync(query, null, NamedArguments.From(namedArgs), null, true, cancellationToken).ConfigureAwait(false);
-        return this;
+        try { return Returning(ExecuteCoreAsync(query, null, NamedArguments.From(namedArgs), null, true, cancellationToken)); }
+        catch (Exception e) { return Task.FromException<Cursor<TRow>>(e); }   // an argument error, as an async method would report it
     }
 
     /// <summary>Async execute forcing (<paramref name="prepare"/> true) or forbidding (false) a server-side prepared statement, as psycopg's <c>execute(..., prepare=)</c>.</summary>
-    public async Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args, bool prepare, CancellationToken cancellationToken = default)
+    public Task<Cursor<TRow>> ExecuteAsync(string query, object?[]? args, bool prepare, CancellationToken cancellationToken = default)
     {
-        await ExecuteAsync(query, args, prepare, true, cancellationToken).ConfigureAwait(false);
-        return this;
+        try { return Returning(ExecuteAsync(query, args, prepare, true, cancellationToken)); }
+        catch (Exception e) { return Task.FromException<Cursor<TRow>>(e); }   // an argument error, as an async method would report it
     }
 
     /// <summary>Async execute of an interpolated query: every hole becomes a bound parameter, never SQL text.</summary>
     public Task<Cursor<TRow>> ExecuteAsync(ref PgInterpolatedStringHandler query, CancellationToken cancellationToken = default) =>
         ExecuteAsync(query.Sql, query.Arguments, cancellationToken);
+
+    private Task<Cursor<TRow>>? _completedSelf;
+
+    /// <summary>
+    /// The cursor as the result of an execute. When the round trip finished without suspending (the reply was read
+    /// while spinning), one completed task kept per cursor: an async execute then allocates no Task of its own
+    /// (68 B per query before). Otherwise a task awaiting it; a failure always surfaces through the task.
+    /// </summary>
+    private Task<Cursor<TRow>> Returning(ValueTask pending)
+    {
+        if (!pending.IsCompletedSuccessfully) return Awaiting(pending);
+        pending.GetAwaiter().GetResult();   // gives a pooled state machine box back, if one was used
+        return _completedSelf ??= Task.FromResult(this);
+    }
+
+    private async Task<Cursor<TRow>> Awaiting(ValueTask pending)
+    {
+        await pending.ConfigureAwait(false);
+        return this;
+    }
 
     /// <summary>One object for a query with %(name)s placeholders is the name source; otherwise args are positional.</summary>
     private ValueTask ExecuteAsync(string query, object?[]? args, bool? prepare, bool async, CancellationToken ct)

@@ -21,6 +21,36 @@ public class AsyncCursorTests(DatabaseFixture db) : IClassFixture<DatabaseFixtur
     }
 
     [Fact]
+    public async Task ExecuteAsync_gives_the_cursor_back_and_reports_every_failure_through_its_task()
+    {
+        await using var conn = await db.ConnectAsync(autocommit: true);
+        var cur = conn.Cursor();
+        // Most of these finish while the read spins (the task kept per cursor), the pg_sleep one after a real wait.
+        for (var i = 0; i < 50; i++) Assert.Same(cur, await cur.ExecuteAsync("SELECT %s::int4", [i]));
+        Assert.Equal(49, cur.FetchOne<int>());
+        Assert.Same(cur, await cur.ExecuteAsync("SELECT pg_sleep(0.2), %s::int4", [7]));
+        Assert.Equal(7, cur.FetchOne()!.Get<int>(1));
+        Assert.Same(cur, await cur.ExecuteAsync("SELECT %(x)s::int4", new { x = 8 }));
+        Assert.Same(cur, await cur.ExecuteAsync("SELECT %s::int4", [9], prepare: true));
+        Assert.Equal(9, cur.FetchOne<int>());
+
+        // Arguments the query can't take: faulted tasks, never a throw out of the call itself.
+        var wrongCount = cur.ExecuteAsync("SELECT %s, %s", [1]);
+        var missingName = cur.ExecuteAsync("SELECT %(a)s", new Dictionary<string, object?> { ["b"] = 1 });
+        Assert.True(wrongCount.IsFaulted && missingName.IsFaulted);
+        await Assert.ThrowsAsync<ProgrammingError>(() => wrongCount);
+        await Assert.ThrowsAsync<ProgrammingError>(() => missingName);
+        // The server's errors, before and after a wait, and a cancelled wait, end their tasks the same way.
+        await Assert.ThrowsAsync<DivisionByZero>(() => cur.ExecuteAsync("SELECT 1 / %s", [0]));
+        await Assert.ThrowsAsync<DivisionByZero>(() => cur.ExecuteAsync("SELECT 1 / (pg_sleep(0.2)::text <> '')::int"));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var cancelled = cur.ExecuteAsync("SELECT pg_sleep(10)", null, cts.Token);
+        await Assert.ThrowsAnyAsync<Exception>(() => cancelled);
+        Assert.True(cancelled.IsFaulted || cancelled.IsCanceled);
+        Assert.Equal(2, (await cur.ExecuteAsync("SELECT %s::int4 + 1", [1])).FetchOne<int>());
+    }
+
+    [Fact]
     public async Task Named_parameters_rowcount_and_typed_reads_async()
     {
         await using var conn = await db.ConnectAsync(autocommit: true);
