@@ -42,6 +42,33 @@ public sealed class ReplyWaitTests : IDisposable
         return seen;
     }
 
+    /// <summary>A gate of the test's own, so other tests' connections spinning at the same time can't refuse these spins.</summary>
+    private static SpinGate OwnGate() => new(maxSpinners: 1, crowdedFor: 0);
+
+    [Fact]
+    public void A_refused_spin_keeps_everyone_from_spinning_for_the_crowded_window()
+    {
+        var crowded = new SpinGate(maxSpinners: 1, crowdedFor: System.Diagnostics.Stopwatch.Frequency * 3600);
+        var wait = new ReplyWait(crowded);
+        Assert.True(crowded.TryEnter());        // another connection is spinning
+        Request(wait, answerFirst: false);
+        Assert.Equal((0, 1), (wait.Spins, wait.Skipped));
+        crowded.Leave();                        // it stopped, but the refusal said connections outnumber the cores
+        Request(wait, answerFirst: false);
+        Assert.Equal((0, 2), (wait.Spins, wait.Skipped));
+        Assert.False(crowded.TryEnter());
+        Assert.True(Request(wait, answerFirst: true));   // an answer already there is still taken without waiting
+        Assert.Equal(1, wait.Immediate);
+
+        var brief = new SpinGate(maxSpinners: 1, crowdedFor: 0);
+        var other = new ReplyWait(brief);
+        Assert.True(brief.TryEnter());
+        Request(other, answerFirst: false);
+        brief.Leave();
+        Request(other, answerFirst: false);      // the window is over: this one spins (and misses)
+        Assert.Equal((1, 1), (other.Spins, other.Skipped));
+    }
+
     private void AnswerAndWait()
     {
         _server.Send([1]);
@@ -51,7 +78,7 @@ public sealed class ReplyWaitTests : IDisposable
     [Fact]
     public void Four_misses_in_a_row_stop_the_spin_and_a_probe_still_tries_every_64_requests()
     {
-        var wait = new ReplyWait();
+        var wait = new ReplyWait(OwnGate());
         for (var i = 0; i < 4; i++) Assert.False(Request(wait, answerFirst: false));
         Assert.Equal(4, wait.Spins);
         Assert.Equal(0, wait.SpinHits);
@@ -67,7 +94,7 @@ public sealed class ReplyWaitTests : IDisposable
     [Fact]
     public void An_answer_seen_again_brings_the_spin_back_and_one_slow_answer_does_not_stop_it()
     {
-        var wait = new ReplyWait();
+        var wait = new ReplyWait(OwnGate());
         for (var i = 0; i < 4; i++) Request(wait, answerFirst: false);
         Request(wait, answerFirst: false);
         Assert.Equal(4, wait.Spins);      // stopped

@@ -18,9 +18,10 @@ namespace Sharpgres.Protocol;
 /// average of every request decided: a single slow answer cost the next 64 requests the slow path).
 /// </para>
 /// <para>
-/// At most half the cores (at least one) spin at once, process-wide: many connections on a few cores each wait their
-/// turn anyway, and spinners would take the cores from the server and from each other. An async read also doesn't
-/// spin while the thread pool has more work queued than it has cores (it is backed up: the spin would delay that work).
+/// At most half the cores (at least one) spin at once, process-wide, and nobody for a moment after one was refused
+/// (<see cref="SpinGate"/>): many connections on a few cores each wait their turn anyway, and spinners would take the
+/// cores from the server and from each other. An async read also doesn't spin while the thread pool has more work
+/// queued than it has cores (it is backed up: the spin would delay that work).
 /// </para>
 /// </summary>
 internal sealed class ReplyWait
@@ -39,8 +40,6 @@ internal sealed class ReplyWait
     private const int ProbeEvery = 64;
     /// <summary>A probe that misses doubles the wait for the next one, up to this many requests.</summary>
     private const int ProbeEveryAtMost = 4096;
-    private static readonly int MaxSpinners = Math.Max(1, Environment.ProcessorCount / 2);
-    private static int s_spinners;
 
     /// <summary>
     /// Off for connections opened while this is false (benchmarks compare both ways in one process); the
@@ -50,6 +49,7 @@ internal sealed class ReplyWait
         !(AppContext.TryGetSwitch("Sharpgres.DisableReadSpin", out var disabled) && disabled);
 
     private readonly bool _enabled = EnabledByDefault;
+    private readonly SpinGate _gate;
     private long _sentAt;         // Stopwatch timestamp of the last send whose answer hasn't started arriving; 0: none
     private long _typical = MaxSpin / 2;   // moving average of the time from a send to its first answer bytes, over spun requests
     private bool _spun;           // the current request's wait spun: its round trip is a sample
@@ -66,6 +66,9 @@ internal sealed class ReplyWait
     internal long SpinHits { get; private set; }
     internal long Skipped { get; private set; }
     internal long Immediate { get; private set; }
+
+    /// <param name="gate">Who may spin at once: the process's gate, or the tests' own.</param>
+    public ReplyWait(SpinGate? gate = null) => _gate = gate ?? SpinGate.Process;
 
     /// <summary>A request has just been sent: the next read is the first of its answer.</summary>
     public void Sent()
@@ -89,9 +92,8 @@ internal sealed class ReplyWait
         else if (++_sinceProbe >= _probeEvery) { _sinceProbe = 0; budget = MaxSpin; probing = true; }
         else { Skipped++; return false; }
         if (async && ThreadPool.PendingWorkItemCount > Environment.ProcessorCount) { Skipped++; return false; }
-        if (Interlocked.Increment(ref s_spinners) > MaxSpinners)
+        if (!_gate.TryEnter())
         {
-            Interlocked.Decrement(ref s_spinners);
             Skipped++;
             return false;
         }
@@ -116,7 +118,7 @@ internal sealed class ReplyWait
         }
         finally
         {
-            Interlocked.Decrement(ref s_spinners);
+            _gate.Leave();
         }
     }
 
