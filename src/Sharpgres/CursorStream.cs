@@ -191,8 +191,16 @@ public partial class Cursor<TRow>
         public T Current => _current;
         object? IEnumerator.Current => _current;
 
-        public bool MoveNext() => MoveNextAsync(false).GetAwaiter().GetResult();
-        public ValueTask<bool> MoveNextAsync() => MoveNextAsync(true);
+        public bool MoveNext() => TryNextBuffered() || MoveNextAsync(false).GetAwaiter().GetResult();
+        public ValueTask<bool> MoveNextAsync() => TryNextBuffered() ? new(true) : MoveNextAsync(true);
+
+        /// <summary>A row already in the receive buffer, handed out without entering the async core.</summary>
+        private bool TryNextBuffered()
+        {
+            if (_disposed || _stream is not { } stream || ct.IsCancellationRequested || !stream.TryNextBuffered()) return false;
+            _current = project(stream);
+            return true;
+        }
 
         private async ValueTask<bool> MoveNextAsync(bool async)
         {

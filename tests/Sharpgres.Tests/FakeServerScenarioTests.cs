@@ -205,6 +205,32 @@ public class FakeServerScenarioTests
         Assert.True(conn.Broken);
     }
 
+    [Theory]
+    [MemberData(nameof(BadRows))]
+    public void A_bad_DataRow_buffered_behind_a_good_one_breaks_a_stream_on_the_fast_path_too(string what, byte[] row)
+    {
+        // Both rows arrive in one write, so the second is already buffered when the first is handed out: the
+        // stream's no-state-machine path peeks at it, must refuse it, and leave the error to the general path.
+        using var fake = new FakeServer(async (s, ct) =>
+        {
+            await AcceptSessionAsync(s, ct);
+            await ReadUntilSyncAsync(s, ct);
+            await s.WriteAsync((byte[])[.. Message('1'), .. Message('t', Int16(0)), .. Description, .. ReadyForQuery()], ct);
+            while (await ReadMessageAsync(s, ct) != (byte)'E') { }
+            await s.WriteAsync((byte[])[.. Message('1'), .. Message('2'), .. Description, .. DataRow("good"), .. DataRow("good too"), .. row, .. CommandComplete("SELECT 3"), .. ReadyForQuery()], ct);
+            await Task.Delay(60_000, ct);
+        });
+        using var conn = Pg.Connect(fake.Conninfo(), autocommit: true);
+        var seen = new List<string>();
+        var e = Scenario.Run($"streamed DataRow: {what}", Bound, () => Assert.Throws<InterfaceError>(() =>
+        {
+            foreach (var value in conn.Cursor().Stream<string>("SELECT x")) seen.Add(value);
+        }));
+        Assert.Equal(["good", "good too"], seen);
+        Assert.Contains("malformed DataRow", e.Message);
+        Assert.True(conn.Broken);
+    }
+
     [Fact]
     public void A_DataRow_that_disagrees_with_the_description_breaks_a_stream_too()
     {
@@ -214,12 +240,14 @@ public class FakeServerScenarioTests
             await ReadUntilSyncAsync(s, ct);   // a first stream is described first: Parse Describe Sync
             await s.WriteAsync((byte[])[.. Message('1'), .. Message('t', Int16(0)), .. Description, .. ReadyForQuery()], ct);
             while (await ReadMessageAsync(s, ct) != (byte)'E') { }   // Bind Execute, then Flush or Sync
-            await s.WriteAsync((byte[])[.. Message('2'), .. DataRow("a", "b")], ct);
+            // Parse, Bind and Describe answer as a real server's would, so the row itself is what is refused.
+            await s.WriteAsync((byte[])[.. Message('1'), .. Message('2'), .. Description, .. DataRow("a", "b")], ct);
             await Task.Delay(60_000, ct);
         });
         using var conn = Pg.Connect(fake.Conninfo(), autocommit: true);
-        Scenario.Run("DataRow with two columns, streamed", Bound,
+        var e = Scenario.Run("DataRow with two columns, streamed", Bound,
             () => Assert.Throws<InterfaceError>(() => conn.Cursor().Stream("SELECT x").ToList()));
+        Assert.Contains("2 columns, but the RowDescription has 1", e.Message);
         Assert.True(conn.Broken);
     }
 

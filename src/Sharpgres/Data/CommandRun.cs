@@ -180,6 +180,21 @@ internal sealed class CommandRun
         return run;
     }
 
+    /// <summary>
+    /// Takes the next message when it is a DataRow of the current statement already buffered whole: what
+    /// <see cref="NextAsync"/> would do for it, without its state machine (the reader's Read of a large result).
+    /// False leaves everything as it was, for <see cref="NextAsync"/>.
+    /// </summary>
+    public bool TryNextBufferedRow()
+    {
+        if (Finished || _prefixPending > 0 || Description is null) return false;
+        var reader = _session.Reader;
+        if (reader.PartialRemaining > 0 || _session.IsClosed || !reader.TryPeekDataRow(out _)) return false;
+        reader.TryReadMessage(out _);
+        _rowCount++;
+        return true;
+    }
+
     /// <summary>Reads the next message that matters to the reader.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<RunEvent> NextAsync(bool async)

@@ -231,6 +231,12 @@ public sealed class SharpgresDataReader : DbDataReader
             return new(OnRow());
         }
         if (_resultDone) { _onRow = false; return new(false); }
+        if (_run.TryNextBufferedRow())
+        {
+            _streamed?.Reset();
+            RowArrived();
+            return new(OnRow());
+        }
         return ReadNextAsync(async);
     }
 

@@ -47,6 +47,26 @@ internal sealed class ReadBuffer : IDisposable
     public bool HasWholeMessage =>
         _end - _start >= 5 && _end - _start >= BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1)) + 1L;
 
+    /// <summary>
+    /// The body of the next message when it is a DataRow buffered whole, left in the buffer: a streaming reader checks
+    /// it before <see cref="TryReadMessage"/> takes it, and leaves anything else to the general path.
+    /// </summary>
+    public bool TryPeekDataRow(out ReadOnlySpan<byte> body)
+    {
+        var available = _end - _start;
+        if (available >= 5 && _buffer[_start] == (byte)BackendMessageCode.DataRow)
+        {
+            var length = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
+            if (length >= 4 && available >= length + 1L)
+            {
+                body = _buffer.AsSpan(_start + 5, length - 4);
+                return true;
+            }
+        }
+        body = default;
+        return false;
+    }
+
     /// <summary>Consumes one whole message from the buffer, if one is there.</summary>
     public bool TryReadMessage(out BackendMessageCode code)
     {

@@ -91,6 +91,22 @@ internal sealed class RowStream
         });
     }
 
+    /// <summary>
+    /// Advances to the next row when it is already buffered whole and well-formed, without a state machine: the
+    /// common case of a large result, where the async path's per-row cost showed as a quarter of the client's CPU.
+    /// False leaves everything as it was; the caller then takes <see cref="MoveNextAsync"/>, which handles the rest
+    /// (other messages, cancellation, a malformed row's error).
+    /// </summary>
+    public bool TryNextBuffered()
+    {
+        if (Done || _stopping || _error is not null || Description is not { } description || _session.IsClosed) return false;
+        var reader = _session.Reader;
+        if (!reader.TryPeekDataRow(out var body) || !description.IsWellFormedRow(body)) return false;
+        reader.TryReadMessage(out _);
+        RowsRead++;
+        return true;
+    }
+
     /// <summary>Advances to the next row; false at the end (raising the server's error if there was one).</summary>
     public async ValueTask<bool> MoveNextAsync(bool async, CancellationToken ct)
     {
