@@ -34,9 +34,9 @@ internal static class CopyBinaryFormat
             var value = values[i];
             if (value is null or DBNull) { w.WriteInt32(-1); continue; }
             // Binary values must match the column's type exactly (an int4 is not an int8): SetTypes says which.
-            var codec = codecs.For(i, value);
+            var codec = codecs.For(i, value, out var asIs);
             var at = w.ReserveLength();
-            codec.WriteObject(w, CopyValues.Convert(value, codec), PgFormat.Binary, context);
+            codec.WriteObject(w, asIs ? value : CopyValues.Convert(value, codec), PgFormat.Binary, context);
             w.PatchLength(at);
         }
     }

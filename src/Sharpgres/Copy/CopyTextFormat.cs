@@ -30,8 +30,8 @@ internal static class CopyTextFormat
             }
             else
             {
-                var codec = codecs.For(i, value);
-                codec.WriteObject(w, CopyValues.Convert(value, codec), PgFormat.Text, context);
+                var codec = codecs.For(i, value, out var asIs);
+                codec.WriteObject(w, asIs ? value : CopyValues.Convert(value, codec), PgFormat.Text, context);
                 // Numbers and timestamps never hold a tab, newline or backslash: only other types' text is scanned.
                 if (value is int or long or short or double or float or decimal or DateTime or DateTimeOffset) continue;
             }

@@ -46,6 +46,7 @@ public class TextFormsTests
         var random = new Random(23);
         var doubles = new List<double> { 0.0, -0.0, 1.5, -2.25, 1e20, 1e-20, double.MaxValue, double.Epsilon, 0.1 + 0.2, double.NaN, double.PositiveInfinity, double.NegativeInfinity };
         for (var i = 0; i < 200; i++) doubles.Add(BitConverter.Int64BitsToDouble(random.NextInt64()));
+        doubles.AddRange(ShortDecimals());
         foreach (var d in doubles)
         {
             var expected = double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity"
@@ -55,5 +56,24 @@ public class TextFormsTests
             var f = (float)d;
             if (float.IsFinite(f)) Assert.Equal(f.ToString("R", CultureInfo.InvariantCulture), Str(Write(Float4, f, PgFormat.Text)));
         }
+    }
+
+    /// <summary>
+    /// Doubles that are short decimals (ShortDecimal's fast path) and the edges around it: counts, halves, prices,
+    /// values needing more decimals than it takes, the bounds where "R" turns to an exponent, sums that aren't
+    /// quite their decimal (0.1 + 0.2), and integers up to where they stop being exact in a scaled form.
+    /// </summary>
+    public static IEnumerable<double> ShortDecimals()
+    {
+        var random = new Random(29);
+        for (var i = -50; i <= 50; i++) yield return i * 1.5;
+        for (var i = 0; i < 300; i++) yield return random.Next(-10_000_000, 10_000_000) / 100.0;
+        for (var i = 0; i < 100; i++) yield return random.Next(1, 100_000) / 10_000.0;
+        for (var i = 0; i < 100; i++) yield return random.Next(1, 100_000) / 100_000.0;   // five decimals: the formatter's
+        yield return 4.35; yield return 0.3; yield return 0.1 + 0.2; yield return -7; yield return 0.05; yield return -0.0001;
+        yield return 1e-4; yield return 0.99e-4; yield return 1.00001e-4;
+        yield return 1e15; yield return 1e15 - 1; yield return 999_999_999_999_999.9; yield return 99_999_999_999.9999;
+        yield return 123456789012345; yield return -123456789012345.6; yield return 9007199254740993; yield return 4503599627370497.5;
+        yield return Math.PI; yield return 1.0 / 3; yield return 2.0 / 3 * 1000;
     }
 }

@@ -172,26 +172,28 @@ internal static class DateTimeText
         var span = buffer.GetSpan(29);
         value.Deconstruct(out int year, out int month, out int day);   // the calendar worked out once, not per part
         var seconds = (int)(value.Ticks % TimeSpan.TicksPerDay / TimeSpan.TicksPerSecond);
-        Digits(span, 0, year, 4); span[4] = (byte)'-';
-        Digits(span, 5, month, 2); span[7] = (byte)'-';
-        Digits(span, 8, day, 2); span[10] = (byte)' ';
-        Digits(span, 11, seconds / 3600, 2); span[13] = (byte)':';
-        Digits(span, 14, seconds / 60 % 60, 2); span[16] = (byte)':';
-        Digits(span, 17, seconds % 60, 2); span[19] = (byte)'.';
-        Digits(span, 20, (int)(value.Ticks % TimeSpan.TicksPerSecond / 10), 6);   // microseconds: the 7th tick digit is dropped, as "ffffff" did
+        var micros = (int)(value.Ticks % TimeSpan.TicksPerSecond / 10);   // the 7th tick digit is dropped, as "ffffff" did
+        Pair(span, 0, year / 100); Pair(span, 2, year % 100); span[4] = (byte)'-';
+        Pair(span, 5, month); span[7] = (byte)'-';
+        Pair(span, 8, day); span[10] = (byte)' ';
+        Pair(span, 11, seconds / 3600); span[13] = (byte)':';
+        Pair(span, 14, seconds / 60 % 60); span[16] = (byte)':';
+        Pair(span, 17, seconds % 60); span[19] = (byte)'.';
+        Pair(span, 20, micros / 10000); Pair(span, 22, micros / 100 % 100); Pair(span, 24, micros % 100);
         var n = 26;
         if (utcSuffix) { span[26] = (byte)'+'; span[27] = (byte)'0'; span[28] = (byte)'0'; n = 29; }
         buffer.Advance(n);
     }
 
-    /// <summary>Writes <paramref name="value"/> (≥ 0) as exactly <paramref name="width"/> decimal digits, zero-padded.</summary>
-    private static void Digits(Span<byte> span, int at, int value, int width)
+    /// <summary>"00" to "99": two digits per lookup, where one division per digit was a fifth of a text COPY's client time.</summary>
+    private static ReadOnlySpan<byte> TwoDigits => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
+
+    /// <summary>Writes <paramref name="value"/> (0–99) as two digits at <paramref name="at"/>.</summary>
+    private static void Pair(Span<byte> span, int at, int value)
     {
-        for (var i = at + width - 1; i >= at; i--)
-        {
-            (value, var digit) = Math.DivRem(value, 10);
-            span[i] = (byte)('0' + digit);
-        }
+        var digits = TwoDigits.Slice(value * 2, 2);
+        span[at] = digits[0];
+        span[at + 1] = digits[1];
     }
 
     /// <summary>An offset (seconds east of UTC) as +HH:MM[:SS].</summary>

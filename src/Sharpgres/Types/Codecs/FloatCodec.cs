@@ -66,6 +66,7 @@ internal sealed class FloatCodec<T>(uint oid, string name) : PgCodec<T>, IPgRead
             if (!double.IsFinite(d)) { buffer.WriteUtf8(Format(d)); return; }
             // The shortest round-trip form ("R"), formatted straight into the buffer: no string per value.
             var span = buffer.GetSpan(32);
+            if (!IsSingle && ShortDecimal.TryWrite(d, span, out var shortLength)) { buffer.Advance(shortLength); return; }
             var written = IsSingle ? ((float)d).TryFormat(span, out var n, default, CultureInfo.InvariantCulture)
                 : d.TryFormat(span, out n, default, CultureInfo.InvariantCulture);
             if (!written) throw new InvalidOperationException("a float8 formatted to more than 32 bytes");
