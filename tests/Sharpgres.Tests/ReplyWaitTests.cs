@@ -57,8 +57,9 @@ public sealed class ReplyWaitTests : IDisposable
         Request(wait, answerFirst: false);
         Assert.Equal((0, 2), (wait.Spins, wait.Skipped));
         Assert.False(crowded.TryEnter());
-        Assert.True(Request(wait, answerFirst: true));   // an answer already there is still taken without waiting
-        Assert.Equal(1, wait.Immediate);
+        // An answer already there: the socket isn't even asked (no ioctl while crowded), the read takes it at once.
+        Assert.False(Request(wait, answerFirst: true));
+        Assert.Equal((0, 0, 3), (wait.Spins, wait.Immediate, wait.Skipped));
 
         var brief = new SpinGate(maxSpinners: 1, crowdedFor: 0);
         var other = new ReplyWait(brief);
@@ -96,13 +97,17 @@ public sealed class ReplyWaitTests : IDisposable
     {
         var wait = new ReplyWait(OwnGate());
         for (var i = 0; i < 4; i++) Request(wait, answerFirst: false);
-        Request(wait, answerFirst: false);
         Assert.Equal(4, wait.Spins);      // stopped
-        Assert.True(Request(wait, answerFirst: true));
+        // Stopped, a connection asks the socket nothing (no ioctl per request) until its probe is due, even when the
+        // answer happens to be there already.
+        for (var i = 0; i < 63; i++) Assert.False(Request(wait, answerFirst: true));
+        Assert.Equal((4, 0, 63), (wait.Spins, wait.Immediate, wait.Skipped));
+        Assert.True(Request(wait, answerFirst: true));   // the probe: the answer is there, seen without a spin
         Assert.Equal(1, wait.Immediate);
         Request(wait, answerFirst: false);
         Assert.Equal(5, wait.Spins);      // spinning again
         Assert.True(Request(wait, answerFirst: true));
+        Assert.Equal(2, wait.Immediate);
         Request(wait, answerFirst: false);   // one slow answer: a miss, not a stop
         Request(wait, answerFirst: false);
         Assert.Equal(7, wait.Spins);

@@ -85,7 +85,9 @@ internal sealed class ReplyWait
     {
         var sentAt = _sentAt;
         if (!_enabled || sentAt == 0) return false;   // mid-result, or nothing asked: the server isn't about to answer
-        if (socket.Available > 0) { Immediate++; return Hit(sentAt, probing: false); }
+        // Whether to spin is decided before the socket is asked anything: its readable count is an ioctl, and with
+        // many connections on few cores (the gate shut) that was one more system call per request for nothing —
+        // the read finds bytes already there without it.
         long budget;
         var probing = false;
         if (_misses < MissesBeforeStop) budget = Math.Min(_typical * 2, MaxSpin);
@@ -99,6 +101,13 @@ internal sealed class ReplyWait
         }
         try
         {
+            if (socket.Available > 0)
+            {
+                // There before any spin (the server's reply preempted us): no round-trip sample, but a probe's answer.
+                Immediate++;
+                if (probing) _probeEvery = ProbeEvery;
+                return Hit(sentAt, probing: false);
+            }
             Spins++;
             _spun = true;
             var deadline = sentAt + budget;
