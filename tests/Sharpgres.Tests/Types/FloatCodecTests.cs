@@ -57,6 +57,27 @@ public class FloatCodecTests
         Assert.Equal(text, Str(Write(Float4, (float)value, PgFormat.Text)));
     }
 
+    [Theory]
+    [InlineData("1e-5", 1e-5)]
+    [InlineData("-0", -0.0)]
+    [InlineData("123456789.123", 123456789.123)]
+    [InlineData("1.7976931348623157e+308", double.MaxValue)]
+    [InlineData("4.9406564584124654e-324", double.Epsilon)]
+    public void Text_is_parsed_from_its_bytes(string text, double value)
+    {
+        Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(Read<double>(Float8, text)));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("")]
+    [InlineData("1.5x")]
+    public void Text_that_is_no_number_is_a_data_error_naming_it(string text)
+    {
+        Assert.Contains($"'{text}'", Assert.Throws<DataError>(() => Read<double>(Float8, text)).Message);
+        Assert.Contains($"'{text}'", Assert.Throws<DataError>(() => Read<float>(Float4, text)).Message);
+    }
+
     [Fact]
     public void Float4_read_as_double_is_the_same_in_both_formats()
     {

@@ -28,19 +28,17 @@ internal sealed class FloatCodec<T>(uint oid, string name) : PgCodec<T>, IPgRead
                 _ => throw new DataError($"invalid binary {name} of {data.Length} bytes"),
             };
         }
-        var s = Encoding.UTF8.GetString(data);
-        return s switch
-        {
-            "NaN" => double.NaN,
-            "Infinity" => double.PositiveInfinity,
-            "-Infinity" => double.NegativeInfinity,
-            // float4 text is parsed as float so a float4 read as double is the same in both formats.
-            _ when oid == Oids.Float4 => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var f)
-                ? f : throw new DataError($"invalid {name} value: '{s}'"),
-            _ => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-                ? d : throw new DataError($"invalid {name} value: '{s}'"),
-        };
+        // Parsed from the UTF-8 bytes themselves: no string per value (a text result or COPY of floats).
+        if (data.SequenceEqual("NaN"u8)) return double.NaN;
+        if (data.SequenceEqual("Infinity"u8)) return double.PositiveInfinity;
+        if (data.SequenceEqual("-Infinity"u8)) return double.NegativeInfinity;
+        // float4 text is parsed as float so a float4 read as double is the same in both formats.
+        if (oid == Oids.Float4)
+            return float.TryParse(data, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : throw Invalid(data);
+        return double.TryParse(data, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw Invalid(data);
     }
+
+    private DataError Invalid(ReadOnlySpan<byte> data) => new($"invalid {name} value: '{Encoding.UTF8.GetString(data)}'");
 
     public override T Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) => T.CreateTruncating(ReadDouble(data, format));
     float IPgReader<float>.Read(ReadOnlySpan<byte> data, PgFormat format, in ReadContext context) => (float)ReadDouble(data, format);
