@@ -111,8 +111,14 @@ public partial class Cursor<TRow>
             query = SqlLiteral.MergeArguments(query, positional, named, Connection);
             (positional, named, noArgs) = (null, null, true);
         }
-        Queries.StatementGuard.Check(query, "Execute");
-        Queries.ClientEncoding.CheckStatement(query);
+        if (!ReferenceEquals(query, _checkedQuery))
+        {
+            Queries.StatementGuard.Check(query, "Execute");
+            Queries.ClientEncoding.CheckStatement(query);
+            // Both checks read the text alone and a string never changes: the same statement run again (a loop's
+            // constant) skips two scans of its text per execute.
+            _checkedQuery = query;
+        }
         ResetResults();
         var parsed = noArgs ? null : ParseQuery(query);
         // One span per Execute; in a pipeline the statement is only queued, and the Sync is the operation.
@@ -144,6 +150,8 @@ public partial class Cursor<TRow>
     }
 
     private BoundParameters.Scratch? _parameterScratch;
+    /// <summary>The last statement text StatementGuard and ClientEncoding passed (compared by reference).</summary>
+    private string? _checkedQuery;
     private List<ResultSet>? _resultScratch;
 
     /// <summary>Several statements without parameters: the simple protocol, one result per statement.</summary>

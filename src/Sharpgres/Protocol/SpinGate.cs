@@ -40,4 +40,7 @@ internal sealed class SpinGate
     }
 
     public void Leave() => Interlocked.Decrement(ref _spinners);
+
+    /// <summary>A spin was refused a moment ago: asking <see cref="TryEnter"/> now would be refused too.</summary>
+    public bool IsCrowded => Stopwatch.GetTimestamp() < Volatile.Read(ref _crowdedUntil);
 }

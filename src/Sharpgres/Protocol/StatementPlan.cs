@@ -77,7 +77,8 @@ internal sealed class StatementPlan
 
     public void Succeeded(RowDescription? description)
     {
-        if (description is not null) _cache.RememberShape(_sql, description);
+        // A description that was known (Describe skipped) is the remembered one: no dictionary write per execute.
+        if (description is not null && _describe) _cache.RememberShape(_sql, description);
         if (WasPrepared) _cache.MarkPrepared(_entry, Name);
         if (WasPrepared && description is not null) _entry.Description = description;
     }
