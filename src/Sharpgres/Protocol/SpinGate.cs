@@ -32,7 +32,7 @@ internal sealed class SpinGate
     /// <summary>True when the caller may spin; it then calls <see cref="Leave"/> when its spin ends.</summary>
     public bool TryEnter()
     {
-        if (Stopwatch.GetTimestamp() < Volatile.Read(ref _crowdedUntil)) return false;
+        if (IsCrowded) return false;
         if (Interlocked.Increment(ref _spinners) <= _maxSpinners) return true;
         Interlocked.Decrement(ref _spinners);
         Volatile.Write(ref _crowdedUntil, Stopwatch.GetTimestamp() + _crowdedFor);

@@ -28,46 +28,29 @@ internal sealed class RowDescription
     /// </summary>
     public void CheckRow(ReadOnlySpan<byte> dataRow)
     {
-        if (!IsWellFormedRow(dataRow)) ThrowMalformed(dataRow);
+        if (RowProblem(dataRow) is { } problem) throw new InterfaceError($"malformed DataRow from the server: {problem}");
     }
 
     /// <summary>The check of <see cref="CheckRow"/> without the error: the streaming fast path's test.</summary>
-    public bool IsWellFormedRow(ReadOnlySpan<byte> dataRow)
-    {
-        if (dataRow.Length < 2 || System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(dataRow) != Fields.Length) return false;
-        var at = 2;
-        for (var i = 0; i < Fields.Length; i++)
-        {
-            if (dataRow.Length - at < 4) return false;
-            var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(dataRow[at..]);
-            at += 4;
-            if (length == -1) continue;
-            if (length < 0 || length > dataRow.Length - at) return false;
-            at += length;
-        }
-        return at == dataRow.Length;
-    }
+    public bool IsWellFormedRow(ReadOnlySpan<byte> dataRow) => RowProblem(dataRow) is null;
 
-    /// <summary>Says what is wrong with a row <see cref="IsWellFormedRow"/> refused.</summary>
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void ThrowMalformed(ReadOnlySpan<byte> dataRow)
+    /// <summary>What is wrong with a DataRow body, or null when it matches this description (no text made then).</summary>
+    private string? RowProblem(ReadOnlySpan<byte> dataRow)
     {
-        if (dataRow.Length < 2) throw new InterfaceError("malformed DataRow from the server: no column count");
+        if (dataRow.Length < 2) return "no column count";
         var columns = System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(dataRow);
-        if (columns != Fields.Length)
-            throw new InterfaceError($"malformed DataRow from the server: {columns} columns, but the RowDescription has {Fields.Length}");
+        if (columns != Fields.Length) return $"{columns} columns, but the RowDescription has {Fields.Length}";
         var at = 2;
         for (var i = 0; i < columns; i++)
         {
-            if (dataRow.Length - at < 4) throw new InterfaceError($"malformed DataRow from the server: column {i} has no length");
+            if (dataRow.Length - at < 4) return $"column {i} has no length";
             var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(dataRow[at..]);
             at += 4;
             if (length == -1) continue;
-            if (length < 0 || length > dataRow.Length - at)
-                throw new InterfaceError($"malformed DataRow from the server: column {i} claims {length} bytes, {dataRow.Length - at} remain");
+            if (length < 0 || length > dataRow.Length - at) return $"column {i} claims {length} bytes, {dataRow.Length - at} remain";
             at += length;
         }
-        throw new InterfaceError($"malformed DataRow from the server: {dataRow.Length - at} bytes after the last column");
+        return at == dataRow.Length ? null : $"{dataRow.Length - at} bytes after the last column";
     }
 
     public FieldDescription[] Fields { get; }
