@@ -54,6 +54,9 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
     /// <summary>The number of rows of the current result.</summary>
     internal int ResultCount => _current?.Count ?? 0;
 
+    /// <summary>The current result's rows were mapped as they arrived and wait for FetchAll&lt;T&gt; (<see cref="EagerFetch"/>).</summary>
+    internal bool HasEarlyMappedRows => _current?.Eager is not null;
+
     private void CheckOpen()
     {
         if (_closed) throw new InterfaceError("the cursor is closed");
@@ -158,9 +161,27 @@ public partial class Cursor<TRow> : IDisposable, IAsyncDisposable, IEnumerable<T
         var result = CheckResult();
         if (size <= 0) size = ArraySize;
         var n = Math.Min(size, result.Count - _position);
+        var whole = _position == 0 && n == result.Count;
+        if (whole && result.Eager is EagerRows<T> eager && eager.Take(result) is { } mapped)
+        {
+            _position = n;
+            return mapped;
+        }
         var rows = new T[n];
         RowMapper<T>.For(result.Description!).MapRange(result, ref _position, rows);
+        if (whole) LearnWholeFetch<T>(result, n);
         return rows;
+    }
+
+    /// <summary>
+    /// The whole result was fetched as <typeparamref name="T"/> in one call: the statement's next run maps its rows as
+    /// they arrive (<see cref="EagerFetch"/>), when that runs no application code.
+    /// </summary>
+    private static void LearnWholeFetch<[DynamicallyAccessedMembers(MappedMembers.Row)] T>(ResultSet result, int rows)
+    {
+        if (!EagerFetch<T>.Eligible || result.Statement is not { } statement) return;
+        if (statement.EagerFetch is not EagerFetch<T> plan) statement.EagerFetch = plan = new EagerFetch<T>();
+        plan.ExpectedRows = rows;
     }
 
     /// <summary>All remaining rows mapped onto <typeparamref name="T"/>.</summary>

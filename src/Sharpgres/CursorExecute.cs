@@ -231,7 +231,8 @@ public partial class Cursor<TRow>
             // The list only carries the results out of the reader (the cursor keeps the last one): one per cursor.
             var results = _resultScratch ??= new List<ResultSet>(2);
             results.Clear();
-            error = await ResultReader.ReadAsync(session, results, readyCount, ReadContext, async, ct, plan.KnownDescription).ConfigureAwait(false);
+            error = await ResultReader.ReadAsync(session, results, readyCount, ReadContext, async, ct, plan.KnownDescription,
+                statement: plan.Statement.EagerFetch is null ? null : plan.Statement).ConfigureAwait(false);
             if (readyCount == 2 && results.Count > 0 && results[0].CommandTag == "BEGIN") results.RemoveAt(0);
             if (results.Count > 0) result = results[^1];
             results.Clear();
@@ -244,6 +245,7 @@ public partial class Cursor<TRow>
         if (error is null)
         {
             result ??= new ResultSet(null, ReadContext);
+            if (result.Description is not null) result.Statement = plan.Statement;   // a whole fetch of it teaches the next run
             plan.Succeeded(result.Description);
             plan.Trim(Connection.PreparedMax);
             SetResult(result, result.RowCount);

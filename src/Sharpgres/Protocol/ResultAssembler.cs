@@ -11,6 +11,13 @@ namespace Sharpgres.Protocol;
 internal struct ResultAssembler(ReadContext context, RowDescription? known)
 {
     private ResultSet? _current;
+    private StatementCache.Entry? _teaching;
+
+    /// <summary>
+    /// The statement being run, when its cache entry may hold an <see cref="EagerFetch"/>: its first result with
+    /// columns then maps its rows as they arrive.
+    /// </summary>
+    public StatementCache.Entry? Statement { readonly get => _teaching; set => _teaching = value; }
 
     /// <summary>The description of a statement whose Describe was skipped (a prepared statement already seen).</summary>
     public RowDescription? Known { readonly get => known; set => known = value; }
@@ -25,20 +32,21 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
         switch (code)
         {
             case BackendMessageCode.DataRow:
-                _current ??= known is not null ? new ResultSet(known, context) : throw session.Unexpected(code, "RowDescription");
+                _current ??= known is not null ? Open(known) : throw session.Unexpected(code, "RowDescription");
                 if (_current.Description is not { } shape) throw session.Unexpected(code, "CommandComplete (the statement returns no rows)");
                 try { shape.CheckRow(session.Reader.Payload); }
                 catch (InterfaceError e) { throw session.Break(e); }
                 _current.AddRow(session.Reader.Payload);
+                _current.Eager?.Add(_current);
                 return true;
             case BackendMessageCode.RowDescription:
-                _current = new ResultSet(RowDescription.Parse(session.Reader.Payload), context);
+                _current = Open(RowDescription.Parse(session.Reader.Payload));
                 return true;
             case BackendMessageCode.NoData:
                 _current = new ResultSet(null, context);
                 return true;
             case BackendMessageCode.CommandComplete or BackendMessageCode.EmptyQueryResponse:
-                completed = _current ?? new ResultSet(known, context);
+                completed = _current ?? (known is not null ? Open(known) : new ResultSet(null, context));
                 completed.Complete(code == BackendMessageCode.CommandComplete ? session.CommandTag() : "");
                 _current = null;
                 return true;
@@ -52,6 +60,19 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
             default:
                 return false;
         }
+    }
+
+    /// <summary>A result with columns; the first of a statement that learned an EagerFetch maps its rows as they come.</summary>
+    private ResultSet Open(RowDescription description)
+    {
+        var result = new ResultSet(description, context);
+        if (_teaching is { EagerFetch: { } eager } statement)
+        {
+            _teaching = null;
+            // The last run's rows were mapped and never taken: the application fetches otherwise now.
+            if (!eager.Begin(result, out var forget) && forget) statement.EagerFetch = null;
+        }
+        return result;
     }
 
     /// <summary>A statement's result is under way (its RowDescription, NoData or rows were read).</summary>

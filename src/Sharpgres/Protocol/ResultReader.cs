@@ -14,10 +14,10 @@ internal static class ResultReader
 {
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<Error?> ReadAsync(Session session, List<ResultSet> results, int readyCount, ReadContext context,
-        bool async, CancellationToken ct, RowDescription? known = null, bool simpleQuery = false)
+        bool async, CancellationToken ct, RowDescription? known = null, bool simpleQuery = false, StatementCache.Entry? statement = null)
     {
         Error? error = null;
-        var assembler = new ResultAssembler(context, known);
+        var assembler = new ResultAssembler(context, known) { Statement = statement };
         while (true)
         {
             var code = await session.ReadMessageAsync(async, ct).ConfigureAwait(false);

@@ -20,6 +20,7 @@ internal sealed class StatementCache
         public string? PendingName;           // Parse sent, its outcome not read yet (pipelines)
         public RowDescription? Description;   // with the result formats the prepared statement returns
         public StatementPlan? PreparedPlan;   // the last plan that ran the prepared statement (plans are immutable)
+        public Results.EagerFetch? EagerFetch; // its whole result was last fetched as one row type: map the next as it arrives
         public LinkedListNode<Entry>? Node;
     }
 

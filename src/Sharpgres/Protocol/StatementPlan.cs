@@ -72,6 +72,9 @@ internal sealed class StatementPlan
         w.WriteExecute("", maxRows);
     }
 
+    /// <summary>The statement's cache entry: what its runs taught (<see cref="Results.EagerFetch"/>) lives there.</summary>
+    public StatementCache.Entry Statement => _entry;
+
     /// <summary>The description to decode with when Describe was skipped.</summary>
     public RowDescription? KnownDescription => _describe ? null : _entry.Description;
 

@@ -37,6 +37,12 @@ internal sealed class ResultSet : IRowSource
     public string? CommandTag { get; private set; }
     public long RowCount { get; private set; } = -1;
 
+    /// <summary>The statement this result came from, when one run of it can teach the next (<see cref="EagerFetch"/>).</summary>
+    internal Protocol.StatementCache.Entry? Statement { get; set; }
+
+    /// <summary>This run's rows mapped as they arrived, until FetchAll&lt;T&gt; takes them.</summary>
+    internal EagerRows? Eager { get; set; }
+
     public void AddRow(ReadOnlySpan<byte> dataRow)
     {
         if (_used + dataRow.Length > _current.Length)
@@ -67,6 +73,7 @@ internal sealed class ResultSet : IRowSource
     public void Complete(string tag)
     {
         CommandTag = tag;
+        Eager?.Complete();
         RowCount = Description is not null ? Count : CommandComplete.RowCountOf(tag);
     }
 

@@ -240,6 +240,17 @@ internal sealed class RowAccess
         return access;
     }
 
+    /// <summary>An access pointed at nothing yet (<see cref="Point"/>): one owner's for many rows, given back with Return.</summary>
+    public static RowAccess Rent()
+    {
+        var access = _spare ?? new RowAccess();
+        _spare = null;
+        return access;
+    }
+
+    /// <summary>Points at row <paramref name="index"/> of a buffered result (any result: the codecs follow its shape).</summary>
+    public void Point(ResultSet result, int index) => Load(result, index);
+
     public static RowAccess Rent(RowDescription shape, in ReadContext context, ReadOnlyMemory<byte> dataRow)
     {
         var access = _spare ?? new RowAccess();
