@@ -376,7 +376,9 @@ internal static class Report
         sb.AppendLine("- **fetch_1M**: `SELECT g, 'name ' || g, g * 1.5::float8, '2020-01-01'::timestamptz + g * interval '1 second' FROM generate_series(1, 1000000) g`,");
         sb.AppendLine("  every value read. Typed: `Stream<(int, string, double, DateTime)>()` vs `GetInt32/GetString/GetDouble/GetDateTime`;");
         sb.AppendLine("  boxed: `Stream()` and `row[i]` vs `GetValue(i)`. *Buffered*: `FetchAll<T>()` / `FetchAll()` (psycopg's client cursor reads");
-        sb.AppendLine("  the whole result at `Execute`) against the Npgsql reader loop adding each row to a `List`.");
+        sb.AppendLine("  the whole result at `Execute`) against the Npgsql reader loop adding each row to a `List`. The statement runs again and");
+        sb.AppendLine("  again on one connection, so from its second run `FetchAll<T>()` finds the rows mapped as they arrived (a statement's");
+        sb.AppendLine("  first run, and records or classes, map after the server has finished: bench/notes.md, session 12).");
         sb.AppendLine("- **insert_100k**: 100,000 `INSERT INTO t (name, city, profession) VALUES (...)`: `ExecuteMany` vs `NpgsqlBatch` of 1000 commands;");
         sb.AppendLine("  the opt-in `conn.RewriteBatchedInserts = true` row sends 100 sets per statement and is compared with the same Npgsql batches.");
         sb.AppendLine("- **copy_in_1M / copy_out_1M**: the fetch_1M rows through COPY (binary with `SetTypes`, and text; out: raw binary blocks).");
