@@ -46,7 +46,9 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
                 _current = new ResultSet(null, context);
                 return true;
             case BackendMessageCode.CommandComplete or BackendMessageCode.EmptyQueryResponse:
-                completed = _current ?? (known is not null ? Open(known) : new ResultSet(null, context));
+                // No RowDescription and no row: a statement without rows, or the BEGIN sent ahead of it in the same
+                // round trip (which must not take the statement's early mapping). Nothing to map either way.
+                completed = _current ?? new ResultSet(known, context);
                 completed.Complete(code == BackendMessageCode.CommandComplete ? session.CommandTag() : "");
                 _current = null;
                 return true;
