@@ -72,7 +72,7 @@ internal struct ResultAssembler(ReadContext context, RowDescription? known)
         {
             _teaching = null;
             // The last run's rows were mapped and never taken: the application fetches otherwise now.
-            if (!eager.Begin(result, out var forget) && forget) statement.EagerFetch = null;
+            if (!eager.Begin(result)) statement.EagerFetch = null;
         }
         return result;
     }

@@ -21,17 +21,17 @@ internal abstract class EagerFetch
     public int ExpectedRows { get; set; }
 
     /// <summary>
-    /// Starts mapping the rows of <paramref name="result"/> (its description is known, no row read yet); false when
-    /// this result can't be mapped early, or when the last run's rows were never taken — then the caller forgets the plan.
+    /// Starts mapping the rows of <paramref name="result"/> (its description is known, no row read yet), when its
+    /// columns allow it. False when the last run's rows were never taken: the caller then forgets the plan.
     /// </summary>
-    public bool Begin(ResultSet result, out bool forget)
+    public bool Begin(ResultSet result)
     {
-        forget = _pending;
-        if (forget) return false;
-        var rows = Start(result);
-        if (rows is null) return false;
-        _pending = true;
-        result.Eager = rows;
+        if (_pending) return false;
+        if (Start(result) is { } rows)
+        {
+            _pending = true;
+            result.Eager = rows;
+        }
         return true;
     }
 
@@ -58,11 +58,9 @@ internal sealed class EagerFetch<[DynamicallyAccessedMembers(MappedMembers.Row)]
         return new EagerRows<T>(this, mapper, ExpectedRows);
     }
 
-    private static bool RunsNoUserCode(Type t) => IsValueTuple(t)
+    private static bool RunsNoUserCode(Type t) => RowMapper<T>.IsValueTuple(t)
         ? t.GetGenericArguments().All(RunsNoUserCode)
         : RowMapper<T>.IsScalar(t);   // arrays included: byte[] is bytea's; a container column fails IsPlainCodec
-
-    private static bool IsValueTuple(Type t) => t.IsValueType && t.IsGenericType && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
 
     /// <summary>
     /// A built-in codec of a plain type (numbers, text, dates and times, uuid, bytea, network types ...). Not json

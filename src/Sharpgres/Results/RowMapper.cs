@@ -187,7 +187,7 @@ internal sealed class RowMapper<[DynamicallyAccessedMembers(MappedMembers.Row)] 
     /// <summary>snake_case, camelCase and PascalCase compare equal: lowercase, no underscores.</summary>
     private static string Normalize(string name) => name.Replace("_", "").ToLowerInvariant();
 
-    private static bool IsValueTuple(Type t) => t.IsValueType && t.IsGenericType && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
+    internal static bool IsValueTuple(Type t) => t.IsValueType && t.IsGenericType && t.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal);
 
     internal static bool IsScalar(Type t)
     {
