@@ -53,6 +53,9 @@ internal static class Probe
         }
 
         var meta = Catalog.Meta();
+        meta["round_ms"] = budgetMs.ToString(CultureInfo.InvariantCulture);
+        // The telemetry suite's A/A calibration (TelemetryBenchmarks): the report must not read it as the two builds.
+        if (Environment.GetEnvironmentVariable("SHARPGRES_BENCH_SAME_BUILD") == "1") meta["same_build"] = "1";
         var started = DateTime.UtcNow;
         var loadBefore = Meters.LoadAverage();
         Console.WriteLine($"== {condition}: {rounds} rounds of {budgetMs} ms per driver, load average {loadBefore:0.00}");
@@ -190,6 +193,28 @@ internal static class Stats
 
     public static string RatioText(double[] ratios) =>
         ratios.Length == 0 ? "" : $"{Median(ratios):0.00} ({ratios.Min():0.00}–{ratios.Max():0.00})";
+
+    /// <summary>
+    /// A 95% interval for the median of <paramref name="values"/>: the 2.5th and 97.5th percentiles of the medians of
+    /// 2,000 resamples drawn with replacement (the percentile bootstrap), from a fixed seed so a report redrawn from
+    /// the same JSON says the same. With a few hundred short rounds it shows what a median ratio can resolve on this
+    /// machine, which the range of single rounds (each one a VM wake-up spell or not) can't.
+    /// </summary>
+    public static (double Low, double High) MedianInterval(double[] values)
+    {
+        if (values.Length < 2) return (double.NaN, double.NaN);
+        const int resamples = 2000;
+        var random = new Random(15);
+        var medians = new double[resamples];
+        var sample = new double[values.Length];
+        for (var i = 0; i < resamples; i++)
+        {
+            for (var j = 0; j < sample.Length; j++) sample[j] = values[random.Next(values.Length)];
+            medians[i] = Median(sample);
+        }
+        Array.Sort(medians);
+        return (medians[(int)(resamples * 0.025)], medians[(int)(resamples * 0.975) - 1]);
+    }
 
     /// <summary>Rounds that disagree by more than 2×: a driver's rates, or the per-round ratios.</summary>
     public static bool Unstable(IEnumerable<double> values)
