@@ -133,6 +133,7 @@ internal sealed class ReadBuffer : IDisposable
     /// </summary>
     private ValueTask<int> ReceiveAsync(bool async, CancellationToken ct)
     {
+        if (Socket is null) KeepStreamRoom();
         _requested = _buffer.Length - _end;
         if (Socket is { } socket)
         {
@@ -152,6 +153,27 @@ internal sealed class ReadBuffer : IDisposable
     }
 
     private int _requested;
+
+    /// <summary>The least room a stream (TLS) read is given while the unread bytes are few enough to move.</summary>
+    private const int MinStreamRoom = 4096;
+
+    /// <summary>
+    /// Over TLS a read that fills all the room it was given sets <see cref="StreamMayHaveMore"/>, and a Notifies loop
+    /// then reads again: that read blocks when nothing more was there, until the loop's token or timeout, and a TLS
+    /// read cut short breaks the connection. <see cref="MakeRoom"/> leaves a message's tail to arrive into whatever is
+    /// left at the buffer's end, a few bytes perhaps, which the tail fills exactly by chance: a ReadyForQuery's last
+    /// bytes into a 3-byte sliver said "more" with nothing more sent (a token-cancelled Notifies loop broke its
+    /// connection in CI). So before a stream read the few unread bytes move to the front and the read gets room that
+    /// only a stream really holding that much can fill.
+    /// </summary>
+    private void KeepStreamRoom()
+    {
+        var unread = _end - _start;
+        if (_buffer.Length - _end >= MinStreamRoom || _start == 0 || unread > MinStreamRoom) return;
+        Buffer.BlockCopy(_buffer, _start, _buffer, 0, unread);
+        _start = 0;
+        _end = unread;
+    }
 
     /// <summary>
     /// Over TLS, true when the last read filled all the room it was given: the stream may then hold more decrypted
