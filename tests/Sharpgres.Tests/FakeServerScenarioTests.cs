@@ -48,6 +48,20 @@ public class FakeServerScenarioTests
         _ => [CopyOut, CopyRow, Half(CopyRow)],
     };
 
+    /// <summary>
+    /// Runs <paramref name="cancel"/> from another thread once the connection's operation has started, and a moment
+    /// into it. A fixed 300 ms from the test's start raced a slow start on a loaded CI machine: the cancel found
+    /// nothing running (a token cancelled before the call, a Cancel with no statement to arm cancel_timeout for), and
+    /// the stall then ran to the scenario's bound.
+    /// </summary>
+    private static void CancelOnceRunning(Connection conn, Action cancel) =>
+        new Thread(() =>
+        {
+            SpinWait.SpinUntil(() => conn.Session.IsBusy, Bound);
+            Thread.Sleep(100);
+            cancel();
+        }) { IsBackground = true }.Start();
+
     private static void Act(Connection conn, string point)
     {
         if (point == "mid-COPY")
@@ -74,7 +88,8 @@ public class FakeServerScenarioTests
     {
         using var fake = AnswerThenStall(AnswerUpTo(point));
         await using var conn = await Pg.ConnectAsync(fake.Conninfo("cancel_timeout=1"), autocommit: true);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cts = new CancellationTokenSource();
+        CancelOnceRunning(conn, cts.Cancel);
         var e = await Scenario.RunAsync($"stall {point}, token cancelled, silent server", Bound,
             () => Assert.ThrowsAsync<OperationalError>(() => ActAsync(conn, point, cts.Token)));
         Assert.Contains("cancel_timeout", e.Message);
@@ -90,7 +105,7 @@ public class FakeServerScenarioTests
         using var conn = Pg.Connect(fake.Conninfo("cancel_timeout=1"), autocommit: true);
         var e = Scenario.Run($"stall {point}, conn.Cancel() from another thread, silent server", Bound, () =>
         {
-            using var canceller = new Timer(_ => conn.Cancel(), null, 300, Timeout.Infinite);
+            CancelOnceRunning(conn, conn.Cancel);
             return Assert.Throws<OperationalError>(() => Act(conn, point));
         });
         Assert.Contains("cancel_timeout", e.Message);
