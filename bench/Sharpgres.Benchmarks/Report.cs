@@ -39,7 +39,9 @@ internal static class Report
         File.WriteAllText(outSvg, ReportChart.Svg(quiet ?? loaded!, memory));
         var svgPath = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(outMd))!, Path.GetFullPath(outSvg)).Replace('\\', '/');
         // Issue 15's dedicated pass (bench/run.sh): many short rounds of the telemetry suite, and its A/A calibration.
-        var telemetry = new TelemetryRuns(Read(Path.Combine(dir, "telemetry.json")), Read(Path.Combine(dir, "telemetry-aa.json")));
+        // The A/A file counts only if its probe really ran the shipped build on both sides (Probe writes same_build).
+        var sameBuild = Read(Path.Combine(dir, "telemetry-aa.json")) is { } aa && aa.Meta.ContainsKey("same_build") ? aa : null;
+        var telemetry = new TelemetryRuns(Read(Path.Combine(dir, "telemetry.json")), sameBuild);
         var markdown = Markdown(quiet, loaded, telemetry, memory, svgPath);
         if (File.Exists(notes)) markdown += Environment.NewLine + File.ReadAllText(notes);
         File.WriteAllText(outMd, markdown);
@@ -189,8 +191,9 @@ internal static class Report
                 + $"{Num(c.S.ClientShare)} · {Num(c.N.ClientShare)} | {Bytes(c.S.BytesPerUnit)} | {Bytes(c.N.BytesPerUnit)} |");
         }
         AppendOtherSides(sb, quiet, loaded);
-        AppendTelemetry(sb, TelemetrySources(telemetry, quiet, loaded));
-        AppendNoCost(sb, TelemetrySources(telemetry, quiet, loaded), telemetry.SameBuild);
+        var telemetrySources = TelemetrySources(telemetry, quiet, loaded);
+        AppendTelemetry(sb, telemetrySources);
+        AppendNoCost(sb, telemetrySources, telemetry.SameBuild);
         AppendConcurrency(sb, quiet, loaded, "concurrency", "Point-query latency against concurrency, dedicated connections",
             "N tasks, each on its own open connection, run async point queries for the round", "connections");
         AppendConcurrency(sb, quiet, loaded, "pool", $"Point-query latency against concurrency, over a pool of {Curves.PoolSize}",

@@ -168,11 +168,8 @@ internal sealed class ReadBuffer : IDisposable
     /// </summary>
     private void KeepStreamRoom()
     {
-        var unread = _end - _start;
-        if (_buffer.Length - _end >= MinStreamRoom || _start == 0 || unread > MinStreamRoom) return;
-        Buffer.BlockCopy(_buffer, _start, _buffer, 0, unread);
-        _start = 0;
-        _end = unread;
+        if (_buffer.Length - _end >= MinStreamRoom || _start == 0 || _end - _start > MinStreamRoom) return;
+        MoveUnreadTo(_buffer);
     }
 
     /// <summary>
@@ -265,18 +262,24 @@ internal sealed class ReadBuffer : IDisposable
     {
         if (_start == _end) { _start = _end = 0; }
         if (_buffer.Length - _start >= needed && _end < _buffer.Length) return;
-        var unread = _end - _start;
-        if (needed <= _buffer.Length && unread < _buffer.Length)
+        if (needed <= _buffer.Length && _end - _start < _buffer.Length)
         {
-            Buffer.BlockCopy(_buffer, _start, _buffer, 0, unread);
+            MoveUnreadTo(_buffer);
         }
         else
         {
-            var bigger = BufferArrays.Rent(Math.Max(needed, _buffer.Length * 2));
-            Buffer.BlockCopy(_buffer, _start, bigger, 0, unread);
-            BufferArrays.Return(_buffer);
-            _buffer = bigger;
+            var old = _buffer;
+            MoveUnreadTo(BufferArrays.Rent(Math.Max(needed, _buffer.Length * 2)));
+            BufferArrays.Return(old);
         }
+    }
+
+    /// <summary>The unread bytes to the start of <paramref name="target"/> (this buffer or a bigger one), which becomes the buffer.</summary>
+    private void MoveUnreadTo(byte[] target)
+    {
+        var unread = _end - _start;
+        Buffer.BlockCopy(_buffer, _start, target, 0, unread);
+        _buffer = target;
         _start = 0;
         _end = unread;
     }
